@@ -1,0 +1,71 @@
+"""Raw documents -> validated models -> the Site, with every cross-file check."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from circlemade_site import schema
+from circlemade_site.config import SITE_FILE, SiteConfig
+from circlemade_site.errors import Diagnostic
+from circlemade_site.models import HOME, Page, PageVersion, Site
+from circlemade_site.sources import RawDoc
+
+
+def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | None:
+    front = schema.validate(schema.PageFront, doc.data, doc.positions, doc.source.rel_path,
+                            diagnostics)
+    if front is None:
+        return None
+    name = doc.source.name
+    if name == HOME and front.slug:
+        diagnostics.append(Diagnostic(
+            doc.source.rel_path, "the home page has no slug", *doc.positions.of_key(("slug",)),
+            "slug", "remove this line: the home page is always /<language>/"))
+    slug = "" if name == HOME else (front.slug or name)
+    return PageVersion(name=name, lang=doc.source.lang, title=front.title, slug=slug,
+                       description=front.description, lead=front.lead, body=doc.body,
+                       body_line=doc.body_line, rel_path=doc.source.rel_path, draft=front.draft)
+
+
+def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
+             diagnostics: list[Diagnostic]) -> Site:
+    """Pair the translations of each page, drop drafts, check slugs and menus."""
+    grouped: dict[str, dict[str, PageVersion]] = defaultdict(dict)
+    for version in versions:
+        if version.draft and not drafts:
+            continue
+        grouped[version.name][version.lang] = version
+    pages = tuple(Page(name, dict(sorted(by_lang.items())))
+                  for name, by_lang in sorted(grouped.items()))
+    _check_slugs(config, pages, diagnostics)
+    _check_menus(config, {p.name for p in pages}, diagnostics)
+    return Site(config=config, pages=pages)
+
+
+def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
+                 diagnostics: list[Diagnostic]) -> None:
+    """Two pages may not share a URL in any language, nor take a section's segment."""
+    for lang in config.languages:
+        taken: dict[str, str] = {segments[lang]: f"the {key} section"
+                                 for key, segments in config.sections.items()}
+        for page in pages:
+            if page.is_home:
+                continue
+            version = page.version(lang, config.fallback_order)
+            owner = taken.get(version.slug)
+            if owner is not None:
+                diagnostics.append(Diagnostic(
+                    version.rel_path, f"the URL /{lang}/{version.slug}/ is already used by {owner}",
+                    field="slug", hint="choose another slug"))
+            else:
+                taken[version.slug] = version.rel_path
+
+
+def _check_menus(config: SiteConfig, page_names: set[str],
+                 diagnostics: list[Diagnostic]) -> None:
+    for menu, entries in config.menus.items():
+        for entry in entries:
+            if entry.page is not None and entry.page not in page_names:
+                diagnostics.append(Diagnostic(
+                    SITE_FILE, f"there is no page named {entry.page!r}", entry.line,
+                    field=f"menus.{menu}", hint="pages are " + ", ".join(sorted(page_names))))

@@ -1,0 +1,107 @@
+"""The command line: `circlemade build | serve | check`.
+
+Exit codes: 0 success, 1 content errors (every one listed, no traceback), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from circlemade_site import __version__, pipeline
+from circlemade_site.errors import BuildFailed, Diagnostic, SiteError, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="circlemade", description="Build the circlemade.brussels site from content/ and members/.")
+    top.add_argument("--version", action="version", version=f"circlemade {__version__}")
+    top.add_argument("-C", "--project", type=Path, default=Path("."), metavar="DIR",
+                     help="the project folder (default: the current folder)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def output_format(p: argparse.ArgumentParser) -> None:
+        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        p.add_argument("--format", choices=("text", "github"), default=default,
+                       help="how to print problems: text, or GitHub workflow annotations "
+                            "(default under GitHub Actions)")
+
+    build = commands.add_parser("build", help="build the site into a folder")
+    build.add_argument("--out", type=Path, default=Path("public"), metavar="DIR",
+                       help="output folder, replaced atomically (default: public)")
+    build.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
+                       help="the date the site is built for (default: today in Brussels)")
+    build.add_argument("--drafts", action="store_true", help="include drafts")
+    output_format(build)
+
+    serve = commands.add_parser("serve", help="preview with live reload on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="default: 8000")
+    serve.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
+
+    check = commands.add_parser("check", help="validate the content without writing anything")
+    check.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
+    output_format(check)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    root = args.project
+    options = pipeline.BuildOptions(
+        **({"now": args.now} if args.now else {}),
+        drafts=getattr(args, "drafts", False))
+    fmt = getattr(args, "format", "text")
+    try:
+        if args.command == "build":
+            report = pipeline.build(root, root / args.out if not args.out.is_absolute() else args.out,
+                                    options)
+            print_diagnostics(report.warnings, fmt)
+            print(f"Built {report.pages} pages ({report.files} files: {report.written} written, "
+                  f"{report.unchanged} unchanged, {report.removed} removed) into "
+                  f"{_shown(report.out)} in {report.seconds:.2f} s")
+        elif args.command == "check":
+            loaded = pipeline.check(root, options)
+            print_diagnostics(loaded.warnings, fmt)
+            print(f"No problems found in {len(loaded.site.pages)} pages.")
+        elif args.command == "serve":
+            from circlemade_site import serve   # imports the web server only when needed
+            return serve.serve(root, port=args.port, options=options)
+    except BuildFailed as exc:
+        print_diagnostics(exc.diagnostics, fmt)
+        print(f"Build failed: {exc}; nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    except UsageError as exc:
+        print(f"circlemade: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SiteError as exc:
+        print(f"circlemade: error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
+    for diagnostic in diagnostics:
+        if fmt == "github":
+            print(diagnostic.github())
+        else:
+            print(diagnostic, file=sys.stderr)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix() + "/"
+    except ValueError:
+        return str(path)

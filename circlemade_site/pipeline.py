@@ -1,0 +1,165 @@
+"""The build, top to bottom: load -> validate -> assemble -> route -> plan -> render -> write.
+
+Only `sources.load` (and the catalogue and static readers) read files; only `write.write_site`
+writes. Every file is validated before anything is rendered; if anything fails, nothing is
+written and the previous site stays.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from circlemade_site import assemble, assets, i18n, sources, templates, urls, write
+from circlemade_site.config import SiteConfig, load_config, read_yaml_file
+from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
+from circlemade_site.models import PageVersion, Site
+from circlemade_site.plan import plan
+
+logger = logging.getLogger(__name__)
+TIMEZONE = ZoneInfo("Europe/Brussels")
+
+
+def today() -> dt.date:
+    """The current date in Brussels: the default `now` of a build."""
+    return dt.datetime.now(TIMEZONE).date()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BuildOptions:
+    now: dt.date = dataclasses.field(default_factory=today)
+    drafts: bool = False
+    dev: bool = False             # the preview server: drafts are marked, nothing else
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Loaded:
+    site: Site
+    catalogs: Mapping[str, i18n.Catalog]
+    warnings: list[Diagnostic]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BuildReport:
+    out: Path
+    pages: int
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+    seconds: float
+    warnings: list[Diagnostic]
+
+
+def load_site(root: Path, options: BuildOptions) -> Loaded:
+    """Read and validate everything. Raises BuildFailed with every error found."""
+    config = load_config(root)
+    diagnostics: list[Diagnostic] = []
+    versions: list[PageVersion] = []
+    for source in sources.discover(config, diagnostics):
+        try:
+            doc = sources.load(source)
+        except ContentError as exc:
+            diagnostics.append(exc.diagnostic)
+            continue
+        if (version := assemble.validate_page(doc, diagnostics)) is not None:
+            versions.append(version)
+    catalogs = load_catalogs(config, diagnostics)
+    site = assemble.assemble(config, versions, drafts=options.drafts or options.dev,
+                             diagnostics=diagnostics)
+    _raise_errors(diagnostics)
+    return Loaded(site, catalogs, [d for d in diagnostics if d.severity == "warning"])
+
+
+def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes], int]:
+    """Every output file as bytes, and the number of HTML pages. Raises BuildFailed."""
+    site = loaded.site
+    router = urls.Router(site)
+    static = assets.collect(site.config)
+    env = templates.make_env(site.config, router.url_for, router.absolute,
+                             lambda logical: assets.asset_url(static, logical))
+    diagnostics: list[Diagnostic] = []
+    outputs = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics)
+    files: dict[str, bytes] = {asset.dest_rel: asset.data for asset in static.values()}
+    seen_problems: set[Diagnostic] = set()
+    for output in outputs:
+        try:
+            html = templates.render(env, output.template, output.context, site.config)
+        except templates.TemplateProblem as exc:
+            if exc.diagnostic not in seen_problems:   # one report per template problem
+                seen_problems.add(exc.diagnostic)
+                diagnostics.append(exc.diagnostic)
+            continue
+        files[output.dest_rel] = html.encode("utf-8")
+    _raise_errors(diagnostics)
+    pages = sum(1 for o in outputs if o.dest_rel.endswith(".html"))
+    return files, pages
+
+
+def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
+    """Validate, render and write the site into `out`, atomically."""
+    started = time.perf_counter()
+    out = write.check_out_dir(root, out)
+    loaded = load_site(root, options)
+    files, pages = render_site(loaded, options)
+    report = write.write_site(out, files)
+    return BuildReport(out, pages, len(files), report.written, report.unchanged, report.removed,
+                       time.perf_counter() - started, loaded.warnings)
+
+
+def check(root: Path, options: BuildOptions) -> Loaded:
+    """Everything `build` checks, without writing: content, templates and UI strings."""
+    loaded = load_site(root, options)
+    render_site(loaded, options)
+    return loaded
+
+
+def load_catalogs(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str, i18n.Catalog]:
+    """The UI strings of every language; every catalogue must define the same keys."""
+    merged: dict[str, dict[str, str]] = {}
+    origin: dict[str, str] = {}
+    for lang in config.languages:
+        paths = i18n.catalog_paths(config.theme_dir, config.overrides_dir, lang)
+        theme_file = config.theme_dir / "i18n" / f"{lang}.yaml"
+        if not theme_file.is_file():
+            diagnostics.append(Diagnostic(
+                sources.rel(config, theme_file), f"the theme has no UI strings for {lang!r}",
+                hint=f"copy i18n/{config.default_language}.yaml and translate it"))
+        strings: dict[str, str] = {}
+        for path in paths:
+            rel_path = sources.rel(config, path)
+            try:
+                data, positions = read_yaml_file(path, rel_path)
+            except ContentError as exc:
+                diagnostics.append(exc.diagnostic)
+                continue
+            if not isinstance(data, dict):
+                diagnostics.append(Diagnostic(rel_path, "expected a mapping of UI strings", 1))
+                continue
+            for key, value in i18n.flatten(data).items():
+                if not isinstance(value, str):
+                    diagnostics.append(Diagnostic(
+                        rel_path, "a UI string must be text", *positions.of_value(tuple(key.split("."))),
+                        key, hint='quote it: key: "text"'))
+                    continue
+                strings[key] = value
+        merged[lang] = strings
+        origin[lang] = sources.rel(config, theme_file)
+    every_key = set().union(*merged.values()) if merged else set()
+    for lang, strings in merged.items():
+        for key in sorted(every_key - strings.keys()):
+            having = next(other for other in config.languages if key in merged.get(other, {}))
+            diagnostics.append(Diagnostic(
+                origin[lang], f"the UI string {key!r} is missing", field=key,
+                hint=f"it is defined in i18n/{having}.yaml; add its translation"))
+    return {lang: i18n.Catalog(lang, strings) for lang, strings in merged.items()}
+
+
+def _raise_errors(diagnostics: list[Diagnostic]) -> None:
+    if any(d.severity == "error" for d in diagnostics):
+        raise BuildFailed(sort_diagnostics(diagnostics))

@@ -1,0 +1,166 @@
+"""Site -> the list of outputs to render: every (object, language) with its template and
+an explicit context. Pure: no I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from circlemade_site import urls
+from circlemade_site.config import SiteConfig
+from circlemade_site.errors import Diagnostic
+from circlemade_site.i18n import Catalog, Localized, language_name
+from circlemade_site.markup import MarkdownRenderer
+from circlemade_site.models import Page, Site
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Output:
+    dest_rel: str                 # output-relative POSIX path
+    template: str
+    context: Mapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Text:
+    """A text as shown in one language: `lang` is the language it is actually written
+    in; templates wrap it in an element with that `lang` when it differs from the page's."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, dev: bool,
+         diagnostics: list[Diagnostic]) -> list[Output]:
+    config = site.config
+    markdown = MarkdownRenderer()
+    outputs: list[Output] = []
+    home = site.page(urls.HOME)
+    for lang in config.languages:
+        base = _base_context(site, router, catalogs, lang, dev)
+        if home is None:
+            outputs.append(_output(router, urls.HOME, lang, "home.html", base, page=None,
+                                   page_lang=lang, body_html=""))
+        for page in site.pages:
+            version = page.version(lang, config.fallback_order)
+            body_html = _markdown(markdown, router, page, version.lang, lang, diagnostics)
+            outputs.append(_output(router, page, lang, "home.html" if page.is_home else "page.html",
+                                   base, page=version, page_lang=version.lang,
+                                   body_html=body_html))
+        outputs.append(Output(router.dest_for(urls.NOT_FOUND, lang).as_posix(), "404.html",
+                              {**base, "alternates": router.alternates(urls.NOT_FOUND),
+                               "x_default": "/404.html", "canonical": None,
+                               "current_url": router.url_for(urls.NOT_FOUND, lang)}))
+    default = _base_context(site, router, catalogs, config.default_language, dev)
+    everyone = {lang: _base_context(site, router, catalogs, lang, dev) for lang in config.languages}
+    for target, template in ((urls.ROOT, "choose_language.html"),
+                             (urls.ROOT_NOT_FOUND, "root_404.html")):
+        outputs.append(Output(router.dest_for(target).as_posix(), template, {
+            **default, "by_language": everyone, "alternates": {}, "x_default": None,
+            "canonical": router.absolute("/") if target == urls.ROOT else None,
+            "current_url": router.url_for(target)}))
+    outputs.append(Output("sitemap.xml", "sitemap.xml", {
+        **default, "entries": _sitemap(site, router)}))
+    outputs.append(Output("robots.txt", "robots.txt", {
+        **default, "sitemap_url": router.absolute("/sitemap.xml")}))
+    return outputs
+
+
+def _output(router: urls.Router, target: urls.Target, lang: str, template: str,
+            base: Mapping[str, Any], **extra: Any) -> Output:
+    url = router.url_for(target, lang)
+    return Output(router.dest_for(target, lang).as_posix(), template, {
+        **base,
+        "alternates": router.alternates(target),
+        "x_default": router.x_default(target),
+        "canonical": router.absolute(url),
+        "current_url": url,
+        **extra,
+    })
+
+
+def _base_context(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
+                  lang: str, dev: bool) -> dict[str, Any]:
+    config = site.config
+    return {
+        "lang": lang,
+        "locale": config.locales[lang],
+        "t": catalogs[lang],
+        "dev": dev,
+        "site": {
+            "title": _text(config.title, lang, config),
+            "tagline": _text(config.tagline, lang, config),
+            "contact_email": config.contact_email,
+            "organisation": _text(config.organisation, lang, config) if config.organisation else None,
+            "organisation_url": config.organisation_url,
+            "languages": [{"code": code, "name": language_name(code)} for code in config.languages],
+            "default_language": config.default_language,
+        },
+        "menus": {name: _menu(site, router, name, lang) for name in config.menus},
+    }
+
+
+def _text(value: Localized, lang: str, config: SiteConfig) -> Text:
+    text, used = value.get(lang, config.fallback_order)
+    return Text(text, used)
+
+
+def _menu(site: Site, router: urls.Router, name: str, lang: str) -> list[dict[str, Any]]:
+    config = site.config
+    items = []
+    for entry in config.menus[name]:
+        if entry.page is not None:
+            page = site.page(entry.page)
+            if page is None:        # reported by assemble
+                continue
+            url = router.url_for(page, lang)
+            label = (_text(entry.label, lang, config) if entry.label else
+                     _page_title(page, lang, config))
+            items.append({"url": url, "label": label, "external": False})
+        else:
+            assert entry.url is not None and entry.label is not None
+            items.append({"url": entry.url, "label": _text(entry.label, lang, config),
+                          "external": True})
+    return items
+
+
+def _page_title(page: Page, lang: str, config: SiteConfig) -> Text:
+    version = page.version(lang, config.fallback_order)
+    return Text(version.title, version.lang)
+
+
+def _markdown(markdown: MarkdownRenderer, router: urls.Router, page: Page, text_lang: str,
+              lang: str, diagnostics: list[Diagnostic]) -> str:
+    """The body of `page` (written in `text_lang`) as HTML for the `lang` site."""
+    version = page.versions[text_lang]
+    def resolve(name: str) -> str | None:
+        target = router.page_named(name)
+        return router.url_for(target, lang) if target is not None else None
+
+    html, unknown = markdown.render(version.body, resolve)
+    if lang == text_lang:   # report once, from the page's own language
+        for name in unknown:
+            offset = next((i for i, line in enumerate(version.body.split("\n"))
+                           if f"page:{name}" in line), 0)
+            diagnostics.append(Diagnostic(
+                version.rel_path, f"link to an unknown page 'page:{name}'",
+                version.body_line + offset, hint="pages are named after their file: "
+                "page:about links to content/pages/about.<language>.md"))
+    return html
+
+
+def _sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
+    entries = []
+    targets: list[urls.Target] = list(site.pages)
+    if site.page(urls.HOME) is None:
+        targets.insert(0, urls.HOME)
+    for target in targets:
+        alternates = {lang: router.absolute(url) for lang, url in router.alternates(target).items()}
+        x_default = router.absolute(router.x_default(target))
+        for url in alternates.values():
+            entries.append({"loc": url, "alternates": alternates, "x_default": x_default})
+    return sorted(entries, key=lambda e: e["loc"])

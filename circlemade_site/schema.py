@@ -1,0 +1,297 @@
+"""The content schemas: one source for validation, the JSON Schema editors use, and the docs.
+
+Each format is a pydantic model that forbids unknown keys. `validate()` turns a parsed
+YAML document into the model or into Diagnostics that name the file, the line and column
+(from yamlio.Positions), the field, what was expected and an example.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Sequence
+from typing import Annotated, Any, TypeVar
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from circlemade_site.errors import Diagnostic
+from circlemade_site.yamlio import FieldPath, Positions, dotted
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LANG_PATTERN = r"^[a-z]{2,3}$"
+HTTPS_PATTERN = r"^https://[^\s]+$"
+LINK_PATTERN = r"^(https://|http://|mailto:)[^\s]+$"
+ORIGIN_PATTERN = r"^https?://[^/\s]+$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
+LOCALE_PATTERN = r"^[a-z]{2,3}(_[A-Z]{2})?$"
+PATTERN_NAMES = {
+    HTTPS_PATTERN: "an https:// address",
+    LINK_PATTERN: "a link starting with https://, http:// or mailto:",
+    ORIGIN_PATTERN: "a site address such as https://circlemade.brussels (no trailing slash)",
+    EMAIL_PATTERN: "an e-mail address",
+    LOCALE_PATTERN: "a locale such as fr_BE",
+}
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80,
+                            examples=["a-propos"])]
+LangCode = Annotated[str, Field(pattern=LANG_PATTERN, examples=["fr"])]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LocalizedText = Annotated[dict[LangCode, ShortText], Field(
+    description="The text per language code", examples=[{"fr": "À propos", "nl": "Over ons"}])]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors; strings are trimmed; numbers are accepted as text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              coerce_numbers_to_str=True)
+
+
+# ---------------------------------------------------------------------------------------
+# content/site.yaml
+
+
+class MenuItem(Strict):
+    """A menu entry: a page of content/pages by name, or an external link with a label."""
+
+    page: Slug | None = Field(None, description="Name of a page in content/pages (file name "
+                              "without language and extension)", examples=["about"])
+    url: Annotated[str, Field(pattern=LINK_PATTERN, max_length=500)] | None = Field(
+        None, description="An external link", examples=["https://hub.brussels"])
+    label: LocalizedText | None = Field(None, description="Label per language; defaults to "
+                                        "the page title")
+
+    @pydantic.model_validator(mode="after")
+    def _one_target(self) -> MenuItem:
+        if (self.page is None) == (self.url is None):
+            raise ValueError("give either `page` or `url`")
+        if self.url is not None and self.label is None:
+            raise ValueError("an external link needs a `label`")
+        return self
+
+
+class SiteSettings(Strict):
+    """content/site.yaml: the site's settings."""
+
+    title: LocalizedText = Field(description="Site name per language")
+    tagline: LocalizedText = Field(description="One-line description of the site per language")
+    base_url: Annotated[str, Field(pattern=ORIGIN_PATTERN)] = Field(
+        description="Public address of the site, without a trailing slash",
+        examples=["https://circlemade.brussels"])
+    languages: Annotated[list[LangCode], Field(min_length=1, max_length=8)] = Field(
+        description="Languages of the site, the default first or anywhere", examples=[["fr", "nl"]])
+    default_language: LangCode = Field(description="Language of x-default and fallbacks",
+                                       examples=["fr"])
+    locales: dict[LangCode, Annotated[str, Field(pattern=LOCALE_PATTERN)]] = Field(
+        default_factory=dict, description="Babel locale per language (default: <lang>_BE)",
+        examples=[{"fr": "fr_BE", "nl": "nl_BE"}])
+    theme: Slug = Field(description="Folder in themes/", examples=["circlemade"])
+    sections: dict[Slug, dict[LangCode, Slug]] = Field(
+        default_factory=dict, description="Localised URL segment of each section, per language",
+        examples=[{"members": {"fr": "membres", "nl": "leden"}}])
+    menus: dict[Slug, list[MenuItem]] = Field(
+        default_factory=dict, description="Named menus (main, footer, home) of pages or links")
+    contact_email: Annotated[str, Field(pattern=EMAIL_PATTERN)] = Field(
+        description="Generic contact address shown in the footer",
+        examples=["info@circlemade.brussels"])
+    organisation: LocalizedText | None = Field(
+        None, description="Who runs the site, per language, shown in the footer")
+    organisation_url: Annotated[str, Field(pattern=HTTPS_PATTERN)] | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# content/pages/<name>.<lang>.md front matter
+
+
+class PageFront(Strict):
+    """Front matter of a page, content/pages/<name>.<lang>.md."""
+
+    title: ShortText = Field(description="Title of the page (its h1)", examples=["À propos"])
+    slug: Slug | None = Field(None, description="URL segment in this language; defaults to "
+                              "the file name. The home page has none.", examples=["a-propos"])
+    description: Annotated[str, Field(max_length=300)] = Field(
+        "", description="One sentence for search engines and link previews")
+    lead: Annotated[str, Field(max_length=600)] = Field(
+        "", description="Introductory paragraph shown under the title")
+    draft: bool = Field(False, description="Drafts are published only with --drafts")
+
+
+# ---------------------------------------------------------------------------------------
+# validation -> Diagnostics
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], data: Any, positions: Positions, rel_path: str,
+             diagnostics: list[Diagnostic]) -> M | None:
+    """`data` as an instance of `model`, or None with the problems appended."""
+    if not isinstance(data, dict):
+        kind = "nothing" if data is None else type_name(data)
+        diagnostics.append(Diagnostic(
+            rel_path, f"expected a mapping of fields, found {kind}", *positions.of_value(()),
+            hint=f"start with a line such as `{next(iter(model.model_fields))}: ...`"))
+        return None
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            diagnostics.append(_diagnostic(model, error, positions, rel_path))
+        return None
+
+
+def type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
+                rel_path: str) -> Diagnostic:
+    loc: FieldPath = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    kind = error["type"]
+    field = dotted(loc)
+    hint = _example_hint(model, loc)
+    if kind == "missing":
+        message = "this field is required"
+        line, column = positions.of_value(loc[:-1])
+        field = dotted(loc)
+    elif kind == "extra_forbidden":
+        line, column = positions.of_key(loc)
+        known = _known_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        message = f"unknown field {loc[-1]!r}"
+        if close:
+            hint = f"did you mean {close[0]!r}?"
+        elif known:
+            hint = "expected one of: " + ", ".join(sorted(known))
+    else:
+        line, column = positions.of_value(loc)
+        message = _message(kind, error)
+    return Diagnostic(rel_path, message, line, column, field, hint)
+
+
+def _is_union_tag(part: object) -> bool:
+    # pydantic names the branch of a union in `loc` (for example 'str' or 'function-after');
+    # these are not field names.
+    return isinstance(part, str) and (part in {"str", "int", "bool", "list", "dict", "none"}
+                                      or "[" in part or part.startswith("function-"))
+
+
+_MESSAGES = {
+    "string_type": "expected text, found {got}",
+    "bool_parsing": "expected true or false, found {input!r}",
+    "bool_type": "expected true or false, found {got}",
+    "list_type": "expected a list, found {got}",
+    "dict_type": "expected a mapping (key: value lines), found {got}",
+    "model_type": "expected a mapping (key: value lines), found {got}",
+    "model_attributes_type": "expected a mapping (key: value lines), found {got}",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long ({length} characters, at most {max_length})",
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "has too many items (at most {max_length})",
+    "date_type": "expected a date (YYYY-MM-DD), found {got}",
+    "date_from_datetime_parsing": "expected a date (YYYY-MM-DD), found {input!r}",
+    "date_parsing": "expected a date (YYYY-MM-DD), found {input!r}",
+    "int_type": "expected a whole number, found {got}",
+    "int_parsing": "expected a whole number, found {input!r}",
+}
+
+
+def _message(kind: str, error: Any) -> str:
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        if pattern == SLUG_PATTERN:
+            return (f"{value!r} is not a valid slug: use lowercase letters a-z, digits and "
+                    "single hyphens")
+        if pattern == LANG_PATTERN:
+            return f"{value!r} is not a language code: use two lowercase letters such as 'fr'"
+        expected = PATTERN_NAMES.get(pattern)
+        return f"{value!r} is not {expected}" if expected else f"{value!r} is not in the expected form"
+    template = _MESSAGES.get(kind)
+    if template is None:
+        message = str(error.get("msg", "invalid value"))
+        return message.removeprefix("Value error, ")
+    length = len(value) if isinstance(value, (str, list, dict)) else 0
+    return template.format(got=type_name(value), input=value, length=length, **ctx)
+
+
+def _annotation_at(model: type[BaseModel], loc: Sequence[str | int]) -> Any:
+    """The type annotation that describes the value at `loc`, following nested models,
+    lists (by index) and mappings (by key)."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return None
+    return current
+
+
+def _step(annotation: Any, part: str | int) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        info = annotation.model_fields.get(str(part))
+        return info.annotation if info else None
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (list, tuple) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if origin is typing.Annotated and args:
+        return _step(args[0], part)
+    for arg in args:  # a union: the first branch that knows `part`
+        if (found := _step(arg, part)) is not None:
+            return found
+    return None
+
+
+def _sub_model(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    annotation = _annotation_at(model, loc)
+    while annotation is not None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = args[0] if args and typing.get_origin(annotation) in (
+            typing.Union, types.UnionType, typing.Annotated) else None
+    return None
+
+
+def _known_fields(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    sub = _sub_model(model, loc)
+    return list(sub.model_fields) if sub else []
+
+
+def _example_hint(model: type[BaseModel], loc: Sequence[str | int]) -> str | None:
+    if not loc or isinstance(loc[-1], int):
+        return None
+    parent = _sub_model(model, loc[:-1])
+    info = parent.model_fields.get(str(loc[-1])) if parent else None
+    if info is None:
+        return None
+    examples = info.examples or []
+    for meta in info.metadata:
+        examples = examples or getattr(meta, "examples", None) or []
+    if not examples:
+        return None
+    example = examples[0]
+    shown = _yaml_inline(example)
+    return f"for example `{loc[-1]}: {shown}`"
+
+
+def _yaml_inline(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_yaml_inline(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_inline(v) for v in value) + "]"
+    return str(value)
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema of a format, for editors (yaml-language-server) and CI."""
+    return model.model_json_schema()
+
+
+SLUG_RE = re.compile(SLUG_PATTERN)

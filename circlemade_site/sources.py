@@ -1,0 +1,79 @@
+"""Find the content files and read them into raw documents (the only reading stage)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from circlemade_site import frontmatter, yamlio
+from circlemade_site.config import SiteConfig
+from circlemade_site.errors import ContentError, Diagnostic
+
+MAX_MARKDOWN_BYTES = 1024 * 1024
+PAGE_NAME = re.compile(r"^(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3})\.md$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SourceFile:
+    kind: str          # "page" (members, events, news, campaigns come with their issues)
+    src_path: Path
+    rel_path: str
+    name: str
+    lang: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RawDoc:
+    source: SourceFile
+    data: object                   # the parsed front matter
+    positions: yamlio.Positions
+    body: str
+    body_line: int
+
+
+def rel(config: SiteConfig, path: Path) -> str:
+    return path.relative_to(config.root).as_posix()
+
+
+def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[SourceFile]:
+    """Every content file, in a stable order. Misnamed files are reported, not skipped
+    silently: an editor would otherwise wonder why their page is missing."""
+    sources: list[SourceFile] = []
+    pages_dir = config.content_dir / "pages"
+    if pages_dir.is_dir():
+        for path in sorted(pages_dir.iterdir()):
+            rel_path = rel(config, path)
+            if path.name.startswith("."):
+                continue
+            match = PAGE_NAME.match(path.name)
+            if not path.is_file() or path.is_symlink() or not match:
+                diagnostics.append(Diagnostic(
+                    rel_path, "unexpected file name in content/pages",
+                    hint="pages are named <name>.<language>.md, for example about.fr.md"))
+                continue
+            if match["lang"] not in config.languages:
+                diagnostics.append(Diagnostic(
+                    rel_path, f"{match['lang']!r} is not a language of the site",
+                    hint=f"languages are {', '.join(config.languages)} (content/site.yaml)"))
+                continue
+            sources.append(SourceFile("page", path, rel_path, match["name"], match["lang"]))
+    return sources
+
+
+def load(source: SourceFile) -> RawDoc:
+    """Read a Markdown file with front matter. Raises ContentError."""
+    try:
+        size = source.src_path.stat().st_size
+        if size > MAX_MARKDOWN_BYTES:
+            raise ContentError(Diagnostic(
+                source.rel_path, f"the file is too large ({size} bytes, at most "
+                f"{MAX_MARKDOWN_BYTES})", 1))
+        raw = source.src_path.read_bytes()
+    except OSError as exc:
+        raise ContentError(Diagnostic(source.rel_path,
+                                      f"cannot read the file: {exc.strerror}")) from exc
+    text = yamlio.decode(raw, source.rel_path)
+    parts = frontmatter.split(text, source.rel_path)
+    data, positions = yamlio.parse(parts.front, source.rel_path, parts.front_line)
+    return RawDoc(source, data, positions, parts.body, parts.body_line)

@@ -1,0 +1,80 @@
+"""The Jinja environment: theme loader with site overrides, strict and autoescaped.
+
+A site overrides one template by putting a file of the same name in
+content/overrides/templates/; everything else comes from themes/<theme>/templates/.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from circlemade_site import i18n
+from circlemade_site.config import SiteConfig
+from circlemade_site.errors import Diagnostic
+
+
+def template_dirs(config: SiteConfig) -> list[Path]:
+    """Where templates are looked up, first match wins."""
+    return [d for d in (config.overrides_dir / "templates", config.theme_dir / "templates")
+            if d.is_dir()]
+
+
+def make_env(config: SiteConfig, url_for: Callable[..., str], absolute: Callable[[str], str],
+             asset_url: Callable[[str], str]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(url_for=url_for, absolute=absolute, asset_url=asset_url, language_name=i18n.language_name)
+    env.filters["date"] = lambda value, locale, format="long": i18n.format_date(value, locale, format)
+    env.filters["number"] = lambda value, locale: i18n.format_number(value, locale)
+    return env
+
+
+def render(env: jinja2.Environment, template: str, context: Mapping[str, Any],
+           config: SiteConfig) -> str:
+    """Render `template`; a template or UI-string problem becomes a TemplateProblem that
+    names the template file and line."""
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(Diagnostic(_rel(config, exc.filename or template),
+                                         f"template syntax: {exc.message}", exc.lineno)) from exc
+    except (jinja2.TemplateError, i18n.MissingString, LookupError, TypeError, ValueError) as exc:
+        filename, line = _template_frame(config, sys.exc_info()[2])
+        raise TemplateProblem(Diagnostic(filename or _rel(config, template),
+                                         f"while rendering {template}: {exc}", line)) from exc
+
+
+class TemplateProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic)
+        self.diagnostic = diagnostic
+
+
+def _template_frame(config: SiteConfig, tb: Any) -> tuple[str | None, int | None]:
+    """The innermost traceback frame that belongs to a template file."""
+    found: tuple[str | None, int | None] = (None, None)
+    dirs = [str(d) for d in template_dirs(config)]
+    for frame in traceback.extract_tb(tb):
+        if any(frame.filename.startswith(d) for d in dirs):
+            found = (_rel(config, frame.filename), frame.lineno)
+    return found
+
+
+def _rel(config: SiteConfig, filename: str) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return filename

@@ -1,0 +1,140 @@
+"""Write the site: into a fresh folder, then swapped in atomically.
+
+The new site is assembled in a sibling folder of `out`. A file whose bytes did not change
+is hard-linked from the previous site, so it keeps its modification time (and costs no
+write). When everything is written, the new folder and `out` are exchanged in one
+system call (renameat2 RENAME_EXCHANGE on Linux; two renames elsewhere), so a build that
+fails, or is killed at any moment, leaves the previous site whole.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import dataclasses
+import os
+import shutil
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+from circlemade_site.errors import UsageError
+
+MARKER = ".circlemade-output"
+MARKER_TEXT = b"This folder is written by circlemade build; it is replaced on every build.\n"
+SOURCE_FOLDERS = ("content", "members", "themes", "circlemade_site", "tests", "bench", "docs",
+                  ".git", ".ci")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: int        # files whose bytes are new or changed
+    unchanged: int      # files identical to the previous build (kept, with their mtime)
+    removed: int        # files of the previous build that are gone
+
+
+def check_out_dir(root: Path, out: Path) -> Path:
+    """`out` resolved, or UsageError if writing there could destroy sources."""
+    root = root.resolve()
+    out = out.resolve()
+    if out == root or out in root.parents:
+        raise UsageError(f"refusing to write the site into {out}: it contains the project; "
+                         "choose a folder such as public/")
+    for name in SOURCE_FOLDERS:
+        source = root / name
+        if out == source or source in out.parents:
+            raise UsageError(f"refusing to write the site into {out}: it is inside the "
+                             f"source folder {name}/; choose a folder such as public/")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"refusing to write the site into {out}: it is a file")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise UsageError(f"refusing to replace {out}: it is not empty and was not written by "
+                         f"circlemade (no {MARKER} file in it); delete it or choose another folder")
+    return out
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
+    """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
+    staging.mkdir()
+    written = unchanged = 0
+    try:
+        made_dirs: set[Path] = {staging}
+        for rel_path, data in sorted(files.items()):
+            dest = staging / rel_path
+            if dest.parent not in made_dirs:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made_dirs.add(dest.parent)
+            previous = out / rel_path
+            if _same_bytes(previous, data):
+                try:
+                    os.link(previous, dest)
+                    unchanged += 1
+                    continue
+                except OSError:
+                    pass
+            dest.write_bytes(data)
+            written += 1
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        removed = _count_removed(out, files)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
+    return WriteReport(written, unchanged, removed)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _count_removed(out: Path, files: Mapping[str, bytes]) -> int:
+    if not out.is_dir():
+        return 0
+    return sum(1 for p in out.rglob("*")
+               if p.is_file() and p.name != MARKER and p.relative_to(out).as_posix() not in files)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of builds that were killed before they could clean up."""
+    for stale in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        return
+    # Without an atomic exchange: two renames. A crash between them leaves the previous
+    # site in `.<out>.new-*` and no `out`; the next build starts from scratch.
+    aside = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
+    os.rename(out, aside)
+    os.rename(staging, out)
+    os.rename(aside, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2). False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0

@@ -1,0 +1,164 @@
+"""YAML text -> (data, positions), safely.
+
+Only the YAML that people write by hand is accepted: plain mappings, lists and scalars.
+Anchors and aliases, custom tags and duplicate keys are refused with the line they are on,
+so that a file cannot expand into gigabytes or silently lose a value. Every value keeps the
+line and column it came from, for error messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from circlemade_site.errors import ContentError, Diagnostic
+
+try:  # the C loader is ten times faster; the pure-Python one behaves the same
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_DEPTH = 32
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Positions:
+    """Where each key and value of a document starts: (line, column), both 1-based."""
+
+    keys: Mapping[FieldPath, tuple[int, int]]
+    values: Mapping[FieldPath, tuple[int, int]]
+
+    def of_value(self, path: FieldPath) -> tuple[int, int]:
+        """The value at `path`, else its nearest ancestor that has a position."""
+        for i in range(len(path), -1, -1):
+            if (pos := self.values.get(path[:i])) is not None:
+                return pos
+        return (1, 1)
+
+    def of_key(self, path: FieldPath) -> tuple[int, int]:
+        """The key that introduces `path`, else the position of its value."""
+        return self.keys.get(path) or self.of_value(path)
+
+
+def decode(raw: bytes, rel_path: str) -> str:
+    """Bytes -> text: UTF-8 (a byte order mark is allowed), newlines normalised to LF."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError(Diagnostic(
+            rel_path, "the file is not valid UTF-8 text", line, column,
+            hint="save it as UTF-8 in your editor")) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(text: str, rel_path: str, first_line: int = 1) -> tuple[Any, Positions]:
+    """Parse one YAML document. `first_line` is the file line where `text` starts
+    (front matter starts on line 2). Raises ContentError for a document that cannot be read;
+    problems inside it that leave it readable raise the first of them too: a YAML file
+    is fixed top to bottom, and everything after a broken line is unreliable anyway."""
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            raise _marked_error(exc, rel_path, offset) from exc
+        except yaml.YAMLError as exc:
+            raise ContentError(Diagnostic(rel_path, f"cannot read YAML: {exc}", first_line)) from exc
+        if node is None:
+            return None, Positions({}, {})
+        keys: dict[FieldPath, tuple[int, int]] = {}
+        values: dict[FieldPath, tuple[int, int]] = {}
+        _walk(node, (), keys, values, set(), loader, rel_path, offset)
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            raise _marked_error(exc, rel_path, offset) from exc
+        return data, Positions(keys, values)
+    finally:
+        loader.dispose()
+
+
+def _pos(node: yaml.Node, offset: int) -> tuple[int, int]:
+    return node.start_mark.line + 1 + offset, node.start_mark.column + 1
+
+
+def _walk(node: yaml.Node, path: FieldPath, keys: dict, values: dict, seen: set[int],
+          loader: Any, rel_path: str, offset: int) -> None:
+    line, column = _pos(node, offset)
+    field = _dotted(path)
+    if id(node) in seen:
+        raise ContentError(Diagnostic(
+            rel_path, "anchors and aliases (&name, *name) are not allowed", line, column,
+            field, hint="write the value out in full"))
+    seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        raise ContentError(Diagnostic(rel_path, "the document is nested too deeply", line, column, field))
+    values[path] = (line, column)
+    if isinstance(node, yaml.MappingNode):
+        found: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            key_pos = _pos(key_node, offset)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ContentError(Diagnostic(
+                    rel_path, "a key must be a plain word", *key_pos, field,
+                    hint="for example `name: Atelier Exemple`"))
+            key = key_node.value
+            if key == "<<":
+                raise ContentError(Diagnostic(
+                    rel_path, "merge keys (<<) are not allowed", *key_pos, field,
+                    hint="write the keys out in full"))
+            if key in found:
+                first = found[key][0]
+                raise ContentError(Diagnostic(
+                    rel_path, f"duplicate key {key!r} (first on line {first})", *key_pos,
+                    _dotted((*path, key)), hint="keep one of them; YAML would silently drop the first"))
+            found[key] = key_pos
+            keys[(*path, key)] = key_pos
+            _walk(value_node, (*path, key), keys, values, seen, loader, rel_path, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), keys, values, seen, loader, rel_path, offset)
+    elif node.tag == TIMESTAMP_TAG:
+        try:
+            loader.construct_object(node)
+        except (ValueError, OverflowError) as exc:
+            raise ContentError(Diagnostic(
+                rel_path, f"{node.value!r} is not a valid date", line, column, field,
+                hint="write dates as YYYY-MM-DD, for example 2018-05-24")) from exc
+
+
+def _marked_error(exc: yaml.MarkedYAMLError, rel_path: str, offset: int) -> ContentError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 + offset if mark else None
+    column = mark.column + 1 if mark else None
+    problem = exc.problem or exc.context or "invalid YAML"
+    hint = None
+    if "could not determine a constructor" in problem:
+        problem = "custom YAML tags (!tag) are not allowed"
+        hint = "remove the tag; plain text, numbers, dates, lists and mappings are enough"
+    elif "tab" in problem:
+        hint = "indent with spaces, not tabs"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be quoted, for example title: \"Réparer: mode d'emploi\""
+    return ContentError(Diagnostic(rel_path, f"invalid YAML: {problem}", line, column, hint=hint))
+
+
+def _dotted(path: FieldPath) -> str | None:
+    if not path:
+        return None
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+dotted = _dotted
