@@ -44,7 +44,9 @@ def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
 
 def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
                  diagnostics: list[Diagnostic]) -> None:
-    """Two pages may not share a URL in any language, nor take a section's segment."""
+    """Two pages may not share a URL in any language, nor take a section's segment.
+    A clash is reported once per file, even if a fallback repeats it in other languages."""
+    reported: set[str] = set()
     for lang in config.languages:
         taken: dict[str, str] = {segments[lang]: f"the {key} section"
                                  for key, segments in config.sections.items()}
@@ -53,11 +55,12 @@ def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
                 continue
             version = page.version(lang, config.fallback_order)
             owner = taken.get(version.slug)
-            if owner is not None:
+            if owner is not None and version.rel_path not in reported:
+                reported.add(version.rel_path)
                 diagnostics.append(Diagnostic(
                     version.rel_path, f"the URL /{lang}/{version.slug}/ is already used by {owner}",
                     field="slug", hint="choose another slug"))
-            else:
+            elif owner is None:
                 taken[version.slug] = version.rel_path
 
 

@@ -86,13 +86,14 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
     diagnostics: list[Diagnostic] = []
     outputs = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics)
     files: dict[str, bytes] = {asset.dest_rel: asset.data for asset in static.values()}
-    seen_problems: set[Diagnostic] = set()
+    seen_problems: set[tuple[str, int | None]] = set()
     for output in outputs:
         try:
             html = templates.render(env, output.template, output.context, site.config)
         except templates.TemplateProblem as exc:
-            if exc.diagnostic not in seen_problems:   # one report per template problem
-                seen_problems.add(exc.diagnostic)
+            where = (exc.diagnostic.path, exc.diagnostic.line)
+            if where not in seen_problems:   # one report per template line, not per language
+                seen_problems.add(where)
                 diagnostics.append(exc.diagnostic)
             continue
         files[output.dest_rel] = html.encode("utf-8")

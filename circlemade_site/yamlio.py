@@ -70,7 +70,7 @@ def parse(text: str, rel_path: str, first_line: int = 1) -> tuple[Any, Positions
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            raise _marked_error(exc, rel_path, offset) from exc
+            raise _marked_error(exc, text, rel_path, offset) from exc
         except yaml.YAMLError as exc:
             raise ContentError(Diagnostic(rel_path, f"cannot read YAML: {exc}", first_line)) from exc
         if node is None:
@@ -81,7 +81,7 @@ def parse(text: str, rel_path: str, first_line: int = 1) -> tuple[Any, Positions
         try:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
-            raise _marked_error(exc, rel_path, offset) from exc
+            raise _marked_error(exc, text, rel_path, offset) from exc
         return data, Positions(keys, values)
     finally:
         loader.dispose()
@@ -96,6 +96,8 @@ def _walk(node: yaml.Node, path: FieldPath, keys: dict, values: dict, seen: set[
     line, column = _pos(node, offset)
     field = _dotted(path)
     if id(node) in seen:
+        # the alias itself has no node of its own: point at the key or list that uses it
+        line, column = keys.get(path) or values.get(path[:-1]) or (line, column)
         raise ContentError(Diagnostic(
             rel_path, "anchors and aliases (&name, *name) are not allowed", line, column,
             field, hint="write the value out in full"))
@@ -136,17 +138,28 @@ def _walk(node: yaml.Node, path: FieldPath, keys: dict, values: dict, seen: set[
                 hint="write dates as YYYY-MM-DD, for example 2018-05-24")) from exc
 
 
-def _marked_error(exc: yaml.MarkedYAMLError, rel_path: str, offset: int) -> ContentError:
+def _marked_error(exc: yaml.MarkedYAMLError, text: str, rel_path: str,
+                  offset: int) -> ContentError:
+    problem = exc.problem or exc.context or "invalid YAML"
     mark = exc.problem_mark or exc.context_mark
+    if exc.context and exc.context_mark and "end of stream" in problem:
+        # "found unexpected end of stream" points past the file: the opening is what matters
+        problem, mark = f"{exc.context} that is never closed", exc.context_mark
     line = mark.line + 1 + offset if mark else None
     column = mark.column + 1 if mark else None
-    problem = exc.problem or exc.context or "invalid YAML"
     hint = None
+    lines = text.split("\n")
+    bad_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if "\t" in bad_line[:(mark.column + 1) if mark else 0]:
+        hint = "indent with spaces, not tabs"
+    if "another document" in problem:
+        problem = "only one YAML document is allowed here (a line --- starts a second one)"
+    elif "quoted scalar" in problem:
+        problem = problem.replace("while scanning a quoted scalar", "a quoted text")
+        hint = "close the quote on the same value"
     if "could not determine a constructor" in problem:
         problem = "custom YAML tags (!tag) are not allowed"
         hint = "remove the tag; plain text, numbers, dates, lists and mappings are enough"
-    elif "tab" in problem:
-        hint = "indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be quoted, for example title: \"Réparer: mode d'emploi\""
     return ContentError(Diagnostic(rel_path, f"invalid YAML: {problem}", line, column, hint=hint))

@@ -1,0 +1,65 @@
+"""Shared fixtures: the repository's sample site, copies of it to break, and builds."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from circlemade_site import pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_PARTS = ("content", "members", "themes")
+NOW = "2026-11-29"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """A copy of the sample site in a temporary folder, with `files` written over it
+    (a value of None deletes the file)."""
+
+    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
+        root = tmp_path / "project"
+        if not root.exists():
+            for part in SAMPLE_PARTS:
+                if (REPO / part).is_dir():
+                    shutil.copytree(REPO / part, root / part)
+        for rel, text in (files or {}).items():
+            path = root / rel
+            if text is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's sample site, built once for the session."""
+    out = tmp_path_factory.mktemp("site") / "public"
+    pipeline.build(REPO, out, pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW)))
+    return out
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m circlemade_site ARGS` in `cwd`, as a user would run it."""
+    return subprocess.run([sys.executable, "-m", "circlemade_site", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin",
+                               "LANG": "C.UTF-8"})
