@@ -82,7 +82,7 @@ class BuildFailed(SiteError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         super().__init__(diagnostics)
-        self.diagnostics = list(diagnostics)
+        self.diagnostics = sort_diagnostics(diagnostics)
 
     @property
     def errors(self) -> list[Diagnostic]:

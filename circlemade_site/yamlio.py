@@ -142,27 +142,41 @@ def _marked_error(exc: yaml.MarkedYAMLError, text: str, rel_path: str,
                   offset: int) -> ContentError:
     problem = exc.problem or exc.context or "invalid YAML"
     mark = exc.problem_mark or exc.context_mark
-    if exc.context and exc.context_mark and "end of stream" in problem:
-        # "found unexpected end of stream" points past the file: the opening is what matters
-        problem, mark = f"{exc.context} that is never closed", exc.context_mark
+    hint = None
+    content_lines = text.rstrip().split("\n")
+    at_end = mark is not None and (mark.line >= len(content_lines) or (
+        mark.line == len(content_lines) - 1 and mark.column >= len(content_lines[-1])))
+    if exc.context and exc.context_mark and at_end:
+        # the parser noticed at the end of the text: what matters is where it was opened
+        mark = exc.context_mark
+        opened = next((name for key, name in _UNCLOSED.items() if key in exc.context), None)
+        if opened:
+            problem, hint = f"a {opened} that is never closed", "close it on the same value"
+    elif exc.context and exc.context_mark and exc.context_mark.line != (mark.line if mark else -1):
+        opened = next((name for key, name in _UNCLOSED.items() if key in exc.context), None)
+        if opened:
+            hint = f"check the {opened} opened on line {exc.context_mark.line + 1 + offset}"
     line = mark.line + 1 + offset if mark else None
     column = mark.column + 1 if mark else None
-    hint = None
     lines = text.split("\n")
     bad_line = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in bad_line[:(mark.column + 1) if mark else 0]:
         hint = "indent with spaces, not tabs"
     if "another document" in problem:
         problem = "only one YAML document is allowed here (a line --- starts a second one)"
-    elif "quoted scalar" in problem:
-        problem = problem.replace("while scanning a quoted scalar", "a quoted text")
-        hint = "close the quote on the same value"
-    if "could not determine a constructor" in problem:
+    elif "could not determine a constructor" in problem:
         problem = "custom YAML tags (!tag) are not allowed"
         hint = "remove the tag; plain text, numbers, dates, lists and mappings are enough"
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be quoted, for example title: \"Réparer: mode d'emploi\""
     return ContentError(Diagnostic(rel_path, f"invalid YAML: {problem}", line, column, hint=hint))
+
+
+_UNCLOSED = {
+    "quoted scalar": "quoted text",
+    "flow sequence": "list [ ]",
+    "flow mapping": "mapping { }",
+}
 
 
 def _dotted(path: FieldPath) -> str | None:

@@ -1,0 +1,24 @@
+"""netlify.toml agrees with the site: publish folder, 404 per language, caching, headers."""
+
+from __future__ import annotations
+
+import tomllib
+
+from circlemade_site.config import load_config
+
+
+def test_netlify_wires_the_build_and_every_language(repo) -> None:
+    netlify = tomllib.loads((repo / "netlify.toml").read_text())
+    config = load_config(repo)
+    assert netlify["build"]["publish"] == "public"
+    assert "python build.py build" in netlify["build"]["command"]
+    redirects = netlify["redirects"]
+    for lang in config.languages:
+        assert {"from": f"/{lang}/*", "to": f"/{lang}/404.html", "status": 404} in redirects
+        assert {"from": "/", "to": f"/{lang}/", "status": 302, "force": True,
+                "conditions": {"Language": [lang]}} in redirects
+    headers = {rule["for"]: rule["values"] for rule in netlify["headers"]}
+    assert headers["/static/*"]["Cache-Control"] == "public, max-age=31536000, immutable"
+    csp = headers["/*"]["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp

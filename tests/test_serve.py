@@ -1,0 +1,95 @@
+"""The preview server, run as a user runs it: rebuilds on save, shows errors, keeps going."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(make_project) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    root = make_project()
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "circlemade_site", "serve", "--port", str(port)],
+                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: fetch(base + "/fr/")[0] == 200)
+        yield root, base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(server) -> None:
+    root, base, process = server
+    status, html = fetch(base + "/nl/contact/")
+    assert status == 200 and 'lang="nl"' in html
+    assert "livereload.js" in html                       # the browser reloads by itself
+    assert fetch(base + "/nl/bestaat-niet/")[0] == 404
+    assert "Pagina niet gevonden" in fetch(base + "/nl/bestaat-niet/")[1]
+
+    page = root / "content" / "pages" / "contact.nl.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\nNieuwe zin voor de test.\n", encoding="utf-8")
+    wait_for(lambda: "Nieuwe zin voor de test." in fetch(base + "/nl/contact/")[1])
+
+    page.write_text("---\ntitle: [kapot\n---\n", encoding="utf-8")
+    wait_for(lambda: fetch(base + "/nl/contact/")[0] == 500)
+    status, html = fetch(base + "/fr/a-propos/")
+    assert status == 500
+    assert "content/pages/contact.nl.md:2:" in html and "invalid YAML" in html
+    assert process.poll() is None
+
+    page.write_text(original, encoding="utf-8")
+    wait_for(lambda: fetch(base + "/nl/contact/")[0] == 200)
+    assert "Nieuwe zin" not in fetch(base + "/nl/contact/")[1]
+    assert process.poll() is None
+
+
+def test_serve_never_serves_files_outside_the_site(server) -> None:
+    root, base, _ = server
+    (root / "secret.txt").write_text("do not serve")
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/fr/../../secret.txt"):
+        status, body = fetch(base + path)
+        assert "do not serve" not in body

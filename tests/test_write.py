@@ -1,0 +1,55 @@
+"""Atomic output: a build killed at any moment leaves the previous site whole."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from circlemade_site import write
+
+from conftest import REPO
+
+SLOW_WRITER = """
+import sys, time
+from pathlib import Path
+from circlemade_site import write
+real = Path.write_bytes
+def slow(self, data):
+    time.sleep(0.01)
+    return real(self, data)
+Path.write_bytes = slow
+files = {f"page{i}/index.html": f"new {i}".encode() for i in range(500)}
+write.write_site(Path(sys.argv[1]), files)
+"""
+
+
+def test_write_site_replaces_exactly_the_files(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    write.write_site(out, {"a/index.html": b"a", "b.txt": b"b"})
+    report = write.write_site(out, {"a/index.html": b"a", "c.txt": b"c"})
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        write.MARKER, "a/index.html", "c.txt"]
+    assert (report.written, report.unchanged, report.removed) == (1, 1, 1)
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_sigkill_during_a_build_leaves_the_previous_site(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    write.write_site(out, {f"page{i}/index.html": f"old {i}".encode() for i in range(500)})
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(out)],
+                               env={"PYTHONPATH": str(REPO)})
+    deadline = time.monotonic() + 30
+    while not any(len(list(s.iterdir())) >= 20 for s in tmp_path.glob(".public.new-*")):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    # the next build clears what the killed one left behind
+    write.write_site(out, {"index.html": b"fresh"})
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+    assert (out / "index.html").read_bytes() == b"fresh"
