@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from circlemade_site import schema
 from circlemade_site.config import SITE_FILE, SiteConfig
 from circlemade_site.errors import Diagnostic
-from circlemade_site.models import HOME, Page, PageVersion, Site
+from circlemade_site.models import HOME, Facet, Member, Page, PageVersion, Site
 from circlemade_site.sources import RawDoc
 
 
@@ -28,6 +29,7 @@ def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | N
 
 
 def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
+             members: Sequence[Member] = (), facets: Mapping[str, Facet] | None = None,
              diagnostics: list[Diagnostic]) -> Site:
     """Pair the translations of each page, drop drafts, check slugs and menus."""
     grouped: dict[str, dict[str, PageVersion]] = defaultdict(dict)
@@ -39,7 +41,20 @@ def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
                   for name, by_lang in sorted(grouped.items()))
     _check_slugs(config, pages, diagnostics)
     _check_menus(config, {p.name for p in pages}, diagnostics)
-    return Site(config=config, pages=pages)
+    facets = dict(facets or {})
+    _check_member_slugs(config, members, facets, diagnostics)
+    return Site(config=config, pages=pages, members=tuple(members), facets=facets)
+
+
+def _check_member_slugs(config: SiteConfig, members: Sequence[Member],
+                        facets: Mapping[str, Facet], diagnostics: list[Diagnostic]) -> None:
+    """A member's folder name may not be a facet's URL segment (/fr/membres/commune/)."""
+    reserved = {segment for facet in facets.values() for segment in facet.segment.values()}
+    for member in members:
+        if member.slug in reserved:
+            diagnostics.append(Diagnostic(
+                member.rel_dir, f"the folder name {member.slug!r} is reserved for a page of the "
+                "directory", hint=f"rename the folder, for example {member.slug + '-brussels'!r}"))
 
 
 def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],

@@ -54,6 +54,14 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the content without writing anything")
     check.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
     output_format(check)
+
+    new = commands.add_parser("new", help="scaffold new content")
+    new_kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
+    new_member = new_kinds.add_parser("member", help="a member folder that passes check")
+    new_member.add_argument("slug", help="folder name: lowercase letters, digits, hyphens")
+
+    commands.add_parser("schema", help="write the JSON Schemas (schemas/) and the member "
+                                       "field reference (docs/member-reference.md)")
     return top
 
 
@@ -61,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = args.project
     options = pipeline.BuildOptions(
-        **({"now": args.now} if args.now else {}),
+        **({"now": args.now} if getattr(args, "now", None) else {}),
         drafts=getattr(args, "drafts", False))
     fmt = getattr(args, "format", "text")
     try:
@@ -76,6 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             loaded = pipeline.check(root, options)
             print_diagnostics(loaded.warnings, fmt)
             print(f"No problems found in {len(loaded.site.pages)} pages.")
+        elif args.command == "new":
+            from circlemade_site import scaffold
+            folder = scaffold.new_member(root, args.slug, options.now)
+            print(f"Created {_shown(folder.resolve())}: edit member.yaml, fr.md, nl.md and "
+                  "replace logo.png, then run `circlemade check`.")
+        elif args.command == "schema":
+            for path in write_schemas(root):
+                print(f"Wrote {_shown(path.resolve()).rstrip('/')}")
         elif args.command == "serve":
             from circlemade_site import serve   # imports the web server only when needed
             return serve.serve(root, port=args.port, options=options)
@@ -90,6 +106,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"circlemade: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     return EXIT_OK
+
+
+def write_schemas(root: Path) -> list[Path]:
+    from circlemade_site import members, reference
+    from circlemade_site.config import load_config
+    config = load_config(root)
+    diagnostics: list[Diagnostic] = []
+    facets = members.load_vocabularies(config, diagnostics)
+    if diagnostics:
+        raise BuildFailed(diagnostics)
+    written = []
+    for name, document in reference.json_schemas(facets).items():
+        path = config.root / reference.SCHEMA_DIR / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(reference.dump(document), encoding="utf-8")
+        written.append(path)
+    doc = config.root / reference.REFERENCE_DOC
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(reference.member_reference(facets), encoding="utf-8")
+    return [*written, doc]
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:

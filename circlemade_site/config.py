@@ -18,6 +18,7 @@ from circlemade_site.i18n import Localized
 SITE_FILE = "content/site.yaml"
 MAX_YAML_BYTES = 256 * 1024
 KNOWN_SECTIONS = frozenset({"members", "offers", "events", "news", "campaigns", "search"})
+REQUIRED_SECTIONS = ("members", "offers")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class MenuEntry:
     page: str | None
     url: str | None
     label: Localized | None
+    section: str | None
     line: int                           # in content/site.yaml, for error messages
 
 
@@ -134,6 +136,10 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
                 "themes are " + ", ".join(sorted(p.name for p in (root / "themes").glob("*")
                                                  if p.is_dir())) if (root / "themes").is_dir() else None)
 
+    for key in REQUIRED_SECTIONS:
+        if key not in s.sections:
+            problem(("sections",), f"the {key} section has no URL segments",
+                    f"for example `{key}: {{{', '.join(f'{lang}: ...' for lang in languages)}}}`")
     for key, segments in s.sections.items():
         if key not in KNOWN_SECTIONS:
             problem(("sections", key), f"unknown section {key!r}",
@@ -146,7 +152,7 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
     menus = {
         name: tuple(MenuEntry(item.page, item.url,
                               localized(("menus", name, i, "label"), item.label)
-                              if item.label else None,
+                              if item.label else None, item.section,
                               positions.of_value(("menus", name, i))[0])
                     for i, item in enumerate(items))
         for name, items in s.menus.items()

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import babel
 import babel.dates
 import babel.lists
 import babel.numbers
@@ -41,6 +42,7 @@ class Catalog:
 
     lang: str
     strings: Mapping[str, str]
+    locale: str = "fr_BE"
 
     def __call__(self, key: str, **values: Any) -> str:
         try:
@@ -48,6 +50,13 @@ class Catalog:
         except KeyError:
             raise MissingString(self.lang, key) from None
         return text.format(**values) if values else text
+
+    def count(self, key: str, count: int) -> str:
+        """`key_one` or `key_other` (by the language's plural rules) with {count} filled in:
+        count("members_count", 12) -> '12 membres'."""
+        form = babel.Locale.parse(self.locale).plural_form(count)
+        name = f"{key}_{form}" if f"{key}_{form}" in self.strings else f"{key}_other"
+        return self(name, count=format_number(count, self.locale))
 
 
 class MissingString(LookupError):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 
 from circlemade_site.config import SiteConfig
+from circlemade_site.i18n import Localized
 
 HOME = "home"   # the page named `home` is each language's home page
 
@@ -46,9 +49,84 @@ class Page:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Term:
+    key: str
+    label: Localized
+    slugs: Mapping[str, str]          # language -> URL slug (from the label)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Facet:
+    """A vocabulary of content/vocabularies.yaml: `kind`, `activities`, `sectors`,
+    `audiences` or `communes`."""
+
+    key: str
+    label: Localized
+    segment: Mapping[str, str]        # language -> URL segment
+    terms: Mapping[str, Term]         # in the order of the file
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Image:
+    """A picture from a member's folder, inspected (not yet decoded in full)."""
+
+    src_path: Path
+    rel_path: str
+    line: int | None                  # of the field that names it, for error messages
+    format: str                       # "PNG", "JPEG", "WEBP" or "SVG"
+    width: int
+    height: int
+    digest: str                       # sha256 of the file's bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Offer:
+    member_slug: str
+    index: int                        # position in member.yaml, for anchors (#offre-1)
+    title: Localized
+    summary: Localized
+    audiences: tuple[str, ...]
+    activities: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Member:
+    slug: str
+    name: str
+    kind: str
+    enterprise_number: str | None
+    member_since: dt.date
+    tagline: Localized
+    activities: tuple[str, ...]
+    sectors: tuple[str, ...]
+    street: str
+    postal_code: str
+    commune: str                      # key of communes.COMMUNES
+    email: str | None
+    phone: str | None                 # formatted: "+32 2 511 22 33"
+    website: str | None
+    linkedin: str | None
+    logo: Image | None
+    offers: tuple[Offer, ...]
+    description: Localized            # Markdown per language (fr.md, nl.md)
+    description_lines: Mapping[str, tuple[str, int]]   # language -> (rel_path, first line)
+    rel_dir: str
+
+    def facet_keys(self, facet: str) -> tuple[str, ...]:
+        """The member's terms in a facet of the directory."""
+        if facet == "kind":
+            return (self.kind,)
+        if facet == "communes":
+            return (self.commune,)
+        return getattr(self, facet)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     pages: tuple[Page, ...]
+    members: tuple[Member, ...] = ()          # sorted by name, as readers expect
+    facets: Mapping[str, Facet] = dataclasses.field(default_factory=dict)
 
     def page(self, name: str) -> Page | None:
         return next((p for p in self.pages if p.name == name), None)

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from circlemade_site import assemble, assets, i18n, sources, templates, urls, write
+from circlemade_site import (assemble, assets, i18n, images, members, sources, templates, urls,
+                             write)
 from circlemade_site.config import SiteConfig, load_config, read_yaml_file
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
 from circlemade_site.models import PageVersion, Site
@@ -23,6 +24,7 @@ from circlemade_site.plan import plan
 
 logger = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Europe/Brussels")
+CACHE_DIR = ".cache"      # under the project: processed images by content hash
 
 
 def today() -> dt.date:
@@ -70,8 +72,12 @@ def load_site(root: Path, options: BuildOptions) -> Loaded:
         if (version := assemble.validate_page(doc, diagnostics)) is not None:
             versions.append(version)
     catalogs = load_catalogs(config, diagnostics)
+    facets = members.load_vocabularies(config, diagnostics)
+    loaded_members = [m for folder in members.discover(config, diagnostics)
+                      if (m := members.load_member(config, folder, facets, diagnostics)) is not None]
     site = assemble.assemble(config, versions, drafts=options.drafts or options.dev,
-                             diagnostics=diagnostics)
+                             members=members.check_unique(loaded_members, diagnostics),
+                             facets=facets, diagnostics=diagnostics)
     _raise_errors(diagnostics)
     return Loaded(site, catalogs, [d for d in diagnostics if d.severity == "warning"])
 
@@ -84,8 +90,17 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
     env = templates.make_env(site.config, router.url_for, router.absolute,
                              lambda logical: assets.asset_url(static, logical))
     diagnostics: list[Diagnostic] = []
-    outputs = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics)
+    try:
+        planned = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics)
+    except i18n.MissingString as exc:     # a UI string the generator itself needs (menus)
+        catalog = site.config.theme_dir / "i18n" / f"{exc.lang}.yaml"
+        raise BuildFailed([Diagnostic(sources.rel(site.config, catalog), str(exc), field=exc.key,
+                                      hint="every theme defines it")]) from exc
+    outputs = planned.outputs
     files: dict[str, bytes] = {asset.dest_rel: asset.data for asset in static.values()}
+    files.update(planned.files)
+    files.update(images.render_all(planned.images, site.config.root / CACHE_DIR / "images",
+                                   diagnostics))
     seen_problems: set[tuple[str, int | None]] = set()
     for output in outputs:
         try:
@@ -158,7 +173,7 @@ def load_catalogs(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str
             diagnostics.append(Diagnostic(
                 origin[lang], f"the UI string {key!r} is missing", field=key,
                 hint=f"it is defined in i18n/{having}.yaml; add its translation"))
-    return {lang: i18n.Catalog(lang, strings) for lang, strings in merged.items()}
+    return {lang: i18n.Catalog(lang, strings, config.locales[lang]) for lang, strings in merged.items()}
 
 
 def _raise_errors(diagnostics: list[Diagnostic]) -> None:

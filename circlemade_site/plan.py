@@ -7,35 +7,25 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from circlemade_site import urls
+from circlemade_site import directory, urls
+from circlemade_site.images import Variant
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, Localized, language_name
 from circlemade_site.markup import MarkdownRenderer
 from circlemade_site.models import Page, Site
+from circlemade_site.views import Output, Text, text
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Output:
-    dest_rel: str                 # output-relative POSIX path
-    template: str
-    context: Mapping[str, Any]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Text:
-    """A text as shown in one language: `lang` is the language it is actually written
-    in; templates wrap it in an element with that `lang` when it differs from the page's."""
-
-    text: str
-    lang: str
-
-    def __str__(self) -> str:
-        return self.text
+class Plan:
+    outputs: list[Output]                 # pages and text files to render from templates
+    files: dict[str, bytes]               # files made without a template (open data)
+    images: list[Variant]                 # image variants to make (or take from the cache)
 
 
 def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, dev: bool,
-         diagnostics: list[Diagnostic]) -> list[Output]:
+         diagnostics: list[Diagnostic]) -> Plan:
     config = site.config
     markdown = MarkdownRenderer()
     outputs: list[Output] = []
@@ -63,11 +53,15 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             **default, "by_language": everyone, "alternates": {}, "x_default": None,
             "canonical": router.absolute("/") if target == urls.ROOT else None,
             "current_url": router.url_for(target)}))
+    listing_outputs, variants = directory.plan_directory(
+        site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev),
+        markdown, diagnostics)
+    outputs.extend(listing_outputs)
     outputs.append(Output("sitemap.xml", "sitemap.xml", {
         **default, "entries": _sitemap(site, router)}))
     outputs.append(Output("robots.txt", "robots.txt", {
         **default, "sitemap_url": router.absolute("/sitemap.xml")}))
-    return outputs
+    return Plan(outputs, directory.open_data(site, router), variants)
 
 
 def _output(router: urls.Router, target: urls.Target, lang: str, template: str,
@@ -100,16 +94,16 @@ def _base_context(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
             "languages": [{"code": code, "name": language_name(code)} for code in config.languages],
             "default_language": config.default_language,
         },
-        "menus": {name: _menu(site, router, name, lang) for name in config.menus},
+        "menus": {name: _menu(site, router, name, lang, catalogs[lang]) for name in config.menus},
     }
 
 
 def _text(value: Localized, lang: str, config: SiteConfig) -> Text:
-    text, used = value.get(lang, config.fallback_order)
-    return Text(text, used)
+    return text(value, lang, config.fallback_order)
 
 
-def _menu(site: Site, router: urls.Router, name: str, lang: str) -> list[dict[str, Any]]:
+def _menu(site: Site, router: urls.Router, name: str, lang: str,
+          catalog: Catalog) -> list[dict[str, Any]]:
     config = site.config
     items = []
     for entry in config.menus[name]:
@@ -121,6 +115,11 @@ def _menu(site: Site, router: urls.Router, name: str, lang: str) -> list[dict[st
             label = (_text(entry.label, lang, config) if entry.label else
                      _page_title(page, lang, config))
             items.append({"url": url, "label": label, "external": False})
+        elif entry.section is not None:
+            label = (_text(entry.label, lang, config) if entry.label else
+                     Text(catalog(f"{entry.section}_title"), lang))
+            items.append({"url": router.url_for(entry.section, lang), "label": label,
+                          "external": False})
         else:
             assert entry.url is not None and entry.label is not None
             items.append({"url": entry.url, "label": _text(entry.label, lang, config),
@@ -158,6 +157,13 @@ def _sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
     targets: list[urls.Target] = list(site.pages)
     if site.page(urls.HOME) is None:
         targets.insert(0, urls.HOME)
+    targets += [urls.MEMBERS, urls.OFFERS, *site.members]
+    for listing, facets, items in ((urls.MEMBERS, directory.FACETS, site.members),
+                                   (urls.OFFERS, directory.OFFER_FACETS,
+                                    [o for m in site.members for o in m.offers])):
+        used = {(f, k) for item in items for f in facets for k in directory.facet_keys(item, f)}
+        targets += [urls.TermPage(listing, f, k) for f in facets for k in site.facets[f].terms
+                    if (f, k) in used]
     for target in targets:
         alternates = {lang: router.absolute(url) for lang, url in router.alternates(target).items()}
         x_default = router.absolute(router.x_default(target))

@@ -7,15 +7,23 @@ YAML document into the model or into Diagnostics that name the file, the line an
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
+import unicodedata
+import urllib.parse
 import types
 import typing
 from collections.abc import Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
+import email_validator
+import phonenumbers
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field
+import stdnum.be.vat
+import stdnum.exceptions
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from circlemade_site.errors import Diagnostic
 from circlemade_site.yamlio import FieldPath, Positions, dotted
@@ -27,7 +35,9 @@ LINK_PATTERN = r"^(https://|http://|mailto:)[^\s]+$"
 ORIGIN_PATTERN = r"^https?://[^/\s]+$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 LOCALE_PATTERN = r"^[a-z]{2,3}(_[A-Z]{2})?$"
+POSTAL_CODE_PATTERN = r"^[0-9]{4}$"
 PATTERN_NAMES = {
+    POSTAL_CODE_PATTERN: "a Belgian postal code (four digits)",
     HTTPS_PATTERN: "an https:// address",
     LINK_PATTERN: "a link starting with https://, http:// or mailto:",
     ORIGIN_PATTERN: "a site address such as https://circlemade.brussels (no trailing slash)",
@@ -55,10 +65,13 @@ class Strict(BaseModel):
 
 
 class MenuItem(Strict):
-    """A menu entry: a page of content/pages by name, or an external link with a label."""
+    """A menu entry: a page of content/pages by name, a section of the site, or an
+    external link with a label."""
 
     page: Slug | None = Field(None, description="Name of a page in content/pages (file name "
                               "without language and extension)", examples=["about"])
+    section: Literal["members", "offers"] | None = Field(
+        None, description="A section of the site", examples=["members"])
     url: Annotated[str, Field(pattern=LINK_PATTERN, max_length=500)] | None = Field(
         None, description="An external link", examples=["https://hub.brussels"])
     label: LocalizedText | None = Field(None, description="Label per language; defaults to "
@@ -66,8 +79,8 @@ class MenuItem(Strict):
 
     @pydantic.model_validator(mode="after")
     def _one_target(self) -> MenuItem:
-        if (self.page is None) == (self.url is None):
-            raise ValueError("give either `page` or `url`")
+        if sum(x is not None for x in (self.page, self.url, self.section)) != 1:
+            raise ValueError("give one of `page`, `section` or `url`")
         if self.url is not None and self.label is None:
             raise ValueError("an external link needs a `label`")
         return self
@@ -120,6 +133,192 @@ class PageFront(Strict):
 
 
 # ---------------------------------------------------------------------------------------
+# content/vocabularies.yaml
+
+VocabularyKey = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=40, examples=["repair"])]
+
+
+class Facet(Strict):
+    """One vocabulary: a facet of the directory and its terms."""
+
+    label: LocalizedText = Field(description="Name of the facet per language")
+    segment: dict[LangCode, Slug] = Field(description="URL segment of the facet per language",
+                                          examples=[{"fr": "activite", "nl": "activiteit"}])
+    terms: dict[VocabularyKey, LocalizedText] = Field(
+        default_factory=dict, description="Term key -> label per language")
+
+
+class VocabulariesFile(Strict):
+    """content/vocabularies.yaml"""
+
+    kind: Facet
+    activities: Facet
+    sectors: Facet
+    audiences: Facet
+    communes: Facet
+
+
+# ---------------------------------------------------------------------------------------
+# members/<slug>/member.yaml
+
+
+def invalid(message: str, hint: str | None = None) -> PydanticCustomError:
+    """A validation error with our own message and hint (see `_diagnostic`)."""
+    return PydanticCustomError("circlemade", "{message}", {"message": message, "hint": hint or ""})
+
+
+def _no_hidden_characters(value: str) -> str:
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\t":
+            raise invalid(f"contains an invisible or control character (U+{ord(ch):04X})",
+                          "retype the text without copying it from another document")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value:
+        raise invalid("must fit on one line", "remove the line breaks")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_no_hidden_characters)]
+Line = Annotated[PlainText, AfterValidator(_one_line)]
+
+
+def _localized(max_length: int, fr: str, nl: str) -> Any:
+    return Annotated[dict[LangCode, Annotated[Line, Field(min_length=1, max_length=max_length)]],
+                     Field(examples=[{"fr": fr, "nl": nl}])]
+
+
+def _check_email(value: str) -> str:
+    try:
+        return email_validator.validate_email(value, check_deliverability=False).normalized
+    except email_validator.EmailNotValidError as exc:
+        raise invalid(f"{value!r} is not a valid e-mail address: {exc}",
+                      "for example info@atelier-exemple.be") from None
+
+
+def _check_phone(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, "BE")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise invalid(f"{value!r} is not a valid phone number",
+                      'write it as "+32 2 511 22 33" or "02 511 22 33"')
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _check_url(value: str) -> str:
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname \
+            or any(ch.isspace() for ch in value):
+        raise invalid(f"{value!r} is not a web address starting with https:// or http://",
+                      "for example https://www.atelier-exemple.be")
+    return value
+
+
+def _check_linkedin(value: str) -> str:
+    host = urllib.parse.urlsplit(_check_url(value)).hostname or ""
+    if host != "linkedin.com" and not host.endswith(".linkedin.com"):
+        raise invalid(f"{value!r} is not a LinkedIn address",
+                      "for example https://www.linkedin.com/company/atelier-exemple")
+    return value
+
+
+def _check_enterprise_number(value: str) -> str:
+    try:
+        number = stdnum.be.vat.validate(value)
+    except stdnum.exceptions.ValidationError as exc:
+        raise invalid(f"{value!r} is not a valid Belgian enterprise number ({exc.message})",
+                      'ten digits as on the Crossroads Bank for Enterprises, for example '
+                      '"0123.456.749"') from None
+    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+
+Email = Annotated[str, Field(max_length=254, examples=["info@atelier-exemple.be"]),
+                  AfterValidator(_check_email)]
+Phone = Annotated[str, Field(max_length=40, examples=["+32 2 511 22 33"]),
+                  AfterValidator(_check_phone)]
+WebAddress = Annotated[str, Field(max_length=500, examples=["https://www.atelier-exemple.be"]),
+                       AfterValidator(_check_url)]
+LinkedIn = Annotated[str, Field(max_length=500,
+                                examples=["https://www.linkedin.com/company/atelier-exemple"]),
+                     AfterValidator(_check_linkedin)]
+EnterpriseNumber = Annotated[str, Field(max_length=20, examples=["0123.456.749"]),
+                             AfterValidator(_check_enterprise_number)]
+Keys = Annotated[list[VocabularyKey], Field(max_length=12)]
+
+
+class Address(Strict):
+    """Where the member is, in the Brussels-Capital Region."""
+
+    street: Annotated[Line, Field(min_length=1, max_length=200)] = Field(
+        description="Street and number", examples=["Rue de la Victoire 12"])
+    postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] = Field(
+        description="Postal code of one of the 19 communes", examples=["1060"])
+    municipality: Annotated[Line, Field(max_length=60)] | None = Field(
+        None, description="The commune, in French or Dutch (checked against the postal code)",
+        examples=["Saint-Gilles"])
+
+
+class Contact(Strict):
+    """How buyers reach the member."""
+
+    email: Email | None = Field(None, description="A generic address of the organisation")
+    phone: Phone | None = Field(None, description="A Belgian or international phone number")
+    website: WebAddress | None = Field(None, description="The website, https:// or http://")
+    linkedin: LinkedIn | None = Field(None, description="The LinkedIn page")
+
+
+class Offer(Strict):
+    """Something the member sells: a product or a service."""
+
+    title: _localized(80, "Réparation de mobilier de bureau", "Herstelling van kantoormeubilair") = Field(
+        description="Name of the offer per language")
+    summary: _localized(280, "Nous remettons en état chaises et bureaux sur site.",
+                         "We knappen stoelen en bureaus ter plaatse op.") = Field(
+        description="One or two sentences per language")
+    audiences: Annotated[Keys, Field(min_length=1)] = Field(
+        description="Who it is for: keys of `audiences` in content/vocabularies.yaml",
+        examples=[["business", "public-sector"]])
+    activities: Keys = Field(default_factory=list,
+                             description="Circular activities of this offer (default: the member's)",
+                             examples=[["repair"]])
+
+
+class MemberFront(Strict):
+    """members/<slug>/member.yaml: a member's profile."""
+
+    name: Annotated[Line, Field(min_length=2, max_length=120)] = Field(
+        description="The name of the organisation, as written on its logo (not translated)",
+        examples=["Atelier Exemple"])
+    kind: VocabularyKey = Field(description="company, academic, institution or support",
+                                examples=["company"])
+    enterprise_number: EnterpriseNumber | None = Field(
+        None, description="Belgian enterprise number (checksum verified)",
+        examples=["0123.456.749"])
+    member_since: datetime.date = Field(description="Date the organisation joined the cluster",
+                                        examples=["2018-05-24"])
+    tagline: _localized(160, "Atelier de réparation de meubles", "Herstelatelier voor meubels") = Field(
+        description="One line per language describing what the member does")
+    activities: Annotated[Keys, Field(min_length=1)] = Field(
+        description="Keys of `activities` in content/vocabularies.yaml",
+        examples=[["repair", "reuse"]])
+    sectors: Keys = Field(default_factory=list,
+                          description="Keys of `sectors` in content/vocabularies.yaml",
+                          examples=[["furniture"]])
+    address: Address = Field(description="Address in the Brussels-Capital Region")
+    contact: Contact = Field(default_factory=Contact, description="Contact details")
+    logo: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        None, description="File name of the logo in this folder (PNG, JPEG, WebP or SVG)",
+        examples=["logo.png"])
+    offers: Annotated[list[Offer], Field(max_length=20)] = Field(
+        default_factory=list, description="What the member sells")
+
+
+# ---------------------------------------------------------------------------------------
 # validation -> Diagnostics
 
 M = TypeVar("M", bound=BaseModel)
@@ -166,6 +365,9 @@ def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
             hint = f"did you mean {close[0]!r}?"
         elif known:
             hint = "expected one of: " + ", ".join(sorted(known))
+    elif kind == "circlemade":
+        line, column = positions.of_value(loc)
+        message, hint = error["ctx"]["message"], error["ctx"]["hint"] or hint
     else:
         line, column = positions.of_value(loc)
         message = _message(kind, error)
@@ -176,7 +378,8 @@ def _is_union_tag(part: object) -> bool:
     # pydantic names the branch of a union in `loc` (for example 'str' or 'function-after');
     # these are not field names.
     return isinstance(part, str) and (part in {"str", "int", "bool", "list", "dict", "none"}
-                                      or "[" in part or part.startswith("function-"))
+                                      or "[" in part or part.startswith("function-")
+                                      or part.startswith("constrained-"))
 
 
 _MESSAGES = {

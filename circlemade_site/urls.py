@@ -9,31 +9,60 @@ Routes:
     /<lang>/<slug>/         a page, with its localised slug       Page
     /<lang>/404.html        the not-found page of a language      NOT_FOUND
     /404.html               the bilingual not-found page          ROOT_NOT_FOUND
+    /<lang>/<members>/                      the directory          MEMBERS
+    /<lang>/<members>/<slug>/               a member's profile     Member
+    /<lang>/<members>/<facet>/<term>/       a facet value          TermPage("members", ...)
+    /<lang>/<offers>/                       the offers catalogue   OFFERS
+    /<lang>/<offers>/<facet>/<term>/        offers by facet value  TermPage("offers", ...)
+    /media/members/<slug>/<stem>-<hash>     a member's picture     image_stem(...)
+    /data/members.json, /data/members.csv   open data              DATA_JSON, DATA_CSV
+
+<members>, <offers>, <facet> and <term> are localised: `sections` in content/site.yaml,
+`segment` and the term labels in content/vocabularies.yaml.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+import dataclasses
+
 from circlemade_site.config import SiteConfig
-from circlemade_site.models import Page, Site
+from circlemade_site.models import Facet, Image, Member, Page, Site
 
 ROOT = "root"
 HOME = "home"
 NOT_FOUND = "404"
 ROOT_NOT_FOUND = "root-404"
+MEMBERS = "members"
+OFFERS = "offers"
+DATA_JSON = "data-json"
+DATA_CSV = "data-csv"
+_FILES = {ROOT_NOT_FOUND: "/404.html", DATA_JSON: "/data/members.json",
+          DATA_CSV: "/data/members.csv"}
 
-Target = Page | str
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TermPage:
+    """The page of one facet value in a listing: members by activity, offers by audience..."""
+
+    listing: str          # MEMBERS or OFFERS
+    facet: str            # key in content/vocabularies.yaml
+    term: str
+
+
+Target = Page | Member | TermPage | str
 
 
 class Router:
     """Knows every route of a Site. Immutable once built."""
 
-    __slots__ = ("_config", "_pages")
+    __slots__ = ("_config", "_pages", "_facets")
 
     def __init__(self, site: Site) -> None:
         self._config = site.config
         self._pages = site.pages_by_name
+        self._facets: dict[str, Facet] = dict(site.facets)
 
     @property
     def config(self) -> SiteConfig:
@@ -51,17 +80,25 @@ class Router:
         if isinstance(target, str):
             if target == ROOT:
                 return "/"
-            if target == ROOT_NOT_FOUND:
-                return "/404.html"
+            if target in _FILES:
+                return _FILES[target]
             if target in self._pages:
                 target = self._pages[target]
             elif target == HOME:
                 return f"/{self._lang(lang)}/"
             elif target == NOT_FOUND:
                 return f"/{self._lang(lang)}/404.html"
+            elif target in (MEMBERS, OFFERS):
+                return self._section(target, self._lang(lang))
             else:
                 raise LookupError(f"no route named {target!r}")
         lang = self._lang(lang)
+        if isinstance(target, Member):
+            return f"{self._section(MEMBERS, lang)}{target.slug}/"
+        if isinstance(target, TermPage):
+            facet = self._facets[target.facet]
+            return (f"{self._section(target.listing, lang)}{facet.segment[lang]}/"
+                    f"{facet.terms[target.term].slugs[lang]}/")
         if target.is_home:
             return f"/{lang}/"
         version = target.version(lang, self._config.fallback_order)
@@ -72,6 +109,14 @@ class Router:
         url = self.url_for(target, lang)
         path = PurePosixPath(url.lstrip("/"))
         return path / "index.html" if url.endswith("/") else path
+
+    def image_stem(self, member: Member, image: Image) -> str:
+        """Output path, without width and extension, of a member's picture. The content
+        hash in the name lets browsers cache it for a year."""
+        return f"media/members/{member.slug}/logo-{image.digest[:10]}"
+
+    def _section(self, key: str, lang: str) -> str:
+        return f"/{lang}/{self._config.sections[key][lang]}/"
 
     def absolute(self, url: str) -> str:
         return self._config.base_url + url

@@ -18,7 +18,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-PAGES = ["/", "/fr/", "/nl/", "/fr/a-propos/", "/nl/over-ons/", "/fr/services/", "/nl/404.html"]
+PAGES = ["/", "/fr/", "/nl/", "/fr/a-propos/", "/nl/over-ons/", "/fr/membres/", "/nl/leden/",
+         "/fr/membres/recable/", "/nl/leden/atelier-copeau-vif/", "/fr/offres/",
+         "/nl/leden/activiteit/herstelling/", "/nl/404.html"]
 WIDTHS = {"phone": (375, 1700), "desktop": (1280, 1500)}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -33,7 +33,8 @@ def test_the_sample_config_loads(repo) -> None:
     assert config.locales == {"fr": "fr_BE", "nl": "nl_BE"}
     assert config.sections["members"] == {"fr": "membres", "nl": "leden"}
     assert config.theme_dir == repo / "themes" / "circlemade"
-    assert [e.page for e in config.menus["main"]] == ["about", "services", "join", "contact"]
+    assert [e.page or e.section for e in config.menus["main"]] == [
+        "members", "offers", "about", "services", "join", "contact"]
 
 
 def test_unknown_setting_suggests_the_right_one(make_project) -> None:
@@ -88,8 +89,8 @@ def test_a_menu_entry_needs_a_target(make_project) -> None:
     root = make_project()
     edit_site(root, "    - page: about", "    - label: {fr: A, nl: B}")
     line = line_of(root, "label: {fr: A, nl: B}")
-    assert errors(root) == [f"content/site.yaml:{line}:7: error: menus.main[0]: give either "
-                            "`page` or `url`"]
+    assert errors(root) == [f"content/site.yaml:{line}:7: error: menus.main[2]: give one of "
+                            "`page`, `section` or `url`"]
 
 
 def test_a_menu_entry_must_name_an_existing_page(make_project) -> None:

@@ -1,0 +1,318 @@
+"""members/<slug>/ -> Member: the member's files read, validated and checked.
+
+A member folder holds member.yaml, the long description per language (fr.md, nl.md),
+the logo it names and nothing else. Everything a member can get wrong is reported with
+the file, line and field, and a hint; one member's problems never hide another's.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from circlemade_site import communes, images, schema, yamlio
+from circlemade_site.config import SiteConfig, read_yaml_file
+from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.i18n import Localized
+from circlemade_site.models import Facet, Member, Offer, Term
+from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
+from circlemade_site.sources import MAX_MARKDOWN_BYTES, rel
+
+MEMBER_FILE = "member.yaml"
+VOCABULARIES_FILE = "content/vocabularies.yaml"
+FACETS = ("kind", "activities", "sectors", "communes")     # facets of the directory
+OFFER_FACETS = ("audiences", "activities")                  # facets of the offers catalogue
+
+
+# -- vocabularies ---------------------------------------------------------------------------
+
+def load_vocabularies(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str, Facet]:
+    path = config.root / VOCABULARIES_FILE
+    if not path.is_file():
+        diagnostics.append(Diagnostic(VOCABULARIES_FILE, "the vocabularies file is missing",
+                                      hint="it lists member types, activities, sectors and audiences"))
+        return {}
+    try:
+        data, positions = read_yaml_file(path, VOCABULARIES_FILE)
+    except ContentError as exc:
+        diagnostics.append(exc.diagnostic)
+        return {}
+    parsed = schema.validate(schema.VocabulariesFile, data, positions, VOCABULARIES_FILE, diagnostics)
+    if parsed is None:
+        return {}
+    facets: dict[str, Facet] = {}
+    for key in schema.VocabulariesFile.model_fields:
+        raw: schema.Facet = getattr(parsed, key)
+        for lang in config.languages:
+            if lang not in raw.segment:
+                diagnostics.append(Diagnostic(
+                    VOCABULARIES_FILE, f"no URL segment for language {lang!r}",
+                    *positions.of_value((key, "segment")), f"{key}.segment"))
+        if key == "communes":
+            labels = {c.key: c.names for c in communes.COMMUNES}
+        else:
+            labels = {term: Localized(dict(texts)) for term, texts in raw.terms.items()}
+        terms: dict[str, Term] = {}
+        for term, label in labels.items():
+            slugs = {lang: slugify(label.get(lang, config.fallback_order)[0]) or term
+                     for lang in config.languages}
+            terms[term] = Term(term, label, slugs)
+        for lang in config.languages:
+            seen: dict[str, str] = {}
+            for term in terms.values():
+                if (other := seen.get(term.slugs[lang])) is not None:
+                    diagnostics.append(Diagnostic(
+                        VOCABULARIES_FILE, f"the labels of {other!r} and {term.key!r} give the same "
+                        f"URL in {lang!r}", *positions.of_key((key, "terms", term.key)),
+                        f"{key}.terms.{term.key}", "make the labels different"))
+                seen[term.slugs[lang]] = term.key
+        facets[key] = Facet(key, Localized(dict(raw.label)), dict(raw.segment), terms)
+    return facets
+
+
+# -- members --------------------------------------------------------------------------------
+
+def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[Path]:
+    """The member folders, in a stable order. A folder without member.yaml is an error:
+    its owner would otherwise wonder why their profile is missing."""
+    root = config.members_dir
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.iterdir()):
+        rel_path = rel(config, path)
+        if path.name.startswith(".") or path.name in ("README.md", "README.fr.md", "README.nl.md"):
+            continue
+        if path.is_symlink() or not path.is_dir():
+            diagnostics.append(Diagnostic(
+                rel_path, "unexpected file in members/",
+                hint="each member has a folder: members/<slug>/member.yaml"))
+            continue
+        if not SLUG_RE.match(path.name):
+            diagnostics.append(Diagnostic(
+                rel_path, f"the folder name {path.name!r} is not a valid slug",
+                hint=f"use lowercase letters, digits and hyphens, for example {slugify(path.name) or 'atelier-exemple'!r}"))
+            continue
+        if not (path / MEMBER_FILE).is_file():
+            nested = sorted(p for p in path.rglob(MEMBER_FILE))
+            hint = (f"move {rel(config, nested[0])} up to {rel_path}/{MEMBER_FILE}" if nested
+                    else "run `circlemade new member " + path.name + "` to create one")
+            diagnostics.append(Diagnostic(rel_path, f"this member folder has no {MEMBER_FILE}",
+                                          hint=hint))
+            continue
+        found.append(path)
+    return found
+
+
+def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
+                diagnostics: list[Diagnostic]) -> Member | None:
+    """Read and validate one member folder; None (with diagnostics) if anything is wrong."""
+    slug = folder.name
+    rel_dir = rel(config, folder)
+    yaml_rel = f"{rel_dir}/{MEMBER_FILE}"
+    errors: list[Diagnostic] = []
+    try:
+        data, positions = read_yaml_file(folder / MEMBER_FILE, yaml_rel)
+    except ContentError as exc:
+        diagnostics.append(exc.diagnostic)
+        return None
+    front = schema.validate(schema.MemberFront, data, positions, yaml_rel, errors)
+
+    def problem(path: yamlio.FieldPath, message: str, hint: str | None = None,
+                at_key: bool = False) -> None:
+        line, column = positions.of_key(path) if at_key else positions.of_value(path)
+        errors.append(Diagnostic(yaml_rel, message, line, column, yamlio.dotted(path), hint))
+
+    descriptions, description_lines = _descriptions(config, folder, rel_dir, errors)
+    logo = None
+    if front is not None:
+        _check_localized(config, front, problem)
+        _check_terms(facets, front, problem)
+        commune = _commune(front, problem)
+        if front.logo is not None:
+            logo = _logo(folder, yaml_rel, front.logo, positions, errors)
+    _check_files(config, folder, rel_dir, front.logo if front else None, errors)
+    diagnostics.extend(errors)
+    if errors or front is None:
+        return None
+    offers = tuple(
+        Offer(slug, index, Localized(dict(o.title)), Localized(dict(o.summary)),
+              tuple(o.audiences), tuple(o.activities) or tuple(front.activities))
+        for index, o in enumerate(front.offers, 1))
+    return Member(
+        slug=slug, name=front.name, kind=front.kind, enterprise_number=front.enterprise_number,
+        member_since=front.member_since, tagline=Localized(dict(front.tagline)),
+        activities=tuple(front.activities), sectors=tuple(front.sectors),
+        street=front.address.street, postal_code=front.address.postal_code,
+        commune=commune or "", email=front.contact.email, phone=front.contact.phone,
+        website=front.contact.website, linkedin=front.contact.linkedin, logo=logo,
+        offers=offers, description=Localized(descriptions),
+        description_lines=description_lines, rel_dir=rel_dir)
+
+
+def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic]) -> list[Member]:
+    """Refuse a second member with the name (ignoring case, accents and punctuation) or
+    the enterprise number of another: the first one, in folder order, keeps it."""
+    by_name: dict[str, Member] = {}
+    by_number: dict[str, Member] = {}
+    kept = []
+    for member in sorted(members, key=lambda m: m.member_since.isoformat() + m.slug):
+        name_key = "".join(ch for ch in fold(member.name) if ch.isalnum())
+        if (other := by_name.get(name_key)) is not None:
+            diagnostics.append(Diagnostic(
+                f"{member.rel_dir}/{MEMBER_FILE}", f"the name {member.name!r} is already used by "
+                f"{other.rel_dir}", field="name",
+                hint="each member has its own name; if this is your organisation, edit that folder"))
+            continue
+        if member.enterprise_number and (other := by_number.get(member.enterprise_number)):
+            diagnostics.append(Diagnostic(
+                f"{member.rel_dir}/{MEMBER_FILE}", f"the enterprise number {member.enterprise_number} "
+                f"is already used by {other.rel_dir}", field="enterprise_number",
+                hint="each organisation has one profile"))
+            continue
+        by_name[name_key] = member
+        if member.enterprise_number:
+            by_number[member.enterprise_number] = member
+        kept.append(member)
+    return sorted(kept, key=lambda m: sort_key(m.name))
+
+
+def _check_localized(config: SiteConfig, front: schema.MemberFront, problem) -> None:  # type: ignore[no-untyped-def]
+    fields: list[tuple[yamlio.FieldPath, Mapping[str, str]]] = [(("tagline",), front.tagline)]
+    for i, offer in enumerate(front.offers):
+        fields += [(("offers", i, "title"), offer.title), (("offers", i, "summary"), offer.summary)]
+    for path, texts in fields:
+        for lang in texts:
+            if lang not in config.languages:
+                problem((*path, lang), f"{lang!r} is not a language of the site",
+                        f"languages are {', '.join(config.languages)}", at_key=True)
+        if config.default_language not in texts:
+            problem(path, f"missing the default language {config.default_language!r}",
+                    f"for example `{path[-1]}: {{{config.default_language}: ...}}`")
+
+
+def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem) -> None:  # type: ignore[no-untyped-def]
+    def check(facet_key: str, path: yamlio.FieldPath, keys: Sequence[str], is_list: bool = True) -> None:
+        facet = facets.get(facet_key)
+        if facet is None:
+            return
+        for i, key in enumerate(keys):
+            item_path = (*path, i) if is_list else path
+            if keys.index(key) != i:
+                problem(item_path, f"{key!r} is listed twice", "remove one of them")
+            elif key not in facet.terms:
+                close = difflib.get_close_matches(key, list(facet.terms), n=1, cutoff=0.6)
+                hint = (f"did you mean {close[0]!r}?" if close else
+                        "expected one of: " + ", ".join(facet.terms))
+                noun = {"kind": "member type", "activities": "activity", "sectors": "sector",
+                        "audiences": "audience"}[facet_key]
+                problem(item_path, f"{key!r} is not a known {noun} (see {VOCABULARIES_FILE})", hint)
+
+    check("kind", ("kind",), [front.kind], is_list=False)
+    check("activities", ("activities",), front.activities)
+    check("sectors", ("sectors",), front.sectors)
+    for i, offer in enumerate(front.offers):
+        check("audiences", ("offers", i, "audiences"), offer.audiences)
+        check("activities", ("offers", i, "activities"), offer.activities)
+
+
+def _commune(front: schema.MemberFront, problem) -> str | None:  # type: ignore[no-untyped-def]
+    address = front.address
+    candidates = communes.BY_POSTAL_CODE.get(address.postal_code)
+    if not candidates:
+        problem(("address", "postal_code"), f"{address.postal_code!r} is not the postal code of "
+                "a commune of the Brussels-Capital Region",
+                "for example 1000 (Bruxelles), 1060 (Saint-Gilles), 1080 (Molenbeek-Saint-Jean)")
+        return None
+    if address.municipality is None:
+        return candidates[0].key
+    named = communes.by_name(address.municipality)
+    if named is None:
+        close = difflib.get_close_matches(address.municipality,
+                                          [n for c in communes.COMMUNES for n in c.names.texts.values()],
+                                          n=1, cutoff=0.6)
+        problem(("address", "municipality"), f"{address.municipality!r} is not one of the 19 "
+                "communes of the Brussels-Capital Region",
+                f"did you mean {close[0]!r}?" if close else f"for {address.postal_code} it is "
+                f"{candidates[0].names.texts['fr']}")
+        return None
+    if named not in candidates:
+        expected = " or ".join(c.names.texts["fr"] for c in candidates)
+        problem(("address", "municipality"), f"the postal code {address.postal_code} is in "
+                f"{expected}, not in {address.municipality}", "check the postal code and the commune")
+        return None
+    return named.key
+
+
+def _logo(folder: Path, yaml_rel: str, name: str, positions: yamlio.Positions,
+          errors: list[Diagnostic]):  # type: ignore[no-untyped-def]
+    line, column = positions.of_value(("logo",))
+
+    def refuse(message: str, hint: str) -> None:
+        errors.append(Diagnostic(yaml_rel, message, line, column, "logo", hint))
+
+    if "/" in name or "\\" in name or name.startswith(".") or Path(name).is_absolute():
+        refuse(f"{name!r} must be the name of a file in this folder",
+               "put the logo next to member.yaml and write only its name, for example logo.png")
+        return None
+    path = folder / name
+    if path.is_symlink():
+        refuse(f"{name!r} is a symbolic link", "put the image file itself in the folder")
+        return None
+    if not path.is_file():
+        present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in images.EXTENSIONS)
+        refuse(f"there is no file {name!r} in this folder",
+               f"files here: {', '.join(present)}" if present else "add the logo next to member.yaml")
+        return None
+    try:
+        return images.inspect(path, yaml_rel, line, "logo")
+    except ContentError as exc:
+        errors.append(exc.diagnostic)
+        return None
+
+
+def _descriptions(config: SiteConfig, folder: Path, rel_dir: str,
+                  errors: list[Diagnostic]) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+    texts: dict[str, str] = {}
+    lines: dict[str, tuple[str, int]] = {}
+    for lang in config.languages:
+        path = folder / f"{lang}.md"
+        rel_path = f"{rel_dir}/{lang}.md"
+        if not path.exists() and not path.is_symlink():
+            continue
+        if path.is_symlink() or not path.is_file():
+            errors.append(Diagnostic(rel_path, "must be a plain file, not a link or a folder"))
+            continue
+        size = path.stat().st_size
+        if size > MAX_MARKDOWN_BYTES:
+            errors.append(Diagnostic(rel_path, f"the file is too large ({size} bytes, at most "
+                                     f"{MAX_MARKDOWN_BYTES})"))
+            continue
+        try:
+            text = yamlio.decode(path.read_bytes(), rel_path)
+        except ContentError as exc:
+            errors.append(exc.diagnostic)
+            continue
+        if text.strip():
+            texts[lang] = text
+            lines[lang] = (rel_path, 1)
+    return texts, lines
+
+
+def _check_files(config: SiteConfig, folder: Path, rel_dir: str, logo: str | None,
+                 errors: list[Diagnostic]) -> None:
+    """Only the files a profile uses may be in its folder (no stray documents published
+    by mistake, no executable or archive slipped into the repository)."""
+    expected = {MEMBER_FILE, *(f"{lang}.md" for lang in config.languages)}
+    if logo:
+        expected.add(logo)
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in expected:
+            continue
+        kind = "folder" if path.is_dir() else "file"
+        errors.append(Diagnostic(
+            f"{rel_dir}/{path.name}", f"unexpected {kind} in a member folder",
+            hint=f"a member folder holds {MEMBER_FILE}, " +
+            ", ".join(f"{lang}.md" for lang in config.languages) + " and the logo named in "
+            f"{MEMBER_FILE}; remove it"))

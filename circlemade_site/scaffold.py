@@ -1,0 +1,121 @@
+"""`circlemade new member <slug>`: a member folder that passes `check` as it is, with
+comments in French and Dutch saying what to fill in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import PIL.Image
+import PIL.ImageDraw
+
+from circlemade_site.errors import UsageError
+from circlemade_site.slugs import SLUG_RE, slugify
+
+MEMBER_TEMPLATE = """\
+# yaml-language-server: $schema=../../schemas/member.schema.json
+# FR : la fiche de votre organisation. Remplacez les exemples, puis lancez `circlemade check`.
+#      Le guide : /fr/guide-des-membres/ sur le site ; tous les champs : docs/member-reference.md
+# NL : de fiche van uw organisatie. Vervang de voorbeelden en voer `circlemade check` uit.
+#      De gids: /nl/ledengids/ op de site; alle velden: docs/member-reference.md
+
+# FR : le nom de votre organisation, tel qu'il figure sur votre logo (non traduit).
+# NL : de naam van uw organisatie, zoals op uw logo (niet vertaald).
+name: {name}
+
+# FR : company (entreprise), academic, institution ou support (acteur de soutien).
+# NL : company (onderneming), academic, institution of support (ondersteunende organisatie).
+kind: company
+
+# FR : numéro d'entreprise (BCE), facultatif.  NL : ondernemingsnummer (KBO), facultatief.
+# enterprise_number: "0123.456.749"
+
+# FR : date d'adhésion au cluster.  NL : datum van aansluiting bij de cluster.
+member_since: {today}
+
+# FR : une ligne qui dit ce que vous faites, en français et en néerlandais.
+# NL : één regel over wat u doet, in het Frans en in het Nederlands.
+tagline:
+  fr: "À compléter : ce que fait {name}"
+  nl: "In te vullen: wat {name} doet"
+
+# FR : vos activités circulaires et vos secteurs (clés de content/vocabularies.yaml).
+# NL : uw circulaire activiteiten en sectoren (sleutels uit content/vocabularies.yaml).
+activities: [reuse]
+sectors: []
+
+# FR : votre adresse dans une des 19 communes de la Région de Bruxelles-Capitale.
+# NL : uw adres in een van de 19 gemeenten van het Brussels Hoofdstedelijk Gewest.
+address:
+  street: "Rue de l'Exemple 1"
+  postal_code: "1000"
+  municipality: Bruxelles
+
+# FR : comment les acheteurs vous contactent (adresse générique de préférence).
+# NL : hoe kopers u bereiken (liefst een algemeen adres).
+contact:
+  # email: info@exemple.be
+  # phone: "+32 2 511 22 33"
+  # website: https://www.exemple.be
+  # linkedin: https://www.linkedin.com/company/exemple
+
+# FR : votre logo, dans ce dossier (PNG, JPEG, WebP ou SVG ; 5 Mo au plus).
+# NL : uw logo, in deze map (PNG, JPEG, WebP of SVG; hoogstens 5 MB).
+logo: logo.png
+
+# FR : ce que vous vendez : produits ou services, avec leur public
+#      (business, public-sector, consumers).
+# NL : wat u verkoopt: producten of diensten, met hun doelgroep
+#      (business, public-sector, consumers).
+offers: []
+#  - title: {{fr: "...", nl: "..."}}
+#    summary: {{fr: "...", nl: "..."}}
+#    audiences: [business]
+"""
+
+FR_TEMPLATE = """\
+## Qui sommes-nous ?
+
+Présentez ici {name} en quelques paragraphes : votre histoire, votre savoir-faire
+circulaire, vos clients et vos réalisations. Ce texte est publié sur la page française
+de votre fiche.
+"""
+
+NL_TEMPLATE = """\
+## Wie zijn we?
+
+Stel {name} hier voor in enkele alinea's: uw verhaal, uw circulaire knowhow, uw klanten
+en realisaties. Deze tekst verschijnt op de Nederlandstalige pagina van uw fiche.
+"""
+
+
+def new_member(root: Path, slug: str, today: dt.date) -> Path:
+    """Create members/<slug>/ with member.yaml, fr.md, nl.md and a placeholder logo."""
+    if not SLUG_RE.match(slug):
+        suggestion = slugify(slug) or "atelier-exemple"
+        raise UsageError(f"{slug!r} is not a valid member slug; use lowercase letters, digits and "
+                         f"hyphens, for example {suggestion!r}")
+    folder = root / "members" / slug
+    if folder.exists():
+        raise UsageError(f"members/{slug} already exists; edit the files in it instead")
+    name = " ".join(part.capitalize() for part in slug.split("-"))
+    folder.mkdir(parents=True)
+    (folder / "member.yaml").write_text(MEMBER_TEMPLATE.format(name=name, today=today.isoformat()),
+                                        encoding="utf-8")
+    (folder / "fr.md").write_text(FR_TEMPLATE.format(name=name), encoding="utf-8")
+    (folder / "nl.md").write_text(NL_TEMPLATE.format(name=name), encoding="utf-8")
+    (folder / "logo.png").write_bytes(placeholder_logo(name))
+    return folder
+
+
+def placeholder_logo(name: str) -> bytes:
+    """A plain square with the initials, to replace with the real logo."""
+    initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
+    image = PIL.Image.new("RGB", (400, 400), "#e3f0eb")
+    draw = PIL.ImageDraw.Draw(image)
+    draw.ellipse((60, 60, 340, 340), outline="#0b5a45", width=18)
+    draw.text((200, 200), initials, fill="#0b5a45", anchor="mm", font_size=110)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,92 @@
+/* Instant filtering of a listing (members, offers) by several facets at once.
+   Without JavaScript every facet value has its own static page; this script swaps those
+   links for a form of checkboxes, keeps the selection in the URL (shareable, back button),
+   and announces the number of results through the role="status" counter. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.filters");
+  if (!form || !window.URLSearchParams || !window.history || !history.pushState) {
+    return;
+  }
+  var results = document.getElementById(form.getAttribute("data-results"));
+  var counter = document.getElementById(form.getAttribute("data-count"));
+  var empty = document.querySelector(".no-results");
+  var links = document.querySelector(".facet-links");
+  var lang = form.getAttribute("data-lang");
+  var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
+  var cards = Array.prototype.slice.call(results.children);
+  var params = [];
+  boxes.forEach(function (box) {
+    if (params.indexOf(box.name) < 0) { params.push(box.name); }
+  });
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  var number = window.Intl ? new Intl.NumberFormat(lang) : null;
+
+  function countText(count) {
+    var form_ = plural ? plural.select(count) : (count === 1 ? "one" : "other");
+    var template = form.getAttribute("data-count-" + form_) || form.getAttribute("data-count-other");
+    return template.replace("{count}", number ? number.format(count) : String(count));
+  }
+
+  function selection() {
+    var chosen = {};
+    params.forEach(function (p) { chosen[p] = []; });
+    boxes.forEach(function (box) {
+      if (box.checked) { chosen[box.name].push(box.value); }
+    });
+    return chosen;
+  }
+
+  function matches(card, chosen) {
+    return params.every(function (p) {
+      if (!chosen[p].length) { return true; }
+      var values = " " + (card.getAttribute("data-" + p) || "") + " ";
+      return chosen[p].some(function (v) { return values.indexOf(" " + v + " ") >= 0; });
+    });
+  }
+
+  function apply(push) {
+    var chosen = selection();
+    var count = 0;
+    cards.forEach(function (card) {
+      var shown = matches(card, chosen);
+      card.hidden = !shown;
+      if (shown) { count += 1; }
+    });
+    counter.textContent = countText(count);
+    if (empty) { empty.hidden = count > 0; }
+    var query = new URLSearchParams();
+    params.forEach(function (p) {
+      chosen[p].forEach(function (v) { query.append(p, v); });
+    });
+    var search = query.toString();
+    var url = location.pathname + (search ? "?" + search : "") + location.hash;
+    if (push && url !== location.pathname + location.search + location.hash) {
+      history.pushState(null, "", url);
+    }
+  }
+
+  function readUrl() {
+    var query = new URLSearchParams(location.search);
+    boxes.forEach(function (box) {
+      box.checked = query.getAll(box.name).indexOf(box.value) >= 0;
+    });
+  }
+
+  var box = form.closest("details");
+  if (box) {
+    box.hidden = false;
+    // on a phone the filters start folded, so that the results come first
+    if (window.matchMedia && window.matchMedia("(max-width: 55.99rem)").matches) { box.open = false; }
+  }
+  form.hidden = false;
+  if (links) { links.hidden = true; }
+  form.addEventListener("change", function () { apply(true); });
+  form.addEventListener("reset", function () {
+    window.setTimeout(function () { apply(true); }, 0);
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  window.addEventListener("popstate", function () { readUrl(); apply(false); });
+  readUrl();
+  apply(false);
+}());
