@@ -49,11 +49,12 @@ class Variant:
     dest_rel: str
 
 
-def inspect(src_path: Path, rel_path: str, line: int | None, field: str) -> Image:
+def inspect(src_path: Path, rel_path: str, line: int | None, column: int | None,
+            field: str) -> Image:
     """Check a picture without decoding it in full. Raises ContentError."""
 
     def refuse(message: str, hint: str | None = None) -> ContentError:
-        return ContentError(Diagnostic(rel_path, message, line, None, field, hint))
+        return ContentError(Diagnostic(rel_path, message, line, column, field, hint))
 
     suffix = src_path.suffix.lower()
     if suffix not in EXTENSIONS:
@@ -99,7 +100,8 @@ def variants(image: Image, dest_stem: str, widths: Iterable[int] = LOGO_WIDTHS) 
     SVG itself. `dest_stem` is the output path without extension (decided by urls.py)."""
     if image.format == "SVG":
         return [Variant(image, image.width, image.height, f"{dest_stem}.svg")]
-    chosen = [w for w in widths if w <= image.width] or [image.width]
+    # every standard width below the image's own, then the image's own (or the largest)
+    chosen = [w for w in widths if w < image.width] + [min(image.width, max(widths))]
     return [Variant(image, w, max(1, round(image.height * w / image.width)),
                     f"{dest_stem}-{w}.webp") for w in chosen]
 

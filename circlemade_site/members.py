@@ -132,7 +132,8 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         commune = _commune(front, problem)
         if front.logo is not None:
             logo = _logo(folder, yaml_rel, front.logo, positions, errors)
-    _check_files(config, folder, rel_dir, front.logo if front else None, errors)
+    raw_logo = data.get("logo") if isinstance(data, dict) else None
+    _check_files(config, folder, rel_dir, raw_logo if isinstance(raw_logo, str) else None, errors)
     diagnostics.extend(errors)
     if errors or front is None:
         return None
@@ -266,7 +267,7 @@ def _logo(folder: Path, yaml_rel: str, name: str, positions: yamlio.Positions,
                f"files here: {', '.join(present)}" if present else "add the logo next to member.yaml")
         return None
     try:
-        return images.inspect(path, yaml_rel, line, "logo")
+        return images.inspect(path, yaml_rel, line, column, "logo")
     except ContentError as exc:
         errors.append(exc.diagnostic)
         return None

@@ -22,7 +22,7 @@ import phonenumbers
 import pydantic
 import stdnum.be.vat
 import stdnum.exceptions
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from circlemade_site.errors import Diagnostic
@@ -310,7 +310,8 @@ class MemberFront(Strict):
                           description="Keys of `sectors` in content/vocabularies.yaml",
                           examples=[["furniture"]])
     address: Address = Field(description="Address in the Brussels-Capital Region")
-    contact: Contact = Field(default_factory=Contact, description="Contact details")
+    contact: Annotated[Contact, BeforeValidator(lambda v: {} if v is None else v)] = Field(
+        default_factory=Contact, description="Contact details")
     logo: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
         None, description="File name of the logo in this folder (PNG, JPEG, WebP or SVG)",
         examples=["logo.png"])
@@ -343,7 +344,8 @@ def validate(model: type[M], data: Any, positions: Positions, rel_path: str,
 
 def type_name(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+            int: "a number", float: "a number", type(None): "nothing",
+            datetime.date: "a date"}.get(type(value), type(value).__name__)
 
 
 def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,

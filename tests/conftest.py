@@ -37,7 +37,7 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
         for rel, text in (files or {}).items():
             path = root / rel
             if text is None:
-                path.unlink()
+                path.unlink(missing_ok=True)
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(text, bytes):

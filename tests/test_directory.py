@@ -1,0 +1,209 @@
+"""The directory as published: listing, facet pages, profiles, offers, open data, images."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+
+import PIL.Image
+from bs4 import BeautifulSoup
+
+from circlemade_site import images, pipeline
+from circlemade_site.config import load_config
+from circlemade_site.members import load_vocabularies
+from circlemade_site import reference
+
+from conftest import NOW
+
+OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def cards(page: BeautifulSoup) -> list[str]:
+    return [a.get_text(strip=True) for a in page.select("#results .card-title a")]
+
+
+def test_directory_lists_every_member_sorted_with_count(built_site: Path, repo: Path) -> None:
+    members = pipeline.load_site(repo, OPTIONS).site.members
+    for lang, path, word in (("fr", "fr/membres", "membres"), ("nl", "nl/leden", "leden")):
+        page = soup(built_site / path / "index.html")
+        assert cards(page) == [m.name for m in members]
+        assert page.select_one("#result-count").get_text() == f"{len(members)} {word}"
+        assert page.select_one("#result-count")["role"] == "status"
+    names = cards(soup(built_site / "fr" / "membres" / "index.html"))
+    assert names.index("Recâblé") < names.index("Semence Coop")     # â sorts as a
+
+
+def test_facet_pages_list_exactly_the_members_with_that_value(built_site: Path, repo: Path) -> None:
+    site = pipeline.load_site(repo, OPTIONS).site
+    repair = [m.name for m in site.members if "repair" in m.activities]
+    page = soup(built_site / "nl" / "leden" / "activiteit" / "herstelling" / "index.html")
+    assert cards(page) == repair
+    assert page.h1.get_text(strip=True) == "Herstelling"
+    assert page.select_one("#result-count").get_text() == f"{len(repair)} leden"
+    ixelles = soup(built_site / "fr" / "membres" / "commune" / "ixelles" / "index.html")
+    assert cards(ixelles) == [m.name for m in site.members if m.commune == "ixelles"]
+    # the language switch of a facet page leads to the same facet value
+    switch = page.select_one("nav.lang-switch a[hreflang=fr]")["href"]
+    assert switch == "/fr/membres/activite/reparation/"
+
+
+def test_every_facet_value_has_a_static_page_linked_from_the_directory(built_site: Path) -> None:
+    page = soup(built_site / "fr" / "membres" / "index.html")
+    links = page.select(".facet-links a[href]")
+    assert len(links) > 20
+    for link in links:
+        target = built_site / link["href"].strip("/") / "index.html"
+        count = int(link.find_next_sibling(class_="facet-count").get_text())
+        assert len(cards(soup(target))) == count, link["href"]
+
+
+def test_filter_form_matches_card_data(built_site: Path) -> None:
+    page = soup(built_site / "fr" / "membres" / "index.html")
+    form = page.select_one("form.filters")
+    params = {box["name"] for box in form.select("input[type=checkbox]")}
+    assert params == {"type", "activite", "secteur", "commune"}
+    for card in page.select("#results .card"):
+        assert params <= {attr.removeprefix("data-") for attr in card.attrs}
+    assert form.find_parent("details").has_attr("hidden")     # revealed by filters.js only
+    assert page.find("script", src=lambda s: s and "/static/js/filters." in s)
+
+
+def test_profile_page(built_site: Path) -> None:
+    page = soup(built_site / "fr" / "membres" / "recable" / "index.html")
+    assert page.h1.get_text() == "Recâblé"
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "Organization" and data["name"] == "Recâblé"
+    assert data["address"]["postalCode"] == "1030" and data["address"]["addressLocality"] == "Schaerbeek"
+    assert data["url"] == "https://circlemade.brussels/fr/membres/recable/"
+    osm = page.find("a", href=lambda h: h and h.startswith("https://www.openstreetmap.org/search?"))
+    assert osm is not None and "1030" in osm["href"]
+    assert not page.find("iframe")
+    assert page.find("a", href="mailto:hello@recable.be")
+    assert page.find("a", href="tel:+3225387062")
+    assert page.find("meta", property="og:image")["content"].startswith(
+        "https://circlemade.brussels/media/members/recable/logo-")
+    activity_links = [a["href"] for a in page.select("#activities-heading ~ ul a")]
+    assert "/fr/membres/activite/reparation/" in activity_links
+    logo = page.select_one(".profile-logo img")
+    assert logo["alt"] == "Logo de Recâblé" and logo["width"] and logo["height"]
+    assert "Membre depuis le 4 novembre 2019" in page.get_text()
+
+
+def test_untranslated_description_falls_back_with_lang(built_site: Path) -> None:
+    page = soup(built_site / "nl" / "leden" / "atelier-copeau-vif" / "index.html")
+    prose = page.select_one(".profile-main .prose")
+    assert prose["lang"] == "fr"
+    assert "nog niet vertaald" in page.select_one(".profile-main .notice").get_text()
+    assert page.select_one(".lead").get_text(strip=True).startswith("Werkplaats")   # nl tagline
+
+
+def test_logo_sizes_in_html_match_the_files(built_site: Path) -> None:
+    page = soup(built_site / "fr" / "membres" / "index.html")
+    checked = 0
+    for img in page.select("#results img"):
+        with PIL.Image.open(built_site / img["src"].lstrip("/")) as im:
+            assert (im.format, im.width, im.height) == ("WEBP", int(img["width"]), int(img["height"]))
+            assert "exif" not in im.info
+        for candidate in img["srcset"].split(", "):
+            url, width = candidate.split()
+            with PIL.Image.open(built_site / url.lstrip("/")) as im:
+                assert f"{im.width}w" == width
+        checked += 1
+    assert checked == 12
+
+
+def test_offers_catalogue_links_each_offer_to_its_member(built_site: Path, repo: Path) -> None:
+    site = pipeline.load_site(repo, OPTIONS).site
+    page = soup(built_site / "nl" / "aanbod" / "index.html")
+    links = [a["href"] for a in page.select("#results .card-title a")]
+    assert len(links) == sum(len(m.offers) for m in site.members)
+    for href in links:
+        path, anchor = href.split("#")
+        profile = soup(built_site / path.strip("/") / "index.html")
+        assert profile.find(id=anchor) is not None
+    consumers = soup(built_site / "nl" / "aanbod" / "doelgroep" / "particulieren" / "index.html")
+    assert len(cards(consumers)) == sum(1 for m in site.members for o in m.offers
+                                        if "consumers" in o.audiences)
+
+
+def test_open_data(built_site: Path, repo: Path) -> None:
+    site = pipeline.load_site(repo, OPTIONS).site
+    data = json.loads((built_site / "data" / "members.json").read_text(encoding="utf-8"))
+    assert data["count"] == len(site.members) == len(data["members"])
+    recable = next(m for m in data["members"] if m["slug"] == "recable")
+    assert recable["address"]["commune_name"] == {"fr": "Schaerbeek", "nl": "Schaarbeek"}
+    assert recable["profile_url"]["nl"] == "https://circlemade.brussels/nl/leden/recable/"
+    assert data["vocabularies"]["activities"]["repair"] == {"fr": "Réparation", "nl": "Herstelling"}
+    rows = list(csv.DictReader(io.StringIO(
+        (built_site / "data" / "members.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["slug"] for r in rows] == [m["slug"] for m in data["members"]]
+    assert rows[0].keys() >= {"tagline_fr", "tagline_nl", "profile_url_fr", "profile_url_nl"}
+    assert next(r for r in rows if r["slug"] == "recable")["phone"] == "+32 2 538 70 62"
+
+
+def test_csv_neutralises_formulas(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    path = root / "members" / "recable" / "member.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "name: Recâblé", 'name: "=HYPERLINK(\\"https://evil.example\\")"'), encoding="utf-8")
+    pipeline.build(root, tmp_path / "out", OPTIONS)
+    rows = list(csv.DictReader(io.StringIO(
+        (tmp_path / "out" / "data" / "members.csv").read_text(encoding="utf-8-sig"))))
+    assert next(r for r in rows if r["slug"] == "recable")["name"].startswith("'=")
+
+
+def test_images_are_cached_by_content(make_project, tmp_path: Path, monkeypatch) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    cache = sorted((root / ".cache" / "images").iterdir())
+    assert len(cache) == 36                                  # 12 logos x 3 widths
+    stamps = {p: p.stat().st_mtime_ns for p in cache}
+
+    def must_not_run(task):  # noqa: ANN001, ANN202
+        raise AssertionError(f"image made again: {task}")
+    monkeypatch.setattr(images, "_make", must_not_run)
+    time.sleep(0.01)
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert {p: p.stat().st_mtime_ns for p in cache} == stamps
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one == two
+
+
+def test_gps_metadata_never_reaches_the_site(make_project, tmp_path: Path) -> None:
+    image = PIL.Image.new("RGB", (800, 600), (200, 100, 50))
+    exif = PIL.Image.Exif()
+    exif[0x8825] = {2: (50.0, 50.0, 0.0), 4: (4.0, 21.0, 0.0)}   # GPS latitude/longitude
+    exif[0x010F] = "Camera maker"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    root = make_project({"members/recable/logo.jpg": out.getvalue(), "members/recable/logo.png": None})
+    path = root / "members" / "recable" / "member.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("logo: logo.png", "logo: logo.jpg"),
+                    encoding="utf-8")
+    pipeline.build(root, tmp_path / "out", OPTIONS)
+    for variant in (tmp_path / "out" / "media" / "members" / "recable").iterdir():
+        data = variant.read_bytes()
+        assert b"Exif" not in data and b"Camera maker" not in data
+        with PIL.Image.open(variant) as im:
+            assert not im.getexif()
+
+
+def test_committed_schemas_and_reference_are_up_to_date(repo: Path) -> None:
+    config = load_config(repo)
+    facets = load_vocabularies(config, [])
+    for name, document in reference.json_schemas(facets).items():
+        assert (repo / "schemas" / name).read_text(encoding="utf-8") == reference.dump(document), (
+            f"schemas/{name} is out of date: run `circlemade schema`")
+    assert (repo / reference.REFERENCE_DOC).read_text(encoding="utf-8") == \
+        reference.member_reference(facets)
+    member = json.loads((repo / "schemas" / "member.schema.json").read_text())
+    assert "repair" in member["properties"]["activities"]["items"]["enum"]
+    assert "1060" in member["$defs"]["Address"]["properties"]["postal_code"]["enum"]
