@@ -27,13 +27,18 @@ LOGO_SIZES = "(max-width: 40rem) 72px, 96px"
 PROFILE_LOGO_SIZES = "(max-width: 40rem) 160px, 240px"
 
 
+def member_logos(site: Site, router: urls.Router) -> dict[str, list[images.Variant]]:
+    """Member slug -> the published variants of its logo."""
+    return {m.slug: images.variants(m.logo, router.image_stem(m, m.logo))
+            for m in site.members if m.logo is not None}
+
+
 def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                    base: Callable[[str], dict[str, Any]], markdown: MarkdownRenderer,
+                   logos: Mapping[str, list[images.Variant]],
                    diagnostics: list[Diagnostic]) -> tuple[list[Output], list[images.Variant]]:
     config = site.config
     outputs: list[Output] = []
-    logos = {m.slug: images.variants(m.logo, router.image_stem(m, m.logo))
-             for m in site.members if m.logo is not None}
     variants = [v for vs in logos.values() for v in vs]
     members_by_term = _index(site.members, FACETS, facet_keys)
     offers = [o for m in site.members for o in m.offers]
@@ -43,7 +48,7 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
     for lang in config.languages:
         order = config.fallback_order
         context = base(lang)
-        cards = {m.slug: _card(m, lang, order, site, router, logos.get(m.slug)) for m in site.members}
+        cards = {m.slug: card(m, lang, site, router, logos.get(m.slug)) for m in site.members}
         offer_cards = [_offer_card(o, by_slug[o.member_slug], lang, order, site, router)
                        for o in offers]
         member_facets = _facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term)
@@ -156,8 +161,10 @@ def _filters(site: Site, lang: str, keys_by_facet: Mapping[str, Sequence[str]]) 
             for f, keys in keys_by_facet.items()}
 
 
-def _card(member: Member, lang: str, order: tuple[str, ...], site: Site, router: urls.Router,
-          logo: Sequence[images.Variant] | None) -> dict[str, Any]:
+def card(member: Member, lang: str, site: Site, router: urls.Router,
+         logo: Sequence[images.Variant] | None) -> dict[str, Any]:
+    """What a listing shows of a member, in one language."""
+    order = site.config.fallback_order
     return {
         "name": member.name,
         "url": router.url_for(member, lang),

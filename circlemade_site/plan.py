@@ -17,6 +17,9 @@ from circlemade_site.models import Page, Site
 from circlemade_site.views import Output, Text, text
 
 
+FEATURED = 6     # members shown on the home page: the most recent ones
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
     outputs: list[Output]                 # pages and text files to render from templates
@@ -30,17 +33,22 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     markdown = MarkdownRenderer()
     outputs: list[Output] = []
     home = site.page(urls.HOME)
+    logos = directory.member_logos(site, router)
+    recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
     for lang in config.languages:
         base = _base_context(site, router, catalogs, lang, dev)
+        featured = {"cards": [directory.card(m, lang, site, router, logos.get(m.slug)) for m in recent],
+                    "count": len(site.members)}
         if home is None:
             outputs.append(_output(router, urls.HOME, lang, "home.html", base, page=None,
-                                   page_lang=lang, body_html=""))
+                                   page_lang=lang, body_html="", featured=featured))
         for page in site.pages:
             version = page.version(lang, config.fallback_order)
             body_html = _markdown(markdown, router, page, version.lang, lang, diagnostics)
+            extra = {"featured": featured} if page.is_home else {}
             outputs.append(_output(router, page, lang, "home.html" if page.is_home else "page.html",
                                    base, page=version, page_lang=version.lang,
-                                   body_html=body_html))
+                                   body_html=body_html, **extra))
         outputs.append(Output(router.dest_for(urls.NOT_FOUND, lang).as_posix(), "404.html",
                               {**base, "alternates": router.alternates(urls.NOT_FOUND),
                                "x_default": "/404.html", "canonical": None,
@@ -55,7 +63,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             "current_url": router.url_for(target)}))
     listing_outputs, variants = directory.plan_directory(
         site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev),
-        markdown, diagnostics)
+        markdown, logos, diagnostics)
     outputs.extend(listing_outputs)
     outputs.append(Output("sitemap.xml", "sitemap.xml", {
         **default, "entries": _sitemap(site, router)}))
