@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -84,6 +85,8 @@ def _check_menus(config: SiteConfig, page_names: set[str],
     for menu, entries in config.menus.items():
         for entry in entries:
             if entry.page is not None and entry.page not in page_names:
+                close = difflib.get_close_matches(entry.page, sorted(page_names), n=1)
                 diagnostics.append(Diagnostic(
                     SITE_FILE, f"there is no page named {entry.page!r}", entry.line,
-                    field=f"menus.{menu}", hint="pages are " + ", ".join(sorted(page_names))))
+                    field=f"menus.{menu}", hint=f"did you mean {close[0]!r}?" if close else
+                    "pages are " + ", ".join(sorted(page_names))))

@@ -102,7 +102,7 @@ def test_a_menu_entry_must_name_an_existing_page(make_project) -> None:
         pipeline.load_site(root, pipeline.BuildOptions())
     assert [str(d) for d in exc.value.diagnostics] == [
         f"content/site.yaml:{line}: error: menus.main: there is no page named 'abuot' "
-        "(pages are about, contact, home, join, services)"]
+        "(did you mean 'about'?)"]
 
 
 def test_a_missing_site_file(tmp_path) -> None:

@@ -1,0 +1,118 @@
+"""The directory's instant filters in a real browser (Chromium through Playwright)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from browser import CHROMIUM_FLAGS, chromium_path, serve_folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    with serve_folder(built_site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def visible_names(page: Page) -> list[str]:
+    return page.locator("#results .card:visible .card-title a").all_inner_texts()
+
+
+def test_filters_combine_keep_url_state_and_announce_count(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/fr/membres/")
+    assert page.locator(".facet-links").is_hidden()          # the script swapped links for the form
+    assert page.locator("form.filters").is_visible()
+    total = page.locator("#results .card").count()
+    assert page.locator("#result-count").inner_text() == f"{total} membres"
+
+    page.get_by_label("Réparation").check()
+    repair = visible_names(page)
+    assert 0 < len(repair) < total
+    assert page.locator("#result-count").inner_text() == f"{len(repair)} membres"
+    assert page.url.endswith("/fr/membres/?activite=reparation")
+
+    page.get_by_label("Schaerbeek").check()                 # AND across facets
+    assert visible_names(page) == ["Recâblé"]
+    assert page.locator("#result-count").inner_text() == "1 membre"
+    assert "commune=schaerbeek" in page.url
+
+    page.get_by_label("Forest").check()                     # OR within a facet
+    assert visible_names(page) == ["Atelier Copeau Vif", "Recâblé"]
+
+    page.go_back()
+    assert visible_names(page) == ["Recâblé"]
+    assert not page.get_by_label("Forest").is_checked()
+
+    page.get_by_role("button", name="Effacer les filtres").click()
+    page.wait_for_function("document.querySelectorAll('#results .card:not([hidden])').length > 1")
+    assert len(visible_names(page)) == total
+    assert page.url.endswith("/fr/membres/")
+
+
+def test_a_shared_filtered_url_opens_filtered(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/nl/leden/?activiteit=herstelling&gemeente=schaarbeek")
+    assert visible_names(page) == ["Recâblé"]
+    assert page.get_by_label("Herstelling").is_checked()
+    assert page.locator("#result-count").inner_text() == "1 lid"
+
+
+def test_no_results_message(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/fr/membres/?activite=valorisation-energetique&type=acteur-de-soutien")
+    assert visible_names(page) == []
+    assert page.locator(".no-results").is_visible()
+    assert page.locator("#result-count").inner_text() == "0 membre"
+
+
+def test_offers_filter_by_audience(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/nl/aanbod/")
+    total = page.locator("#results .card").count()
+    page.get_by_label("Particulieren").check()
+    shown = page.locator("#results .card:visible").count()
+    assert 0 < shown < total
+    assert page.locator("#result-count").inner_text().endswith(("aanbieding", "aanbiedingen"))
+
+
+def test_on_a_phone_the_filters_start_folded(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base_url}/fr/membres/")
+    assert page.locator("details.filters-box").get_attribute("open") is None
+    assert page.locator("#results .card").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator("details.filters-box summary").click()
+    assert page.get_by_label("Réparation").is_visible()
+    context.close()
+
+
+def test_without_javascript_the_facet_links_work(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base_url}/fr/membres/")
+    assert page.locator("form.filters").is_hidden()
+    page.locator(".facet-links").get_by_role("link", name="Réparation").click()
+    assert page.url.endswith("/fr/membres/activite/reparation/")
+    assert page.locator("h1").inner_text() == "Réparation"
+    context.close()
