@@ -52,7 +52,7 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(
-            extensions=["tables", "sane_lists", "toc", _Demote()],
+            extensions=["tables", "sane_lists", "fenced_code", "toc", _Demote()],
             output_format="html",
         )
 

@@ -18,7 +18,7 @@ MEMBER_TEMPLATE = """\
 # FR : la fiche de votre organisation. Remplacez les exemples, puis lancez `circlemade check`.
 #      Le guide : /fr/guide-des-membres/ sur le site ; tous les champs : docs/member-reference.md
 # NL : de fiche van uw organisatie. Vervang de voorbeelden en voer `circlemade check` uit.
-#      De gids: /nl/ledengids/ op de site; alle velden: docs/member-reference.md
+#      De gids: /nl/handleiding-leden/ op de site; alle velden: docs/member-reference.md
 
 # FR : le nom de votre organisation, tel qu'il figure sur votre logo (non traduit).
 # NL : de naam van uw organisatie, zoals op uw logo (niet vertaald).

@@ -44,3 +44,8 @@ def test_allowed_links() -> None:
 def test_template_syntax_is_literal_text() -> None:
     html, _ = render("{{ config }} {% include 'x' %}")
     assert html == "<p>{{ config }} {% include 'x' %}</p>"
+
+
+def test_fenced_code_blocks() -> None:
+    html, _ = render("```\ncirclemade check\n```\n")
+    assert html == "<pre><code>circlemade check\n</code></pre>"
