@@ -28,9 +28,16 @@ PROFILE_LOGO_SIZES = "(max-width: 40rem) 160px, 240px"
 
 
 def member_logos(site: Site, router: urls.Router) -> dict[str, list[images.Variant]]:
-    """Member slug -> the published variants of its logo."""
-    return {m.slug: images.variants(m.logo, router.image_stem(m, m.logo))
-            for m in site.members if m.logo is not None}
+    """Member slug -> the published variants of its logo (the PNG fallback last)."""
+    logos = {}
+    for m in site.members:
+        if m.logo is not None:
+            stem = router.image_stem(m, m.logo)
+            found = images.variants(m.logo, stem)
+            if m.logo.format != "SVG":
+                found.append(images.fallback(m.logo, stem))
+            logos[m.slug] = found
+    return logos
 
 
 def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
@@ -147,12 +154,13 @@ def _facet_panel(site: Site, router: urls.Router, lang: str, listing: str,
 def _logo_view(variants: Sequence[images.Variant] | None, sizes: str) -> dict[str, Any] | None:
     if not variants:
         return None
-    largest = variants[-1]
-    middle = variants[min(1, len(variants) - 1)]
+    responsive = [v for v in variants if v.kind != "png"]
+    share = next((v for v in variants if v.kind == "png"), responsive[-1])
+    middle = responsive[min(1, len(responsive) - 1)]
     return {"src": "/" + middle.dest_rel, "width": middle.width, "height": middle.height,
-            "srcset": ", ".join(f"/{v.dest_rel} {v.width}w" for v in variants)
-            if largest.image.format != "SVG" else None,
-            "sizes": sizes, "largest": "/" + largest.dest_rel}
+            "srcset": ", ".join(f"/{v.dest_rel} {v.width}w" for v in responsive)
+            if middle.kind != "svg" else None,
+            "sizes": sizes, "largest": "/" + responsive[-1].dest_rel, "share": "/" + share.dest_rel}
 
 
 def _filters(site: Site, lang: str, keys_by_facet: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -235,7 +243,7 @@ def _profile(member: Member, lang: str, order: tuple[str, ...], site: Site, rout
         "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
         "json_ld": _json_ld(member, lang, order, router, logo_view, locality.text, tagline.text),
         "og": {"type": "profile", "title": member.name, "description": tagline.text,
-               "image": router.absolute(logo_view["largest"]) if logo_view else None},
+               "image": router.absolute(logo_view["share"]) if logo_view else None},
     }
 
 
@@ -309,7 +317,7 @@ def open_data(site: Site, router: urls.Router) -> dict[str, bytes]:
         })
         if m.logo is not None:
             largest = images.variants(m.logo, router.image_stem(m, m.logo))[-1]
-            records[-1]["logo_url"] = router.absolute("/" + largest.dest_rel)
+            records[-1]["logo_url"] = router.absolute("/" + largest.dest_rel)   # WebP (or SVG)
     vocabularies = {key: {term: {lang: facet_term.label.get(lang, config.fallback_order)[0]
                                  for lang in langs}
                           for term, facet_term in facet.terms.items()}

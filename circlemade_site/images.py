@@ -48,6 +48,11 @@ class Variant:
     height: int
     dest_rel: str
 
+    @property
+    def kind(self) -> str:
+        """'webp', 'png' (a fallback for link previews) or 'svg'."""
+        return self.dest_rel.rsplit(".", 1)[-1]
+
 
 def inspect(src_path: Path, rel_path: str, line: int | None, column: int | None,
             field: str) -> Image:
@@ -106,6 +111,16 @@ def variants(image: Image, dest_stem: str, widths: Iterable[int] = LOGO_WIDTHS) 
                     f"{dest_stem}-{w}.webp") for w in chosen]
 
 
+def fallback(image: Image, dest_stem: str, width: int = 640) -> Variant:
+    """One PNG for the places that do not take WebP (link previews of some social
+    networks read og:image as PNG or JPEG only). SVG stays SVG."""
+    if image.format == "SVG":
+        return variants(image, dest_stem)[0]
+    width = min(width, image.width)
+    return Variant(image, width, max(1, round(image.height * width / image.width)),
+                   f"{dest_stem}-{width}.png")
+
+
 def render_all(jobs: list[Variant], cache_dir: Path,
                diagnostics: list[Diagnostic]) -> dict[str, bytes]:
     """The bytes of every variant: from the cache, or made (in parallel) and cached."""
@@ -120,7 +135,7 @@ def render_all(jobs: list[Variant], cache_dir: Path,
     if not missing:
         return results
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(str(job.image.src_path), job.image.format, job.width, job.height) for job, _ in missing]
+    tasks = [(str(job.image.src_path), job.kind, job.width, job.height) for job, _ in missing]
     workers = min(len(tasks), os.cpu_count() or 1)
     if workers > 1 and len(tasks) >= 8:
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
@@ -145,23 +160,22 @@ def render_all(jobs: list[Variant], cache_dir: Path,
 
 
 def _cache_name(job: Variant) -> str:
-    suffix = "svg" if job.image.format == "SVG" else "webp"
-    return f"{job.image.digest}-{job.width}-v{CACHE_VERSION}.{suffix}"
+    return f"{job.image.digest}-{job.width}-v{CACHE_VERSION}.{job.kind}"
 
 
 def _make(task: tuple[str, str, int, int]) -> tuple[bytes | None, str | None]:
     """Make one variant (runs in a worker process). Returns (bytes, None) or (None, error)."""
-    src, fmt, width, height = task
+    src, kind, width, height = task
     try:
         data = Path(src).read_bytes()
-        if fmt == "SVG":
+        if kind == "svg":
             return sanitize_svg(data), None
-        return resize_to_webp(data, width, height), None
+        return resize(data, width, height, "PNG" if kind == "png" else "WEBP"), None
     except (OSError, SyntaxError, ValueError, PIL.Image.DecompressionBombError) as exc:
         return None, f"the image cannot be decoded ({exc})"
 
 
-def resize_to_webp(data: bytes, width: int, height: int) -> bytes:
+def resize(data: bytes, width: int, height: int, fmt: str = "WEBP") -> bytes:
     with PIL.Image.open(io.BytesIO(data)) as im:
         if im.format == "JPEG":
             im.draft("RGB", (width, height))     # let libjpeg decode at a reduced scale
@@ -172,7 +186,10 @@ def resize_to_webp(data: bytes, width: int, height: int) -> bytes:
         if im.width > width:
             im = im.resize((width, height), PIL.Image.Resampling.LANCZOS, reducing_gap=3.0)
         out = io.BytesIO()
-        im.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+        if fmt == "PNG":
+            im.save(out, "PNG", optimize=False, compress_level=7)
+        else:
+            im.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
         return out.getvalue()
 
 

@@ -87,8 +87,9 @@ def test_profile_page(built_site: Path) -> None:
     assert not page.find("iframe")
     assert page.find("a", href="mailto:hello@recable.be")
     assert page.find("a", href="tel:+3225387062")
-    assert page.find("meta", property="og:image")["content"].startswith(
-        "https://circlemade.brussels/media/members/recable/logo-")
+    og_image = page.find("meta", property="og:image")["content"]
+    assert og_image.startswith("https://circlemade.brussels/media/members/recable/logo-")
+    assert og_image.endswith("-600.png")              # link previews take PNG, not WebP
     activity_links = [a["href"] for a in page.select("#activities-heading ~ ul a")]
     assert "/fr/membres/activite/reparation/" in activity_links
     logo = page.select_one(".profile-logo img")
@@ -163,7 +164,7 @@ def test_images_are_cached_by_content(make_project, tmp_path: Path, monkeypatch)
     root = make_project()
     pipeline.build(root, tmp_path / "one", OPTIONS)
     cache = sorted((root / ".cache" / "images").iterdir())
-    assert len(cache) == 36                                  # 12 logos x 3 widths
+    assert len(cache) == 48                  # 12 logos x (3 WebP widths + 1 PNG for previews)
     stamps = {p: p.stat().st_mtime_ns for p in cache}
 
     def must_not_run(task):  # noqa: ANN001, ANN202
@@ -189,7 +190,9 @@ def test_gps_metadata_never_reaches_the_site(make_project, tmp_path: Path) -> No
     path.write_text(path.read_text(encoding="utf-8").replace("logo: logo.png", "logo: logo.jpg"),
                     encoding="utf-8")
     pipeline.build(root, tmp_path / "out", OPTIONS)
-    for variant in (tmp_path / "out" / "media" / "members" / "recable").iterdir():
+    published = list((tmp_path / "out" / "media" / "members" / "recable").iterdir())
+    assert {p.suffix for p in published} == {".webp", ".png"}
+    for variant in published:
         data = variant.read_bytes()
         assert b"Exif" not in data and b"Camera maker" not in data
         with PIL.Image.open(variant) as im:
