@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from circlemade_site import __version__, pipeline
+from circlemade_site import __version__, pipeline, translations
 from circlemade_site.errors import BuildFailed, Diagnostic, SiteError, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -60,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
     new_member = new_kinds.add_parser("member", help="a member folder that passes check")
     new_member.add_argument("slug", help="folder name: lowercase letters, digits, hyphens")
 
+    commands.add_parser("i18n", help="translation coverage per language: what is missing where")
+
     commands.add_parser("schema", help="write the JSON Schemas (schemas/) and the member "
                                        "field reference (docs/member-reference.md)")
     return top
@@ -77,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = pipeline.build(root, root / args.out if not args.out.is_absolute() else args.out,
                                     options)
             print_diagnostics(report.warnings, fmt)
+            print(translations.summary(report.translations))
             print(f"Built {report.pages} pages ({report.files} files: {report.written} written, "
                   f"{report.unchanged} unchanged, {report.removed} removed) into "
                   f"{_shown(report.out)} in {report.seconds:.2f} s")
@@ -89,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             folder = scaffold.new_member(root, args.slug, options.now)
             print(f"Created {_shown(folder.resolve())}: edit member.yaml, fr.md, nl.md and "
                   "replace logo.png, then run `circlemade check`.")
+        elif args.command == "i18n":
+            loaded = pipeline.check(root, options)
+            print(translations.details(translations.coverage(loaded.site)))
         elif args.command == "schema":
             for path in write_schemas(root):
                 print(f"Wrote {_shown(path.resolve()).rstrip('/')}")

@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import babel
+
 from circlemade_site import communes, images, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, format_date
@@ -215,7 +217,7 @@ def _profile(member: Member, lang: str, order: tuple[str, ...], site: Site, rout
         description = {"html": html, "lang": body_lang}
     address_line = f"{member.street}, {member.postal_code} {locality.text}"
     osm = "https://www.openstreetmap.org/search?" + urllib.parse.urlencode(
-        {"query": f"{address_line}, {'Belgique' if lang == 'fr' else 'België'}"})
+        {"query": f"{address_line}, {country_name(config.locales[lang])}"})
     logo_view = _logo_view(logo, PROFILE_LOGO_SIZES)
     tagline = text(member.tagline, lang, order)
     return {
@@ -241,14 +243,20 @@ def _profile(member: Member, lang: str, order: tuple[str, ...], site: Site, rout
         "osm_url": osm,
         "website_label": urllib.parse.urlsplit(member.website).hostname if member.website else None,
         "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
-        "json_ld": _json_ld(member, lang, order, router, logo_view, locality.text, tagline.text),
+        "json_ld": _json_ld(member, lang, order, router, logo_view, locality.text, tagline.text,
+                            t("region_name")),
         "og": {"type": "profile", "title": member.name, "description": tagline.text,
                "image": router.absolute(logo_view["share"]) if logo_view else None},
     }
 
 
+def country_name(locale: str) -> str:
+    """'Belgique', 'België', 'Belgium'... in the locale's language (from Babel)."""
+    return babel.Locale.parse(locale).territories.get("BE", "Belgium")
+
+
 def _json_ld(member: Member, lang: str, order: tuple[str, ...], router: urls.Router,
-             logo: Mapping[str, Any] | None, locality: str, tagline: str) -> str:
+             logo: Mapping[str, Any] | None, locality: str, tagline: str, region: str) -> str:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -257,7 +265,7 @@ def _json_ld(member: Member, lang: str, order: tuple[str, ...], router: urls.Rou
         "description": tagline,
         "address": {"@type": "PostalAddress", "streetAddress": member.street,
                     "postalCode": member.postal_code, "addressLocality": locality,
-                    "addressRegion": "Bruxelles-Capitale" if lang == "fr" else "Brussels Hoofdstedelijk Gewest",
+                    "addressRegion": region,
                     "addressCountry": "BE"},
         "memberOf": {"@type": "Organization", "name": "circlemade.brussels",
                      "url": router.absolute(router.url_for(urls.HOME, lang))},

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from circlemade_site import (assemble, assets, i18n, images, members, sources, templates, urls,
-                             write)
+from circlemade_site import (assemble, assets, i18n, images, members, sources, templates,
+                             translations, urls, write)
 from circlemade_site.config import SiteConfig, load_config, read_yaml_file
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
 from circlemade_site.models import PageVersion, Site
@@ -56,6 +56,7 @@ class BuildReport:
     removed: int
     seconds: float
     warnings: list[Diagnostic]
+    translations: Mapping[str, translations.Coverage]
 
 
 def load_site(root: Path, options: BuildOptions) -> Loaded:
@@ -125,7 +126,8 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
     files, pages = render_site(loaded, options)
     report = write.write_site(out, files)
     return BuildReport(out, pages, len(files), report.written, report.unchanged, report.removed,
-                       time.perf_counter() - started, loaded.warnings)
+                       time.perf_counter() - started, loaded.warnings,
+                       translations.coverage(loaded.site))
 
 
 def check(root: Path, options: BuildOptions) -> Loaded:

@@ -338,7 +338,7 @@ def test_another_theme_folder_replaces_the_theme(make_project, tmp_path: Path) -
     (theme / "templates" / "sitemap.xml").write_text("<urlset/>\n")
     (theme / "templates" / "robots.txt").write_text("User-agent: *\n")
     for lang in LANGS:
-        (theme / "i18n" / f"{lang}.yaml").write_text("members_title: M\noffers_title: O\n")
+        (theme / "i18n" / f"{lang}.yaml").write_text("members_title: M\noffers_title: O\nregion_name: R\n")
     site = root / "content" / "site.yaml"
     site.write_text(site.read_text().replace("theme: circlemade", "theme: plain"))
     out = tmp_path / "public"
@@ -408,3 +408,24 @@ def test_a_misnamed_page_file_is_reported(make_project) -> None:
         "content/pages/about.md: error: unexpected file name in content/pages (pages are named "
         "<name>.<language>.md, for example about.fr.md)",
     ]
+
+
+def test_every_language_switch_leads_to_an_existing_equivalent_page(built_site: Path) -> None:
+    checked = 0
+    for page in html_files(built_site):
+        tree = soup(page)
+        switch = tree.select_one("nav.lang-switch")
+        if switch is None:            # the bilingual pages at / have both languages in them
+            assert page.parent == built_site
+            continue
+        here = url_of(built_site, page)
+        lang = tree.html["lang"]
+        for link in switch.find_all("a"):
+            target = file_for(built_site, link["href"])
+            assert target.is_file(), (here, link["href"])
+            other = soup(target)
+            assert other.html["lang"] == link["hreflang"] == link["lang"]
+            back = other.select_one(f"nav.lang-switch a[hreflang={lang}]")
+            assert back["href"] == here, (here, link["href"])
+            checked += 1
+    assert checked > 120
