@@ -18,7 +18,7 @@ from circlemade_site.i18n import Localized
 SITE_FILE = "content/site.yaml"
 MAX_YAML_BYTES = 256 * 1024
 KNOWN_SECTIONS = frozenset({"members", "offers", "events", "news", "campaigns", "search"})
-REQUIRED_SECTIONS = ("members", "offers")
+REQUIRED_SECTIONS = ("members", "offers", "events", "news", "campaigns")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -58,37 +58,37 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
         order = config.fallback_order
         context = base(lang)
         cards = {m.slug: card(m, lang, site, router, logos.get(m.slug)) for m in site.members}
-        offer_cards = [_offer_card(o, by_slug[o.member_slug], lang, order, site, router)
+        offer_cards = [offer_card(o, by_slug[o.member_slug], lang, site, router)
                        for o in offers]
         member_facets = _facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term)
         offer_facets = _facet_panel(site, router, lang, urls.OFFERS, OFFER_FACETS, offers_by_term)
 
-        outputs.append(_page(router, urls.MEMBERS, lang, "directory.html", context,
+        outputs.append(page_output(router, urls.MEMBERS, lang, "directory.html", context,
                              cards=list(cards.values()), facets=member_facets, term=None,
                              listing=urls.MEMBERS))
         for facet_key, terms in members_by_term.items():
             for term_key, listed in terms.items():
                 target = urls.TermPage(urls.MEMBERS, facet_key, term_key)
-                outputs.append(_page(
+                outputs.append(page_output(
                     router, target, lang, "directory.html", context,
                     cards=[cards[m.slug] for m in listed], facets=member_facets,
                     term=_term_view(site, lang, facet_key, term_key), listing=urls.MEMBERS))
 
-        outputs.append(_page(router, urls.OFFERS, lang, "offers.html", context,
+        outputs.append(page_output(router, urls.OFFERS, lang, "offers.html", context,
                              cards=offer_cards, facets=offer_facets, term=None,
                              listing=urls.OFFERS))
         offer_index = {(o.member_slug, o.index): card for o, card in zip(offers, offer_cards, strict=True)}
         for facet_key, terms in offers_by_term.items():
             for term_key, listed in terms.items():
                 target = urls.TermPage(urls.OFFERS, facet_key, term_key)
-                outputs.append(_page(
+                outputs.append(page_output(
                     router, target, lang, "offers.html", context,
                     cards=[offer_index[(o.member_slug, o.index)] for o in listed],
                     facets=offer_facets, term=_term_view(site, lang, facet_key, term_key),
                     listing=urls.OFFERS))
 
         for member in site.members:
-            outputs.append(_page(router, member, lang, "member.html", context,
+            outputs.append(page_output(router, member, lang, "member.html", context,
                                  **_profile(member, lang, order, site, router, catalogs[lang],
                                             logos.get(member.slug), markdown, diagnostics)))
     return outputs, variants
@@ -101,8 +101,9 @@ def facet_keys(item: Member | Offer, facet: str) -> tuple[str, ...]:
     return tuple(getattr(item, facet))
 
 
-def _page(router: urls.Router, target: urls.Target, lang: str, template: str,
-          base: Mapping[str, Any], **extra: Any) -> Output:
+def page_output(router: urls.Router, target: urls.Target, lang: str, template: str,
+                base: Mapping[str, Any], **extra: Any) -> Output:
+    """An HTML page of `target` in `lang`, with its alternates and canonical URL."""
     url = router.url_for(target, lang)
     return Output(router.dest_for(target, lang).as_posix(), template, {
         **base, "alternates": router.alternates(target), "x_default": router.x_default(target),
@@ -187,8 +188,10 @@ def card(member: Member, lang: str, site: Site, router: urls.Router,
     }
 
 
-def _offer_card(offer: Offer, member: Member, lang: str, order: tuple[str, ...], site: Site,
-                router: urls.Router) -> dict[str, Any]:
+def offer_card(offer: Offer, member: Member, lang: str, site: Site,
+               router: urls.Router) -> dict[str, Any]:
+    """What a listing shows of an offer, in one language."""
+    order = site.config.fallback_order
     return {
         "title": text(offer.title, lang, order),
         "summary": text(offer.summary, lang, order),

@@ -106,7 +106,7 @@ def variants(image: Image, dest_stem: str, widths: Iterable[int] = LOGO_WIDTHS) 
     if image.format == "SVG":
         return [Variant(image, image.width, image.height, f"{dest_stem}.svg")]
     # every standard width below the image's own, then the image's own (or the largest)
-    chosen = [w for w in widths if w < image.width] + [min(image.width, max(widths))]
+    chosen = sorted({*(w for w in widths if w < image.width), min(image.width, max(widths))})
     return [Variant(image, w, max(1, round(image.height * w / image.width)),
                     f"{dest_stem}-{w}.webp") for w in chosen]
 

@@ -122,11 +122,105 @@ class Member:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Translation:
+    """The texts of an event, news item or campaign in one language."""
+
+    lang: str
+    title: str
+    slug: str
+    summary: str
+    body: str                 # Markdown
+    body_line: int
+    rel_path: str
+    cta_label: str = ""
+    hero_alt: str = ""
+
+
+def _pick(texts: Mapping[str, Translation], lang: str, order: tuple[str, ...]) -> Translation:
+    for code in (lang, *order):
+        if code in texts:
+            return texts[code]
+    raise LookupError(lang)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Venue:
+    name: str
+    street: str | None
+    postal_code: str | None
+    municipality: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Event:
+    name: str
+    texts: Mapping[str, Translation]
+    type: str
+    start: dt.datetime | dt.date          # aware (Europe/Brussels) datetime, or a date: all day
+    end: dt.datetime | dt.date
+    venue: Venue | None
+    online: bool
+    registration: str | None
+    members: tuple[str, ...]
+    draft: bool
+
+    def text(self, lang: str, order: tuple[str, ...]) -> Translation:
+        return _pick(self.texts, lang, order)
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end.date() if isinstance(self.end, dt.datetime) else self.end
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start.date() if isinstance(self.start, dt.datetime) else self.start
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NewsItem:
+    name: str
+    texts: Mapping[str, Translation]
+    date: dt.date
+    draft: bool
+
+    def text(self, lang: str, order: tuple[str, ...]) -> Translation:
+        return _pick(self.texts, lang, order)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Campaign:
+    name: str
+    texts: Mapping[str, Translation]
+    start: dt.date
+    end: dt.date                           # the last day, included
+    cta: Mapping[str, str]                 # {"page": "join"} | {"section": "offers"} | {"url": ...}
+    hero: Image | None
+    members: tuple[str, ...]               # chosen by slug
+    member_facets: Mapping[str, tuple[str, ...]]
+    offer_facets: Mapping[str, tuple[str, ...]]
+    draft: bool
+
+    def text(self, lang: str, order: tuple[str, ...]) -> Translation:
+        return _pick(self.texts, lang, order)
+
+    def is_active(self, now: dt.date) -> bool:
+        return self.start <= now <= self.end
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     pages: tuple[Page, ...]
     members: tuple[Member, ...] = ()          # sorted by name, as readers expect
     facets: Mapping[str, Facet] = dataclasses.field(default_factory=dict)
+    events: tuple[Event, ...] = ()            # soonest first
+    news: tuple[NewsItem, ...] = ()           # newest first
+    campaigns: tuple[Campaign, ...] = ()      # published ones (started), newest first
+    now: dt.date = dt.date(2018, 5, 24)       # the date the site is built for
 
     def page(self, name: str) -> Page | None:
         return next((p for p in self.pages if p.name == name), None)

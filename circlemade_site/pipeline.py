@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from circlemade_site import (assemble, assets, i18n, images, members, sources, templates,
-                             translations, urls, write)
+from circlemade_site import (assemble, assets, i18n, images, members, publications, sources,
+                             templates, translations, urls, write)
 from circlemade_site.config import SiteConfig, load_config, read_yaml_file
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
 from circlemade_site.models import PageVersion, Site
@@ -64,21 +64,31 @@ def load_site(root: Path, options: BuildOptions) -> Loaded:
     config = load_config(root)
     diagnostics: list[Diagnostic] = []
     versions: list[PageVersion] = []
+    documents: list[sources.RawDoc] = []
     for source in sources.discover(config, diagnostics):
         try:
             doc = sources.load(source)
         except ContentError as exc:
             diagnostics.append(exc.diagnostic)
             continue
-        if (version := assemble.validate_page(doc, diagnostics)) is not None:
+        if source.kind != "page":
+            documents.append(doc)
+        elif (version := assemble.validate_page(doc, diagnostics)) is not None:
             versions.append(version)
     catalogs = load_catalogs(config, diagnostics)
     facets = members.load_vocabularies(config, diagnostics)
     loaded_members = [m for folder in members.discover(config, diagnostics)
                       if (m := members.load_member(config, folder, facets, diagnostics)) is not None]
-    site = assemble.assemble(config, versions, drafts=options.drafts or options.dev,
-                             members=members.check_unique(loaded_members, diagnostics),
+    drafts = options.drafts or options.dev
+    unique_members = members.check_unique(loaded_members, diagnostics)
+    page_names = {v.name for v in versions}
+    events, news, campaigns = publications.load(
+        config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
+        diagnostics=diagnostics)
+    site = assemble.assemble(config, versions, drafts=drafts, members=unique_members,
                              facets=facets, diagnostics=diagnostics)
+    site = dataclasses.replace(site, events=tuple(events), news=tuple(news),
+                               campaigns=tuple(campaigns), now=options.now)
     _raise_errors(diagnostics)
     return Loaded(site, catalogs, [d for d in diagnostics if d.severity == "warning"])
 

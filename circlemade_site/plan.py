@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from circlemade_site import directory, urls
+from circlemade_site import directory, newsroom, urls
 from circlemade_site.images import Variant
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import Diagnostic
@@ -34,11 +34,13 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     outputs: list[Output] = []
     home = site.page(urls.HOME)
     logos = directory.member_logos(site, router)
+    heroes = newsroom.hero_variants(site, router)
     recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
     for lang in config.languages:
         base = _base_context(site, router, catalogs, lang, dev)
         featured = {"cards": [directory.card(m, lang, site, router, logos.get(m.slug)) for m in recent],
-                    "count": len(site.members)}
+                    "count": len(site.members),
+                    **newsroom.home_context(site, router, lang, catalogs[lang], heroes)}
         if home is None:
             outputs.append(_output(router, urls.HOME, lang, "home.html", base, page=None,
                                    page_lang=lang, body_html="", featured=featured))
@@ -65,11 +67,15 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev),
         markdown, logos, diagnostics)
     outputs.extend(listing_outputs)
+    news_outputs, news_files, hero_jobs = newsroom.plan_newsroom(
+        site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev),
+        markdown, logos, diagnostics)
+    outputs.extend(news_outputs)
     outputs.append(Output("sitemap.xml", "sitemap.xml", {
         **default, "entries": _sitemap(site, router)}))
     outputs.append(Output("robots.txt", "robots.txt", {
         **default, "sitemap_url": router.absolute("/sitemap.xml")}))
-    return Plan(outputs, directory.open_data(site, router), variants)
+    return Plan(outputs, {**directory.open_data(site, router), **news_files}, variants + hero_jobs)
 
 
 def _output(router: urls.Router, target: urls.Target, lang: str, template: str,
@@ -165,7 +171,8 @@ def _sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
     targets: list[urls.Target] = list(site.pages)
     if site.page(urls.HOME) is None:
         targets.insert(0, urls.HOME)
-    targets += [urls.MEMBERS, urls.OFFERS, *site.members]
+    targets += [urls.MEMBERS, urls.OFFERS, *site.members, urls.EVENTS, *site.events, urls.NEWS,
+                *site.news, urls.CAMPAIGNS, *site.campaigns]
     for listing, facets, items in ((urls.MEMBERS, directory.FACETS, site.members),
                                    (urls.OFFERS, directory.OFFER_FACETS,
                                     [o for m in site.members for o in m.offers])):

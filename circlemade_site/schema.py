@@ -70,7 +70,7 @@ class MenuItem(Strict):
 
     page: Slug | None = Field(None, description="Name of a page in content/pages (file name "
                               "without language and extension)", examples=["about"])
-    section: Literal["members", "offers"] | None = Field(
+    section: Literal["members", "offers", "events", "news", "campaigns"] | None = Field(
         None, description="A section of the site", examples=["members"])
     url: Annotated[str, Field(pattern=LINK_PATTERN, max_length=500)] | None = Field(
         None, description="An external link", examples=["https://hub.brussels"])
@@ -156,6 +156,7 @@ class VocabulariesFile(Strict):
     sectors: Facet
     audiences: Facet
     communes: Facet
+    event_types: Facet
 
 
 # ---------------------------------------------------------------------------------------
@@ -317,6 +318,119 @@ class MemberFront(Strict):
         examples=["logo.png"])
     offers: Annotated[list[Offer], Field(max_length=20)] = Field(
         default_factory=list, description="What the member sells")
+
+
+# ---------------------------------------------------------------------------------------
+# content/events, content/news, content/campaigns: <name>.<lang>.md front matter
+#
+# Fields listed in PER_LANGUAGE are written in each language's file; every other field is
+# shared by the translations: write it in one file, or the same in each.
+
+PER_LANGUAGE = frozenset({"title", "slug", "summary", "cta_label", "hero_alt"})
+Summary = Annotated[Line, Field(max_length=300)]
+
+
+def _check_moment(value: Any) -> Any:
+    """A date (all day) or a local date and time: 2026-12-10 or 2026-12-10 09:30."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value.strip()) if (":" in value) else \
+                datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise invalid(f"{value!r} is not a date or a date and time",
+                  "write 2026-12-10 for a whole day or 2026-12-10 09:30 (Brussels time)")
+
+
+Moment = Annotated[datetime.datetime | datetime.date, BeforeValidator(_check_moment)]
+
+
+class Venue(Strict):
+    """Where an event takes place."""
+
+    name: Annotated[Line, Field(min_length=1, max_length=120)] = Field(examples=["hub.brussels"])
+    street: Annotated[Line, Field(max_length=200)] | None = Field(None, examples=["Chaussée de Charleroi 110"])
+    postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = Field(None, examples=["1060"])
+    municipality: Annotated[Line, Field(max_length=60)] | None = Field(None, examples=["Saint-Gilles"])
+
+
+class EventFront(Strict):
+    """content/events/<name>.<lang>.md: a meeting, training, visit..."""
+
+    title: Annotated[Line, Field(min_length=1, max_length=160)] | None = Field(
+        None, description="Title in this language", examples=["Formation : achats circulaires"])
+    slug: Slug | None = Field(None, description="URL segment in this language")
+    summary: Summary | None = Field(None, description="One or two sentences in this language")
+    type: VocabularyKey | None = Field(None, description="Key of `event_types` in "
+                                       "content/vocabularies.yaml", examples=["training"])
+    start: Moment | None = Field(None, description="Start: a date (all day) or a date and a "
+                                 "time in Brussels", examples=["2026-12-10 09:30"])
+    end: Moment | None = Field(None, description="End, in the same form as start",
+                               examples=["2026-12-10 12:30"])
+    venue: Venue | None = Field(None, description="Where it takes place")
+    online: bool | None = Field(None, description="true for an online event (no venue)")
+    registration: WebAddress | None = Field(None, description="Registration page")
+    members: Annotated[list[Slug], Field(max_length=50)] | None = Field(
+        None, description="Slugs of the members involved", examples=[["recable"]])
+    draft: bool | None = Field(None, description="Drafts are published only with --drafts")
+
+
+class NewsFront(Strict):
+    """content/news/<name>.<lang>.md: a news item."""
+
+    title: Annotated[Line, Field(min_length=1, max_length=160)] | None = Field(
+        None, description="Title in this language")
+    slug: Slug | None = Field(None, description="URL segment in this language")
+    summary: Summary | None = Field(None, description="One or two sentences in this language")
+    date: datetime.date | None = Field(None, description="Publication date", examples=["2018-05-24"])
+    draft: bool | None = Field(None, description="Drafts are published only with --drafts")
+
+
+class CallToAction(Strict):
+    """Where a campaign's button leads: a page, a section or an address."""
+
+    page: Slug | None = Field(None, examples=["join"])
+    section: Literal["members", "offers", "events", "news", "campaigns"] | None = Field(
+        None, examples=["offers"])
+    url: WebAddress | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _one_target(self) -> CallToAction:
+        if sum(x is not None for x in (self.page, self.section, self.url)) != 1:
+            raise ValueError("give one of `page`, `section` or `url`")
+        return self
+
+
+class Features(Strict):
+    """What a campaign promotes: members by slug, members by facet, offers by facet."""
+
+    members: Annotated[list[Slug], Field(max_length=100)] = Field(default_factory=list)
+    member_facets: dict[Literal["kind", "activities", "sectors", "communes"],
+                        list[VocabularyKey]] = Field(default_factory=dict)
+    offer_facets: dict[Literal["audiences", "activities"], list[VocabularyKey]] = Field(
+        default_factory=dict)
+
+
+class CampaignFront(Strict):
+    """content/campaigns/<name>.<lang>.md: a promotional campaign with a publication window."""
+
+    title: Annotated[Line, Field(min_length=1, max_length=160)] | None = Field(
+        None, description="The headline in this language")
+    slug: Slug | None = Field(None, description="URL segment in this language")
+    summary: Summary | None = Field(None, description="One or two sentences in this language")
+    cta_label: Annotated[Line, Field(min_length=1, max_length=60)] | None = Field(
+        None, description="Label of the call-to-action button in this language")
+    hero_alt: Annotated[Line, Field(max_length=300)] | None = Field(
+        None, description="What the hero image shows, for screen readers, in this language")
+    cta: CallToAction | None = Field(None, description="Where the button leads")
+    start: datetime.date | None = Field(None, description="First day of the campaign")
+    end: datetime.date | None = Field(None, description="Last day of the campaign (included)")
+    hero: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        None, description="File name of an image in content/campaigns/")
+    features: Features | None = Field(None, description="What the campaign promotes")
+    draft: bool | None = Field(None, description="Drafts are published only with --drafts")
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ PAGE_NAME = re.compile(r"^(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SourceFile:
-    kind: str          # "page" (members, events, news, campaigns come with their issues)
+    kind: str          # "page", "event", "news" or "campaign"
     src_path: Path
     rel_path: str
     name: str
@@ -36,28 +36,38 @@ def rel(config: SiteConfig, path: Path) -> str:
     return path.relative_to(config.root).as_posix()
 
 
+CONTENT_KINDS = ("pages", "events", "news", "campaigns")   # folders of content/
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".svg"})
+
+
 def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[SourceFile]:
-    """Every content file, in a stable order. Misnamed files are reported, not skipped
-    silently: an editor would otherwise wonder why their page is missing."""
+    """Every translated document of content/ (pages, events, news, campaigns), in a
+    stable order. Misnamed files are reported, not skipped silently: an editor would
+    otherwise wonder why their page is missing. Images sit beside campaigns (heroes)."""
     sources: list[SourceFile] = []
-    pages_dir = config.content_dir / "pages"
-    if pages_dir.is_dir():
-        for path in sorted(pages_dir.iterdir()):
+    for kind in CONTENT_KINDS:
+        folder = config.content_dir / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
             rel_path = rel(config, path)
             if path.name.startswith("."):
+                continue
+            if kind == "campaigns" and path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
                 continue
             match = PAGE_NAME.match(path.name)
             if not path.is_file() or path.is_symlink() or not match:
                 diagnostics.append(Diagnostic(
-                    rel_path, "unexpected file name in content/pages",
-                    hint="pages are named <name>.<language>.md, for example about.fr.md"))
+                    rel_path, f"unexpected file name in content/{kind}",
+                    hint=f"name files <name>.<language>.md, for example about.fr.md"))
                 continue
             if match["lang"] not in config.languages:
                 diagnostics.append(Diagnostic(
                     rel_path, f"{match['lang']!r} is not a language of the site",
                     hint=f"languages are {', '.join(config.languages)} (content/site.yaml)"))
                 continue
-            sources.append(SourceFile("page", path, rel_path, match["name"], match["lang"]))
+            sources.append(SourceFile(kind.rstrip("s") if kind != "news" else "news", path,
+                                      rel_path, match["name"], match["lang"]))
     return sources
 
 

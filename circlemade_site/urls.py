@@ -16,6 +16,17 @@ Routes:
     /<lang>/<offers>/<facet>/<term>/        offers by facet value  TermPage("offers", ...)
     /media/members/<slug>/<stem>-<hash>     a member's picture     image_stem(...)
     /data/members.json, /data/members.csv   open data              DATA_JSON, DATA_CSV
+    /<lang>/<events>/                       the agenda             EVENTS
+    /<lang>/<events>/<slug>/                an event               Event
+    /<lang>/<events>/<slug>.ics             an event's calendar    IcsFile(event)
+    /<lang>/<events>.ics                    the subscribable calendar   CALENDAR
+    /<lang>/<news>/                         the news               NEWS
+    /<lang>/<news>/<slug>/                  a news item            NewsItem
+    /<lang>/<campaigns>/                    campaigns (archive)    CAMPAIGNS
+    /<lang>/<campaigns>/<slug>/             a campaign             Campaign
+    /<lang>/feed.xml                        Atom: news and campaigns   FEED
+    /media/campaigns/<name>/hero-<hash>     a campaign's hero      hero_stem(...)
+    /media/cards/...                        share images (og:image)    card_path(...)
 
 <members>, <offers>, <facet> and <term> are localised: `sections` in content/site.yaml,
 `segment` and the term labels in content/vocabularies.yaml.
@@ -28,7 +39,8 @@ from pathlib import PurePosixPath
 import dataclasses
 
 from circlemade_site.config import SiteConfig
-from circlemade_site.models import Facet, Image, Member, Page, Site
+from circlemade_site.models import (Campaign, Event, Facet, Image, Member, NewsItem, Page,
+                                    Site)
 
 ROOT = "root"
 HOME = "home"
@@ -36,6 +48,11 @@ NOT_FOUND = "404"
 ROOT_NOT_FOUND = "root-404"
 MEMBERS = "members"
 OFFERS = "offers"
+EVENTS = "events"
+NEWS = "news"
+CAMPAIGNS = "campaigns"
+CALENDAR = "calendar"
+FEED = "feed"
 DATA_JSON = "data-json"
 DATA_CSV = "data-csv"
 _FILES = {ROOT_NOT_FOUND: "/404.html", DATA_JSON: "/data/members.json",
@@ -51,7 +68,14 @@ class TermPage:
     term: str
 
 
-Target = Page | Member | TermPage | str
+@dataclasses.dataclass(frozen=True, slots=True)
+class IcsFile:
+    """The iCalendar file of one event."""
+
+    event: Event
+
+
+Target = Page | Member | TermPage | Event | NewsItem | Campaign | IcsFile | str
 
 
 class Router:
@@ -88,13 +112,23 @@ class Router:
                 return f"/{self._lang(lang)}/"
             elif target == NOT_FOUND:
                 return f"/{self._lang(lang)}/404.html"
-            elif target in (MEMBERS, OFFERS):
+            elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS):
                 return self._section(target, self._lang(lang))
+            elif target == CALENDAR:
+                return self._section(EVENTS, self._lang(lang)).rstrip("/") + ".ics"
+            elif target == FEED:
+                return f"/{self._lang(lang)}/feed.xml"
             else:
                 raise LookupError(f"no route named {target!r}")
         lang = self._lang(lang)
         if isinstance(target, Member):
             return f"{self._section(MEMBERS, lang)}{target.slug}/"
+        if isinstance(target, Event | NewsItem | Campaign):
+            section = {Event: EVENTS, NewsItem: NEWS, Campaign: CAMPAIGNS}[type(target)]
+            text = target.text(lang, self._config.fallback_order)
+            return f"{self._section(section, lang)}{text.slug}/"
+        if isinstance(target, IcsFile):
+            return self.url_for(target.event, lang).rstrip("/") + ".ics"
         if isinstance(target, TermPage):
             facet = self._facets[target.facet]
             return (f"{self._section(target.listing, lang)}{facet.segment[lang]}/"
@@ -114,6 +148,13 @@ class Router:
         """Output path, without width and extension, of a member's picture. The content
         hash in the name lets browsers cache it for a year."""
         return f"media/members/{member.slug}/logo-{image.digest[:10]}"
+
+    def hero_stem(self, campaign: Campaign, image: Image) -> str:
+        return f"media/campaigns/{campaign.name}/hero-{image.digest[:10]}"
+
+    def card_path(self, kind: str, name: str, digest: str) -> str:
+        """A share image (og:image); the digest of what is drawn on it names it."""
+        return f"media/cards/{kind}/{name}-{digest[:10]}.jpg"
 
     def _section(self, key: str, lang: str) -> str:
         return f"/{lang}/{self._config.sections[key][lang]}/"

@@ -34,7 +34,7 @@ def test_the_sample_config_loads(repo) -> None:
     assert config.sections["members"] == {"fr": "membres", "nl": "leden"}
     assert config.theme_dir == repo / "themes" / "circlemade"
     assert [e.page or e.section for e in config.menus["main"]] == [
-        "members", "offers", "about", "services", "join", "contact"]
+        "members", "offers", "events", "news", "about", "join", "contact"]
 
 
 def test_unknown_setting_suggests_the_right_one(make_project) -> None:
@@ -58,7 +58,7 @@ def test_default_language_must_be_a_language(make_project) -> None:
         "(for example `tagline: {en: ...}`)",
         f"content/site.yaml:{line}:19: error: default_language: 'en' is not one of the "
         "languages ['fr', 'nl']",
-        f"content/site.yaml:{footer}:14: error: menus.footer[2].label: missing the default "
+        f"content/site.yaml:{footer}:14: error: menus.footer[5].label: missing the default "
         "language 'en' (for example `label: {en: ...}`)",
         f"content/site.yaml:{organisation}:3: error: organisation: missing the default language "
         "'en' (for example `organisation: {en: ...}`)",
@@ -89,7 +89,7 @@ def test_a_menu_entry_needs_a_target(make_project) -> None:
     root = make_project()
     edit_site(root, "    - page: about", "    - label: {fr: A, nl: B}")
     line = line_of(root, "label: {fr: A, nl: B}")
-    assert errors(root) == [f"content/site.yaml:{line}:7: error: menus.main[2]: give one of "
+    assert errors(root) == [f"content/site.yaml:{line}:7: error: menus.main[4]: give one of "
                             "`page`, `section` or `url`"]
 
 

@@ -1,0 +1,288 @@
+"""Events, news and campaigns: content/<kind>/<name>.<lang>.md -> Event, NewsItem, Campaign.
+
+The files of one <name> are the translations of one item. Texts (title, slug, summary,
+the button label, the image description and the body) are per language; every other field
+is shared: written once in any of the files, or the same in each. A shared field given
+twice with different values is an error at the second place, so translations cannot
+silently disagree on a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from circlemade_site import images, schema, yamlio
+from circlemade_site.config import SiteConfig
+from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.models import (Campaign, Event, Facet, Member, NewsItem, Translation, Venue)
+from circlemade_site.sources import RawDoc
+
+TIMEZONE = ZoneInfo("Europe/Brussels")
+MODELS: Mapping[str, type[BaseModel]] = {"event": schema.EventFront, "news": schema.NewsFront,
+                                         "campaign": schema.CampaignFront}
+REQUIRED_SHARED = {"event": ("type", "start"), "news": ("date",),
+                   "campaign": ("start", "end", "cta")}
+
+
+class _Item:
+    """The validated files of one item: shared values (with where each came from) and
+    the translations."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        self.kind, self.name = kind, name
+        self.shared: dict[str, Any] = {}
+        self.origin: dict[str, tuple[str, yamlio.Positions]] = {}
+        self.texts: dict[str, Translation] = {}
+        self.docs: dict[str, RawDoc] = {}
+
+    def where(self, field: str) -> tuple[str, int | None, int | None]:
+        rel_path, positions = self.origin[field]
+        return (rel_path, *positions.of_value((field,)))
+
+    def first_doc(self, order: Sequence[str]) -> RawDoc:
+        return next(self.docs[lang] for lang in order if lang in self.docs)
+
+
+def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet],
+         members: Sequence[Member], page_names: set[str], *, now: dt.date, drafts: bool,
+         diagnostics: list[Diagnostic]) -> tuple[list[Event], list[NewsItem], list[Campaign]]:
+    """Validate and assemble every event, news item and campaign. Drafts, and campaigns
+    that have not started yet, are left out unless `drafts`."""
+    items: dict[tuple[str, str], _Item] = {}
+    order = config.fallback_order
+    by_lang = sorted(docs, key=lambda d: (d.source.kind, d.source.name,
+                                          order.index(d.source.lang)))
+    for doc in by_lang:
+        item = items.setdefault((doc.source.kind, doc.source.name), _Item(doc.source.kind, doc.source.name))
+        _merge(item, doc, diagnostics)
+    member_slugs = {m.slug for m in members}
+    events, news, campaigns = [], [], []
+    for (kind, _), item in sorted(items.items()):
+        errors: list[Diagnostic] = []
+        first = item.first_doc(order)
+        for field in REQUIRED_SHARED[kind]:
+            if field not in item.shared:
+                errors.append(Diagnostic(first.source.rel_path, "this field is required",
+                                         1, None, field, _required_hint(kind, field)))
+        if not errors:
+            if kind == "event":
+                found = _event(item, facets, member_slugs, errors)
+                if found and (drafts or not found.draft):
+                    events.append(found)
+            elif kind == "news":
+                found_news = NewsItem(item.name, dict(item.texts), item.shared["date"],
+                                      bool(item.shared.get("draft")))
+                if drafts or not found_news.draft:
+                    news.append(found_news)
+            else:
+                found_campaign = _campaign(config, item, facets, member_slugs, page_names, errors)
+                if found_campaign and (drafts or (not found_campaign.draft
+                                                  and found_campaign.start <= now)):
+                    campaigns.append(found_campaign)
+        diagnostics.extend(errors)
+    _check_slugs(config, [*events, *news, *campaigns], diagnostics)
+    events.sort(key=lambda e: (_sort_moment(e.start), e.name))
+    news.sort(key=lambda n: (n.date, n.name), reverse=True)
+    campaigns.sort(key=lambda c: (c.start, c.name), reverse=True)
+    return events, news, campaigns
+
+
+def _required_hint(kind: str, field: str) -> str:
+    examples = {"type": "type: training", "start": "start: 2026-12-10 09:30",
+                "date": "date: 2026-11-29", "end": "end: 2027-01-31",
+                "cta": "cta: {section: offers}"}
+    return f"for example `{examples[field]}`, in one of the language files"
+
+
+def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
+    model = MODELS[item.kind]
+    rel_path = doc.source.rel_path
+    front = schema.validate(model, doc.data, doc.positions, rel_path, diagnostics)
+    if front is None:
+        return
+    values = front.model_dump(exclude_none=True)
+    for field, value in values.items():
+        if field in schema.PER_LANGUAGE:
+            continue
+        if field in item.shared and item.shared[field] != value:
+            first_path = item.origin[field][0]
+            diagnostics.append(Diagnostic(
+                rel_path, f"differs from {first_path}", *doc.positions.of_value((field,)), field,
+                "a shared field has the same value in every language; write it in one file only"))
+            continue
+        item.shared.setdefault(field, value)
+        item.origin.setdefault(field, (rel_path, doc.positions))
+    if not values.get("title"):
+        diagnostics.append(Diagnostic(rel_path, "this field is required", 1, None, "title",
+                                      "every language file has its own title"))
+        return
+    item.docs[doc.source.lang] = doc
+    item.texts[doc.source.lang] = Translation(
+        lang=doc.source.lang, title=values["title"], slug=values.get("slug") or item.name,
+        summary=values.get("summary", ""), body=doc.body, body_line=doc.body_line,
+        rel_path=rel_path, cta_label=values.get("cta_label", ""),
+        hero_alt=values.get("hero_alt", ""))
+
+
+def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
+    if isinstance(moment, dt.datetime):
+        return moment.replace(tzinfo=TIMEZONE) if moment.tzinfo is None else moment.astimezone(TIMEZONE)
+    return moment
+
+
+def _sort_moment(moment: dt.datetime | dt.date) -> dt.datetime:
+    if isinstance(moment, dt.datetime):
+        return moment
+    return dt.datetime.combine(moment, dt.time(), TIMEZONE)
+
+
+def _check_terms(item: _Item, field: str, keys: Iterable[str], facet: Facet | None,
+                 errors: list[Diagnostic], label: str) -> None:
+    if facet is None:
+        return
+    for key in keys:
+        if key not in facet.terms:
+            close = difflib.get_close_matches(key, list(facet.terms), n=1)
+            path, line, column = item.where(field)
+            errors.append(Diagnostic(
+                path, f"{key!r} is not a known {label} (see content/vocabularies.yaml)", line,
+                column, field, f"did you mean {close[0]!r}?" if close else
+                "expected one of: " + ", ".join(facet.terms)))
+
+
+def _check_members(item: _Item, field: str, slugs: Iterable[str], known: set[str],
+                   errors: list[Diagnostic]) -> None:
+    for slug in slugs:
+        if slug not in known:
+            close = difflib.get_close_matches(slug, sorted(known), n=1)
+            path, line, column = item.where(field)
+            errors.append(Diagnostic(path, f"there is no member {slug!r}", line, column, field,
+                                     f"did you mean {close[0]!r}?" if close else
+                                     "use the name of a folder in members/"))
+
+
+def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
+           errors: list[Diagnostic]) -> Event | None:
+    shared = item.shared
+    _check_terms(item, "type", [shared["type"]], facets.get("event_types"), errors, "event type")
+    start = _local(shared["start"])
+    end = _local(shared.get("end", shared["start"]))
+    if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
+        errors.append(Diagnostic(*item.where("end"), "end", "start and end must both be dates "
+                                 "(all day) or both dates with a time",
+                                 "for example start: 2026-12-10 09:30 and end: 2026-12-10 12:30"))
+    elif _sort_moment(end) < _sort_moment(start):
+        errors.append(Diagnostic(*item.where("end"), "end", "the event ends before it starts"))
+    if "venue" not in shared and not shared.get("online"):
+        errors.append(Diagnostic(item.first_doc(list(item.docs)).source.rel_path,
+                                 "an event needs a venue or `online: true`", 1, None, "venue",
+                                 "for example venue: {name: hub.brussels, street: ..., "
+                                 "postal_code: \"1060\", municipality: Saint-Gilles}"))
+    _check_members(item, "members", shared.get("members", []), members, errors)
+    if errors:
+        return None
+    venue = shared.get("venue")
+    return Event(
+        name=item.name, texts=dict(item.texts), type=shared["type"], start=start, end=end,
+        venue=Venue(venue["name"], venue.get("street"), venue.get("postal_code"),
+                    venue.get("municipality")) if venue else None,
+        online=bool(shared.get("online")), registration=shared.get("registration"),
+        members=tuple(shared.get("members", [])), draft=bool(shared.get("draft")))
+
+
+def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], members: set[str],
+              page_names: set[str], errors: list[Diagnostic]) -> Campaign | None:
+    shared = item.shared
+    if shared["end"] < shared["start"]:
+        errors.append(Diagnostic(*item.where("end"), "end", "the campaign ends before it starts"))
+    cta = shared["cta"]
+    if "page" in cta and cta["page"] not in page_names:
+        close = difflib.get_close_matches(cta["page"], sorted(page_names), n=1)
+        errors.append(Diagnostic(*item.where("cta"), "cta.page", f"there is no page named {cta['page']!r}",
+                                 f"did you mean {close[0]!r}?" if close else None))
+    for lang, text in item.texts.items():
+        if not text.cta_label:
+            errors.append(Diagnostic(text.rel_path, "this field is required", 1, None, "cta_label",
+                                     "the label of the button in this language"))
+    features = shared.get("features", {})
+    _check_members(item, "features", features.get("members", []), members, errors)
+    for facet_key, keys in features.get("member_facets", {}).items():
+        _check_terms(item, "features", keys, facets.get(facet_key), errors, facet_key)
+    for facet_key, keys in features.get("offer_facets", {}).items():
+        _check_terms(item, "features", keys, facets.get(facet_key), errors, facet_key)
+    hero = None
+    if "hero" in shared:
+        hero = _hero(config, item, shared["hero"], errors)
+        for lang, text in item.texts.items():
+            if hero is not None and not text.hero_alt:
+                errors.append(Diagnostic(text.rel_path, "describe the hero image for screen "
+                                         "readers", 1, None, "hero_alt",
+                                         'for example hero_alt: "Un atelier de réparation"'))
+    if errors:
+        return None
+    return Campaign(
+        name=item.name, texts=dict(item.texts), start=shared["start"], end=shared["end"],
+        cta=dict(cta), hero=hero, members=tuple(features.get("members", [])),
+        member_facets={k: tuple(v) for k, v in features.get("member_facets", {}).items()},
+        offer_facets={k: tuple(v) for k, v in features.get("offer_facets", {}).items()},
+        draft=bool(shared.get("draft")))
+
+
+def _hero(config: SiteConfig, item: _Item, name: str, errors: list[Diagnostic]):  # type: ignore[no-untyped-def]
+    path, line, column = item.where("hero")
+    folder = config.content_dir / "campaigns"
+    if "/" in name or "\\" in name or name.startswith("."):
+        errors.append(Diagnostic(path, f"{name!r} must be the name of a file in content/campaigns/",
+                                 line, column, "hero", "write only the file name, for example hero.jpg"))
+        return None
+    file = folder / name
+    if file.is_symlink() or not file.is_file():
+        errors.append(Diagnostic(path, f"there is no file {name!r} in content/campaigns/", line,
+                                 column, "hero"))
+        return None
+    try:
+        return images.inspect(file, path, line, column, "hero")
+    except ContentError as exc:
+        errors.append(exc.diagnostic)
+        return None
+
+
+def _check_slugs(config: SiteConfig, items: Sequence[Event | NewsItem | Campaign],
+                 diagnostics: list[Diagnostic]) -> None:
+    """Within a section, two items may not share a URL in any language."""
+    for lang in config.languages:
+        taken: dict[tuple[str, str], str] = {}
+        for item in items:
+            text = item.text(lang, config.fallback_order)
+            key = (type(item).__name__, text.slug)
+            if key in taken and taken[key] != text.rel_path:
+                diagnostics.append(Diagnostic(text.rel_path, f"the slug {text.slug!r} is already "
+                                              f"used by {taken[key]}", field="slug",
+                                              hint="choose another slug"))
+            taken.setdefault(key, text.rel_path)
+
+
+def select_members(campaign: Campaign, members: Sequence[Member]) -> list[Member]:
+    """The members a campaign promotes: those named, then those matching its facets
+    (every facet given must match: OR within a facet, AND across facets)."""
+    chosen = [m for slug in campaign.members for m in members if m.slug == slug]
+    if campaign.member_facets:
+        for member in members:
+            if member in chosen:
+                continue
+            if all(set(member.facet_keys(f)) & set(keys) for f, keys in campaign.member_facets.items()):
+                chosen.append(member)
+    return chosen
+
+
+def select_offers(campaign: Campaign, members: Sequence[Member]) -> list[tuple[Member, Any]]:
+    if not campaign.offer_facets:
+        return []
+    return [(m, o) for m in members for o in m.offers
+            if all(set(getattr(o, f)) & set(keys) for f, keys in campaign.offer_facets.items())]
