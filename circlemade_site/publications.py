@@ -45,6 +45,12 @@ class _Item:
         rel_path, positions = self.origin[field]
         return (rel_path, *positions.of_value((field,)))
 
+    def error(self, field: str, message: str, hint: str | None = None,
+              shown: str | None = None) -> Diagnostic:
+        """A problem with a shared field, at the place it was given."""
+        path, line, column = self.where(field)
+        return Diagnostic(path, message, line, column, shown or field, hint)
+
     def first_doc(self, order: Sequence[str]) -> RawDoc:
         return next(self.docs[lang] for lang in order if lang in self.docs)
 
@@ -64,6 +70,8 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
     member_slugs = {m.slug for m in members}
     events, news, campaigns = [], [], []
     for (kind, _), item in sorted(items.items()):
+        if not item.docs:          # no file of it could be read: already reported
+            continue
         errors: list[Diagnostic] = []
         first = item.first_doc(order)
         for field in REQUIRED_SHARED[kind]:
@@ -174,11 +182,11 @@ def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
     start = _local(shared["start"])
     end = _local(shared.get("end", shared["start"]))
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
-        errors.append(Diagnostic(*item.where("end"), "end", "start and end must both be dates "
-                                 "(all day) or both dates with a time",
+        errors.append(item.error("end", "start and end must both be dates (all day) or both "
+                                 "dates with a time",
                                  "for example start: 2026-12-10 09:30 and end: 2026-12-10 12:30"))
     elif _sort_moment(end) < _sort_moment(start):
-        errors.append(Diagnostic(*item.where("end"), "end", "the event ends before it starts"))
+        errors.append(item.error("end", "the event ends before it starts"))
     if "venue" not in shared and not shared.get("online"):
         errors.append(Diagnostic(item.first_doc(list(item.docs)).source.rel_path,
                                  "an event needs a venue or `online: true`", 1, None, "venue",
@@ -200,12 +208,12 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
               page_names: set[str], errors: list[Diagnostic]) -> Campaign | None:
     shared = item.shared
     if shared["end"] < shared["start"]:
-        errors.append(Diagnostic(*item.where("end"), "end", "the campaign ends before it starts"))
+        errors.append(item.error("end", "the campaign ends before it starts"))
     cta = shared["cta"]
     if "page" in cta and cta["page"] not in page_names:
         close = difflib.get_close_matches(cta["page"], sorted(page_names), n=1)
-        errors.append(Diagnostic(*item.where("cta"), "cta.page", f"there is no page named {cta['page']!r}",
-                                 f"did you mean {close[0]!r}?" if close else None))
+        errors.append(item.error("cta", f"there is no page named {cta['page']!r}",
+                                 f"did you mean {close[0]!r}?" if close else None, "cta.page"))
     for lang, text in item.texts.items():
         if not text.cta_label:
             errors.append(Diagnostic(text.rel_path, "this field is required", 1, None, "cta_label",
