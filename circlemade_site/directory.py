@@ -17,7 +17,7 @@ from typing import Any
 
 import babel
 
-from circlemade_site import communes, images, urls
+from circlemade_site import cards, communes, images, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, format_date
 from circlemade_site.markup import MarkdownRenderer
@@ -30,21 +30,14 @@ PROFILE_LOGO_SIZES = "(max-width: 40rem) 160px, 240px"
 
 
 def member_logos(site: Site, router: urls.Router) -> dict[str, list[images.Variant]]:
-    """Member slug -> the published variants of its logo (the PNG fallback last)."""
-    logos = {}
-    for m in site.members:
-        if m.logo is not None:
-            stem = router.image_stem(m, m.logo)
-            found = images.variants(m.logo, stem)
-            if m.logo.format != "SVG":
-                found.append(images.fallback(m.logo, stem))
-            logos[m.slug] = found
-    return logos
+    """Member slug -> the published variants of its logo."""
+    return {m.slug: images.variants(m.logo, router.image_stem(m, m.logo))
+            for m in site.members if m.logo is not None}
 
 
 def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                    base: Callable[[str], dict[str, Any]], markdown: MarkdownRenderer,
-                   logos: Mapping[str, list[images.Variant]],
+                   logos: Mapping[str, list[images.Variant]], share: cards.ShareCards,
                    diagnostics: list[Diagnostic]) -> tuple[list[Output], list[images.Variant]]:
     config = site.config
     outputs: list[Output] = []
@@ -90,7 +83,7 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
         for member in site.members:
             outputs.append(page_output(router, member, lang, "member.html", context,
                                  **_profile(member, lang, order, site, router, catalogs[lang],
-                                            logos.get(member.slug), markdown, diagnostics)))
+                                            logos.get(member.slug), markdown, share, diagnostics)))
     return outputs, variants
 
 
@@ -157,13 +150,11 @@ def _facet_panel(site: Site, router: urls.Router, lang: str, listing: str,
 def _logo_view(variants: Sequence[images.Variant] | None, sizes: str) -> dict[str, Any] | None:
     if not variants:
         return None
-    responsive = [v for v in variants if v.kind != "png"]
-    share = next((v for v in variants if v.kind == "png"), responsive[-1])
-    middle = responsive[min(1, len(responsive) - 1)]
+    middle = variants[min(1, len(variants) - 1)]
     return {"src": "/" + middle.dest_rel, "width": middle.width, "height": middle.height,
-            "srcset": ", ".join(f"/{v.dest_rel} {v.width}w" for v in responsive)
+            "srcset": ", ".join(f"/{v.dest_rel} {v.width}w" for v in variants)
             if middle.kind != "svg" else None,
-            "sizes": sizes, "largest": "/" + responsive[-1].dest_rel, "share": "/" + share.dest_rel}
+            "sizes": sizes, "largest": "/" + variants[-1].dest_rel}
 
 
 def _filters(site: Site, lang: str, keys_by_facet: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -205,7 +196,7 @@ def offer_card(offer: Offer, member: Member, lang: str, site: Site,
 
 def _profile(member: Member, lang: str, order: tuple[str, ...], site: Site, router: urls.Router,
              t: Catalog, logo: Sequence[images.Variant] | None, markdown: MarkdownRenderer,
-             diagnostics: list[Diagnostic]) -> dict[str, Any]:
+             share: cards.ShareCards, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     config = site.config
     commune = communes.BY_KEY[member.commune]
     locality = text(commune.names, lang, order)
@@ -249,7 +240,8 @@ def _profile(member: Member, lang: str, order: tuple[str, ...], site: Site, rout
         "json_ld": _json_ld(member, lang, order, router, logo_view, locality.text, tagline.text,
                             t("region_name")),
         "og": {"type": "profile", "title": member.name, "description": tagline.text,
-               "image": router.absolute(logo_view["share"]) if logo_view else None},
+               "image": router.absolute("/" + share.card("members", member.slug, member.name,
+                                                         picture=member.logo, layout="logo"))},
     }
 
 

@@ -16,13 +16,15 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import defusedxml.ElementTree
 import PIL.Image
 import PIL.ImageOps
 
+from circlemade_site import cards
+from circlemade_site.cards import Card
 from circlemade_site.errors import ContentError, Diagnostic
 from circlemade_site.models import Image
 
@@ -111,23 +113,14 @@ def variants(image: Image, dest_stem: str, widths: Iterable[int] = LOGO_WIDTHS) 
                     f"{dest_stem}-{w}.webp") for w in chosen]
 
 
-def fallback(image: Image, dest_stem: str, width: int = 640) -> Variant:
-    """One PNG for the places that do not take WebP (link previews of some social
-    networks read og:image as PNG or JPEG only). SVG stays SVG."""
-    if image.format == "SVG":
-        return variants(image, dest_stem)[0]
-    width = min(width, image.width)
-    return Variant(image, width, max(1, round(image.height * width / image.width)),
-                   f"{dest_stem}-{width}.png")
-
-
-def render_all(jobs: list[Variant], cache_dir: Path,
+def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
                diagnostics: list[Diagnostic]) -> dict[str, bytes]:
-    """The bytes of every variant: from the cache, or made (in parallel) and cached."""
+    """The bytes of every image variant and share card: from the cache, or made (in
+    parallel, on every core) and cached."""
     results: dict[str, bytes] = {}
-    missing: list[tuple[Variant, Path]] = []
+    missing: list[tuple[Variant | Card, Path]] = []
     for job in jobs:
-        cached = cache_dir / _cache_name(job)
+        cached = cache_dir / (job.cache_name() if isinstance(job, Card) else _cache_name(job))
         try:
             results[job.dest_rel] = cached.read_bytes()
         except OSError:
@@ -135,7 +128,9 @@ def render_all(jobs: list[Variant], cache_dir: Path,
     if not missing:
         return results
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(str(job.image.src_path), job.kind, job.width, job.height) for job, _ in missing]
+    tasks = [job.task() if isinstance(job, Card) else
+             ("variant", str(job.image.src_path), job.kind, job.width, job.height)
+             for job, _ in missing]
     workers = min(len(tasks), os.cpu_count() or 1)
     if workers > 1 and len(tasks) >= 8:
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
@@ -145,10 +140,12 @@ def render_all(jobs: list[Variant], cache_dir: Path,
     reported: set[str] = set()
     for (job, cached), (data, error) in zip(missing, made, strict=True):
         if error is not None:
-            if job.image.rel_path not in reported:
-                reported.add(job.image.rel_path)
+            source = job.picture_rel if isinstance(job, Card) else job.image.rel_path
+            if source not in reported:
+                reported.add(source)
                 diagnostics.append(Diagnostic(
-                    job.image.rel_path, error, job.image.line, field="logo",
+                    source, error, None if isinstance(job, Card) else job.image.line,
+                    field=None if isinstance(job, Card) else "logo",
                     hint="open it in an image editor and export it again as PNG"))
             continue
         assert data is not None
@@ -163,9 +160,15 @@ def _cache_name(job: Variant) -> str:
     return f"{job.image.digest}-{job.width}-v{CACHE_VERSION}.{job.kind}"
 
 
-def _make(task: tuple[str, str, int, int]) -> tuple[bytes | None, str | None]:
-    """Make one variant (runs in a worker process). Returns (bytes, None) or (None, error)."""
-    src, kind, width, height = task
+def _make(task: tuple) -> tuple[bytes | None, str | None]:  # type: ignore[type-arg]
+    """Make one variant or card (runs in a worker process). Returns (bytes, None) or
+    (None, error)."""
+    if task[0] == "card":
+        try:
+            return cards.draw(task), None
+        except (OSError, SyntaxError, ValueError, PIL.Image.DecompressionBombError) as exc:
+            return None, f"the share image cannot be drawn ({exc})"
+    _, src, kind, width, height = task
     try:
         data = Path(src).read_bytes()
         if kind == "svg":

@@ -12,7 +12,7 @@ from typing import Any
 import babel.dates
 import icalendar
 
-from circlemade_site import directory, images, publications, urls
+from circlemade_site import cards, directory, images, publications, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog
 from circlemade_site.markup import MarkdownRenderer
@@ -42,11 +42,8 @@ def hero_variants(site: Site, router: urls.Router) -> dict[str, list[images.Vari
     found = {}
     for campaign in site.campaigns:
         if campaign.hero is not None:
-            stem = router.hero_stem(campaign, campaign.hero)
-            variants = images.variants(campaign.hero, stem, HERO_WIDTHS)
-            if campaign.hero.format != "SVG":
-                variants.append(images.fallback(campaign.hero, stem, 1200))
-            found[campaign.name] = variants
+            found[campaign.name] = images.variants(
+                campaign.hero, router.hero_stem(campaign, campaign.hero), HERO_WIDTHS)
     return found
 
 
@@ -101,12 +98,10 @@ def news_card(item: NewsItem, lang: str, site: Site, router: urls.Router) -> dic
 def _picture(variants: Sequence[images.Variant] | None, sizes: str) -> dict[str, Any] | None:
     if not variants:
         return None
-    responsive = [v for v in variants if v.kind != "png"]
-    share = next((v for v in variants if v.kind == "png"), responsive[-1])
-    main = responsive[min(1, len(responsive) - 1)]
+    main = variants[min(1, len(variants) - 1)]
     return {"src": "/" + main.dest_rel, "width": main.width, "height": main.height,
-            "srcset": ", ".join(f"/{v.dest_rel} {v.width}w" for v in responsive)
-            if main.kind != "svg" else None, "sizes": sizes, "share": "/" + share.dest_rel}
+            "srcset": ", ".join(f"/{v.dest_rel} {v.width}w" for v in variants)
+            if main.kind != "svg" else None, "sizes": sizes}
 
 
 def cta_url(campaign: Campaign, lang: str, router: urls.Router) -> str:
@@ -133,7 +128,7 @@ def campaign_card(campaign: Campaign, lang: str, site: Site, router: urls.Router
 
 def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                   base: Callable[[str], dict[str, Any]], markdown: MarkdownRenderer,
-                  logos: Mapping[str, list[images.Variant]],
+                  logos: Mapping[str, list[images.Variant]], share: cards.ShareCards,
                   diagnostics: list[Diagnostic]) -> tuple[list[Output], dict[str, bytes], list[images.Variant]]:
     config = site.config
     outputs: list[Output] = []
@@ -157,16 +152,20 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
              calendar_url=router.url_for(urls.CALENDAR, lang))
         for event in site.events:
             tr = event.text(lang, order)
+            card = event_card(event, lang, site, router, t)
+            eyebrow = " · ".join(str(x) for x in (card["type"], babel.dates.format_date(
+                event.first_day, "medium", locale=config.locales[lang])) if x)
+            card_url = router.absolute("/" + share.card("events", f"{event.name}-{lang}", tr.title, eyebrow))
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
-            page(event, "event.html", event=event, text=tr, body=body,
-                 card=event_card(event, lang, site, router, t),
+            page(event, "event.html", event=event, text=tr, body=body, card=card,
                  members=[directory.card(members[s], lang, site, router, logos.get(s))
                           for s in event.members if s in members],
                  ics_url=router.url_for(urls.IcsFile(event), lang),
                  osm_url=_osm(event, config.locales[lang]),
                  upcoming=is_upcoming(event, site.now),
                  json_ld=_event_json_ld(event, lang, site, router, tr.title, tr.summary),
-                 og={"type": "website", "title": tr.title, "description": tr.summary})
+                 og={"type": "website", "title": tr.title, "description": tr.summary,
+                     "image": card_url})
             files[router.url_for(urls.IcsFile(event), lang).lstrip("/")] = calendar_bytes(
                 [event], lang, site, router, stamp, tr.title)
         files[router.url_for(urls.CALENDAR, lang).lstrip("/")] = calendar_bytes(
@@ -177,8 +176,12 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
         for item in site.news:
             tr = item.text(lang, order)
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
-            page(item, "news_item.html", item=news_card(item, lang, site, router), text=tr, body=body,
-                 og={"type": "article", "title": tr.title, "description": tr.summary})
+            news = news_card(item, lang, site, router)
+            card_url = router.absolute("/" + share.card(
+                "news", f"{item.name}-{lang}", tr.title, f"{t('news_title')} · {news['date']}"))
+            page(item, "news_item.html", item=news, text=tr, body=body,
+                 og={"type": "article", "title": tr.title, "description": tr.summary,
+                     "image": card_url})
 
         active = [c for c in site.campaigns if c.is_active(site.now)]
         ended = [c for c in site.campaigns if not c.is_active(site.now)]
@@ -195,7 +198,9 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
                  offers=[directory.offer_card(o, m, lang, site, router)
                          for m, o in publications.select_offers(campaign, site.members)],
                  og={"type": "website", "title": tr.title, "description": tr.summary,
-                     "image": router.absolute(card["hero"]["share"]) if card["hero"] else None})
+                     "image": router.absolute("/" + share.card(
+                         "campaigns", f"{campaign.name}-{lang}", tr.title, t("campaigns_title"),
+                         picture=campaign.hero, layout="hero"))})
 
         outputs.append(Output(router.url_for(urls.FEED, lang).lstrip("/"), "feed.xml", {
             **context, **_feed(site, router, lang)}))

@@ -7,7 +7,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from circlemade_site import directory, newsroom, urls
+from circlemade_site import cards, directory, newsroom, urls
+from circlemade_site.cards import Card
 from circlemade_site.images import Variant
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import Diagnostic
@@ -24,7 +25,8 @@ FEATURED = 6     # members shown on the home page: the most recent ones
 class Plan:
     outputs: list[Output]                 # pages and text files to render from templates
     files: dict[str, bytes]               # files made without a template (open data)
-    images: list[Variant]                 # image variants to make (or take from the cache)
+    images: list[Variant | Card]          # image variants and share cards to make (or take
+                                          # from the cache)
 
 
 def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, dev: bool,
@@ -33,11 +35,12 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     markdown = MarkdownRenderer()
     outputs: list[Output] = []
     home = site.page(urls.HOME)
+    share = cards.ShareCards(config.theme_dir / "fonts", router.card_path)
     logos = directory.member_logos(site, router)
     heroes = newsroom.hero_variants(site, router)
     recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
     for lang in config.languages:
-        base = _base_context(site, router, catalogs, lang, dev)
+        base = _base_context(site, router, catalogs, lang, dev, share)
         featured = {"cards": [directory.card(m, lang, site, router, logos.get(m.slug)) for m in recent],
                     "count": len(site.members),
                     **newsroom.home_context(site, router, lang, catalogs[lang], heroes)}
@@ -55,8 +58,8 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
                               {**base, "alternates": router.alternates(urls.NOT_FOUND),
                                "x_default": "/404.html", "canonical": None,
                                "current_url": router.url_for(urls.NOT_FOUND, lang)}))
-    default = _base_context(site, router, catalogs, config.default_language, dev)
-    everyone = {lang: _base_context(site, router, catalogs, lang, dev) for lang in config.languages}
+    default = _base_context(site, router, catalogs, config.default_language, dev, share)
+    everyone = {lang: _base_context(site, router, catalogs, lang, dev, share) for lang in config.languages}
     for target, template in ((urls.ROOT, "choose_language.html"),
                              (urls.ROOT_NOT_FOUND, "root_404.html")):
         outputs.append(Output(router.dest_for(target).as_posix(), template, {
@@ -64,18 +67,19 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             "canonical": router.absolute("/") if target == urls.ROOT else None,
             "current_url": router.url_for(target)}))
     listing_outputs, variants = directory.plan_directory(
-        site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev),
-        markdown, logos, diagnostics)
+        site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev, share),
+        markdown, logos, share, diagnostics)
     outputs.extend(listing_outputs)
     news_outputs, news_files, hero_jobs = newsroom.plan_newsroom(
-        site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev),
-        markdown, logos, diagnostics)
+        site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev, share),
+        markdown, logos, share, diagnostics)
     outputs.extend(news_outputs)
     outputs.append(Output("sitemap.xml", "sitemap.xml", {
         **default, "entries": _sitemap(site, router)}))
     outputs.append(Output("robots.txt", "robots.txt", {
         **default, "sitemap_url": router.absolute("/sitemap.xml")}))
-    return Plan(outputs, {**directory.open_data(site, router), **news_files}, variants + hero_jobs)
+    return Plan(outputs, {**directory.open_data(site, router), **news_files},
+                [*variants, *hero_jobs, *share.jobs.values()])
 
 
 def _output(router: urls.Router, target: urls.Target, lang: str, template: str,
@@ -92,9 +96,11 @@ def _output(router: urls.Router, target: urls.Target, lang: str, template: str,
 
 
 def _base_context(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
-                  lang: str, dev: bool) -> dict[str, Any]:
+                  lang: str, dev: bool, share: cards.ShareCards) -> dict[str, Any]:
     config = site.config
+    tagline = config.tagline.get(lang, config.fallback_order)[0]
     return {
+        "share_image": router.absolute("/" + share.card("site", lang, tagline)),
         "lang": lang,
         "locale": config.locales[lang],
         "t": catalogs[lang],

@@ -88,8 +88,9 @@ def test_profile_page(built_site: Path) -> None:
     assert page.find("a", href="mailto:hello@recable.be")
     assert page.find("a", href="tel:+3225387062")
     og_image = page.find("meta", property="og:image")["content"]
-    assert og_image.startswith("https://circlemade.brussels/media/members/recable/logo-")
-    assert og_image.endswith("-600.png")              # link previews take PNG, not WebP
+    assert og_image.startswith("https://circlemade.brussels/media/cards/members/recable-")
+    with PIL.Image.open(built_site / og_image.split("circlemade.brussels/")[1]) as card:
+        assert (card.format, card.size) == ("JPEG", (1200, 630))   # what link previews expect
     activity_links = [a["href"] for a in page.select("#activities-heading ~ ul a")]
     assert "/fr/membres/activite/reparation/" in activity_links
     logo = page.select_one(".profile-logo img")
@@ -165,7 +166,8 @@ def test_images_are_cached_by_content(make_project, tmp_path: Path, monkeypatch)
     pipeline.build(root, tmp_path / "one", OPTIONS)
     cache = sorted((root / ".cache" / "images").iterdir())
     published = [p for p in (tmp_path / "one" / "media").rglob("*") if p.is_file()]
-    assert len(cache) == len(published) >= 48   # 12 logos x (3 WebP widths + 1 PNG), heroes
+    assert len(cache) == len(published)        # logos, heroes and share cards
+    assert any(p.name.startswith("card-") for p in cache)
     stamps = {p: p.stat().st_mtime_ns for p in cache}
 
     def must_not_run(task):  # noqa: ANN001, ANN202
@@ -192,7 +194,7 @@ def test_gps_metadata_never_reaches_the_site(make_project, tmp_path: Path) -> No
                     encoding="utf-8")
     pipeline.build(root, tmp_path / "out", OPTIONS)
     published = list((tmp_path / "out" / "media" / "members" / "recable").iterdir())
-    assert {p.suffix for p in published} == {".webp", ".png"}
+    assert {p.suffix for p in published} == {".webp"}
     for variant in published:
         data = variant.read_bytes()
         assert b"Exif" not in data and b"Camera maker" not in data

@@ -209,3 +209,35 @@ def test_events_in_summer_time_keep_their_offset(make_project, tmp_path: Path) -
     pipeline.build(root, tmp_path / "out", options(NOW))
     cal = icalendar.Calendar.from_ical((tmp_path / "out" / "fr" / "agenda" / "formation-test.ics").read_bytes())
     assert cal.walk("VEVENT")[0].decoded("dtstart").utcoffset() == dt.timedelta(hours=2)
+
+
+def test_every_page_has_a_share_image_and_twitter_tags(built_site: Path) -> None:
+    import PIL.Image
+    seen = set()
+    for page in built_site.rglob("*.html"):
+        tree = soup(page)
+        if page.parent == built_site:
+            continue
+        image = tree.find("meta", property="og:image")["content"]
+        assert image.startswith("https://circlemade.brussels/media/cards/"), page
+        assert tree.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+        seen.add(image)
+    for url in seen:
+        with PIL.Image.open(built_site / url.split("circlemade.brussels/")[1]) as card:
+            assert (card.format, card.size) == ("JPEG", (1200, 630))
+    kinds = {url.split("/media/cards/")[1].split("/")[0] for url in seen}
+    assert kinds == {"site", "members", "events", "news", "campaigns"}
+
+
+def test_share_cards_are_redrawn_only_when_their_text_changes(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", options(NOW))
+    before = {p.name for p in (tmp_path / "one" / "media" / "cards" / "news").iterdir()}
+    path = root / "content" / "news" / "bilan-2025.fr.md"
+    text = path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    path.write_text(text.replace(title, 'title: "Un autre titre"'), encoding="utf-8")
+    pipeline.build(root, tmp_path / "two", options(NOW))
+    after = {p.name for p in (tmp_path / "two" / "media" / "cards" / "news").iterdir()}
+    changed = before ^ after
+    assert len(changed) == 2 and all(name.startswith("bilan-2025-fr-") for name in changed)
