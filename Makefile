@@ -23,7 +23,13 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 
-test: $(STAMP) chromium
+TOOLS := tests/tools/node_modules/.installed-stamp
+
+$(TOOLS): tests/tools/package.json tests/tools/package-lock.json
+	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts
+	touch $(TOOLS)
+
+test: $(STAMP) chromium $(TOOLS)
 	$(PY) -m pytest
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root or sudo).

@@ -18,7 +18,7 @@ from circlemade_site.i18n import Localized
 SITE_FILE = "content/site.yaml"
 MAX_YAML_BYTES = 256 * 1024
 KNOWN_SECTIONS = frozenset({"members", "offers", "events", "news", "campaigns", "search"})
-REQUIRED_SECTIONS = ("members", "offers", "events", "news", "campaigns")
+REQUIRED_SECTIONS = ("members", "offers", "events", "news", "campaigns", "search")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

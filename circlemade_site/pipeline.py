@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from circlemade_site import (assemble, assets, i18n, images, members, publications, sources,
-                             templates, translations, urls, write)
+from circlemade_site import (assemble, assets, i18n, images, members, publications, search,
+                             sources, templates, translations, urls, write)
 from circlemade_site.config import SiteConfig, load_config, read_yaml_file
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
 from circlemade_site.models import PageVersion, Site
@@ -37,6 +37,7 @@ class BuildOptions:
     now: dt.date = dataclasses.field(default_factory=today)
     drafts: bool = False
     dev: bool = False             # the preview server: drafts are marked, nothing else
+    search: bool = True           # build the Pagefind index (check skips it)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -124,6 +125,9 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
             continue
         files[output.dest_rel] = html.encode("utf-8")
     _raise_errors(diagnostics)
+    if options.search:
+        files.update(search.build_index(files, search.offer_records(site, router),
+                                        site.config.root / CACHE_DIR))
     pages = sum(1 for o in outputs if o.dest_rel.endswith(".html"))
     return files, pages
 
@@ -141,9 +145,9 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
 
 
 def check(root: Path, options: BuildOptions) -> Loaded:
-    """Everything `build` checks, without writing: content, templates and UI strings."""
+    """Everything `build` checks, without writing: content, images, templates, UI strings."""
     loaded = load_site(root, options)
-    render_site(loaded, options)
+    render_site(loaded, dataclasses.replace(options, search=False))
     return loaded
 
 

@@ -54,6 +54,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             outputs.append(_output(router, page, lang, "home.html" if page.is_home else "page.html",
                                    base, page=version, page_lang=version.lang,
                                    body_html=body_html, **extra))
+        outputs.append(_output(router, urls.SEARCH, lang, "search.html", base))
         outputs.append(Output(router.dest_for(urls.NOT_FOUND, lang).as_posix(), "404.html",
                               {**base, "alternates": router.alternates(urls.NOT_FOUND),
                                "x_default": "/404.html", "canonical": None,

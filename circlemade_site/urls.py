@@ -25,6 +25,8 @@ Routes:
     /<lang>/<campaigns>/                    campaigns (archive)    CAMPAIGNS
     /<lang>/<campaigns>/<slug>/             a campaign             Campaign
     /<lang>/feed.xml                        Atom: news and campaigns   FEED
+    /<lang>/<search>/                       search (Pagefind)      SEARCH
+    /pagefind/...                           the search index
     /media/campaigns/<name>/hero-<hash>     a campaign's hero      hero_stem(...)
     /media/cards/...                        share images (og:image)    card_path(...)
 
@@ -51,6 +53,7 @@ OFFERS = "offers"
 EVENTS = "events"
 NEWS = "news"
 CAMPAIGNS = "campaigns"
+SEARCH = "search"
 CALENDAR = "calendar"
 FEED = "feed"
 DATA_JSON = "data-json"
@@ -112,7 +115,7 @@ class Router:
                 return f"/{self._lang(lang)}/"
             elif target == NOT_FOUND:
                 return f"/{self._lang(lang)}/404.html"
-            elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS):
+            elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS, SEARCH):
                 return self._section(target, self._lang(lang))
             elif target == CALENDAR:
                 return self._section(EVENTS, self._lang(lang)).rstrip("/") + ".ics"

@@ -19,8 +19,10 @@ import threading
 from pathlib import Path
 
 PAGES = ["/", "/fr/", "/nl/", "/fr/a-propos/", "/nl/over-ons/", "/fr/membres/", "/nl/leden/",
-         "/fr/membres/recable/", "/nl/leden/atelier-copeau-vif/", "/fr/offres/",
-         "/nl/leden/activiteit/herstelling/", "/nl/404.html"]
+         "/fr/membres/recable/", "/nl/leden/atelier-copeau-vif/", "/fr/offres/", "/nl/aanbod/",
+         "/nl/leden/activiteit/herstelling/", "/fr/agenda/", "/nl/agenda/opleiding-overheidsopdrachten/",
+         "/fr/actualites/", "/nl/campagnes/koop-circulair/", "/fr/recherche/?q=r%C3%A9paration",
+         "/nl/zoeken/?q=herstelling", "/nl/404.html"]
 WIDTHS = {"phone": (375, 1700), "desktop": (1280, 1500)}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -37,7 +39,8 @@ def main(site: Path, out: Path, pages: list[str]) -> None:
     port = server.server_address[1]
     try:
         for page in pages:
-            name = page.strip("/").replace("/", "_").replace(".html", "") or "root"
+            name = (page.split("?")[0].strip("/").replace("/", "_").replace(".html", "")
+                    or "root") + ("-search" if "?" in page else "")
             for label, (width, height) in WIDTHS.items():
                 target = out / f"{name}-{label}.png"
                 with tempfile.TemporaryDirectory() as profile:

@@ -6,23 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-
-from browser import CHROMIUM_FLAGS, chromium_path, serve_folder
+from playwright.sync_api import Browser, Page, expect
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Path) -> Iterator[str]:
-    with serve_folder(built_site) as url:
-        yield url
+@pytest.fixture
+def base_url(site_url: str) -> str:
+    return site_url
 
 
 @pytest.fixture
@@ -67,8 +56,7 @@ def test_filters_combine_keep_url_state_and_announce_count(page: Page, base_url:
     assert not page.get_by_label("Forest").is_checked()
 
     page.get_by_role("button", name="Effacer les filtres").click()
-    page.wait_for_function("document.querySelectorAll('#results .card:not([hidden])').length > 1")
-    assert len(visible_names(page)) == total
+    expect(page.locator("#results .card:visible")).to_have_count(total)
     assert page.url.endswith("/fr/membres/")
 
 

@@ -1,0 +1,139 @@
+"""The built site held to public-sector quality, on every generated page:
+zero axe-core violations (WCAG 2.1 A and AA) in Chromium, zero Nu HTML Checker errors,
+no console error, no Content-Security-Policy violation (netlify.toml's policy is served),
+no horizontal scrolling at 375 px and 1280 px, and a visible focus on every control."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
+AXE = TOOLS / "axe-core" / "axe.min.js"
+VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE, DESKTOP = {"width": 375, "height": 800}, {"width": 1280, "height": 900}
+
+
+def pages(site: Path) -> list[str]:
+    urls = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        urls.append("/" + rel.removesuffix("index.html"))
+    return urls
+
+
+def tools_installed() -> None:
+    if not AXE.is_file() or not VNU.is_file():
+        raise RuntimeError("run `npm ci --prefix tests/tools --ignore-scripts` (make test does it)")
+
+
+def audit(page: Page) -> list[dict]:
+    """axe-core in the page. The script is evaluated through the DevTools protocol (not a
+    <script> tag), so the page's Content-Security-Policy stays in force."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}))",
+        WCAG)
+
+
+def open_page(browser: Browser, viewport: dict, **options):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=viewport, **options)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    # a request aborted because the test moved on to the next page is not a problem
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 and not r.url.endswith("/404.html") else None)
+    return context, page, problems
+
+
+def test_every_page_has_no_axe_violation_console_error_csp_violation_or_overflow(
+        browser: Browser, site_url: str, built_site: Path) -> None:
+    tools_installed()
+    failures: dict[str, object] = {}
+    for viewport in (DESKTOP, PHONE):
+        context, page, problems = open_page(browser, viewport)
+        for url in pages(built_site):
+            problems.clear()
+            page.goto(site_url + url, wait_until="load")
+            if "search" in url or "recherche" in url or "zoeken" in url:
+                page.wait_for_load_state("networkidle")
+            violations = audit(page) if viewport is DESKTOP or url.count("/") <= 3 else []
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            csp = [p for p in problems if "Content Security Policy" in p or "Refused to" in p]
+            if violations or problems or overflow > 0 or csp:
+                failures[f"{viewport['width']} {url}"] = {
+                    "axe": violations, "problems": list(problems), "overflow": overflow}
+        context.close()
+    assert failures == {}, json.dumps(failures, indent=1, ensure_ascii=False)[:6000]
+
+
+def test_every_page_is_valid_html(built_site: Path) -> None:
+    tools_installed()
+    java = shutil.which("java")
+    assert java, "the Nu HTML Checker needs Java (apt-get install default-jre-headless)"
+    files = [str(p) for p in sorted(built_site.rglob("*.html"))]
+    result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "text", *files],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[:6000]
+
+
+@pytest.mark.parametrize("url", ["/fr/", "/nl/leden/", "/fr/membres/recable/", "/nl/agenda/",
+                                 "/fr/recherche/", "/"])
+def test_keyboard_reaches_every_control_with_a_visible_focus(browser: Browser, site_url: str,
+                                                            url: str) -> None:
+    context, page, _ = open_page(browser, DESKTOP)
+    page.goto(site_url + url)
+    page.wait_for_load_state("networkidle")
+    focusable = """[...document.querySelectorAll(
+        'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+        .filter(el => !el.disabled && el.getClientRects().length > 0
+                && getComputedStyle(el).visibility !== 'hidden')"""
+    expected = page.evaluate(f"() => {focusable}.length")
+    reached: list[int] = []
+    invisible: list[str] = []
+    for _ in range(expected + 5):
+        page.keyboard.press("Tab")
+        info = page.evaluate(f"""() => {{
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const s = getComputedStyle(el);
+            const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+            const shadow = s.boxShadow && s.boxShadow !== 'none';
+            return {{index: {focusable}.indexOf(el), html: el.outerHTML.slice(0, 100),
+                     visible: ring || Boolean(shadow)}};
+        }}""")
+        if info is None or (reached and info["index"] == reached[0]):
+            break
+        reached.append(info["index"])
+        if not info["visible"]:
+            invisible.append(info["html"])
+    context.close()
+    assert sorted(set(reached)) == list(range(expected))     # every control, in one round
+    assert invisible == []
+    assert reached[0] == 0
+
+
+def test_the_site_works_without_javascript(browser: Browser, site_url: str) -> None:
+    context, page, problems = open_page(browser, DESKTOP, java_script_enabled=False)
+    page.goto(site_url + "/nl/")
+    page.get_by_role("link", name="Leden").first.click()
+    page.locator(".facet-links").get_by_role("link", name="Herstelling").click()
+    assert page.url.endswith("/nl/leden/activiteit/herstelling/")
+    page.locator("#results .card-title a").first.click()
+    assert page.locator("h1").is_visible()
+    page.goto(site_url + "/fr/recherche/?q=reparation")
+    assert page.locator(".search-nojs").is_visible()
+    context.close()
