@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+import urllib.parse
+
+import pytest
+
 from circlemade_site.markup import MarkdownRenderer
 
 PAGES = {"contact": "/nl/contact/"}
@@ -29,10 +35,26 @@ def test_raw_html_scripts_and_handlers_are_removed() -> None:
     assert html == "<p>Hello  <b>bold</b> </p>"
 
 
-def test_dangerous_link_schemes_are_dropped() -> None:
-    for url in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "vbscript:x"):
-        html, _ = render(f"[click]({url})")
-        assert html == "<p><a>click</a></p>", url
+def test_styles_forms_and_images_are_removed() -> None:
+    html, _ = render('<style>body{display:none}</style><form action="https://evil.example">'
+                     '<input name="card"></form>![tracker](https://evil.example/pixel.gif)'
+                     '<img src="https://evil.example/p.gif">')
+    assert "<style" not in html and "display:none" not in html and "<form" not in html
+    assert "<input" not in html and "<img" not in html and "src=" not in html
+    html, _ = render("Avant\n\n![tracker](https://evil.example/pixel.gif)\n")
+    assert "<img" not in html and "evil.example" not in html       # images are dropped
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "vbscript:x",
+    "jav&#x61;script:alert(1)", "java%0ascript:alert(1)", " javascript:alert(1)",
+    "&#106;avascript:alert(1)", "file:///etc/passwd"])
+def test_dangerous_link_schemes_are_inert(url: str) -> None:
+    for text in (f"[click]({url})", f"<a href=\"{url}\">click</a>", f"<{url}>"):
+        html, _ = render(text)
+        hrefs = [html_lib.unescape(h) for h in re.findall(r'href="([^"]*)"', html)]
+        assert all(urllib.parse.urlsplit(h.strip()).scheme in ("", "http", "https", "mailto", "tel")
+                   for h in hrefs), html
 
 
 def test_allowed_links() -> None:
