@@ -464,8 +464,12 @@ def type_name(value: Any) -> str:
 
 def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
                 rel_path: str) -> Diagnostic:
-    loc: FieldPath = tuple(part for part in error["loc"] if not _is_union_tag(part))
     kind = error["type"]
+    raw_loc = tuple(error["loc"])
+    # the last element of an unknown-field error is the member's own key, whatever it says
+    keep_last = kind == "extra_forbidden" and raw_loc
+    loc: FieldPath = tuple(part for part in (raw_loc[:-1] if keep_last else raw_loc)
+                           if not _is_union_tag(part)) + ((raw_loc[-1],) if keep_last else ())
     field = dotted(loc)
     hint = _example_hint(model, loc)
     if kind == "missing":
