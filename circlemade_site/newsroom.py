@@ -179,7 +179,7 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
             news = news_card(item, lang, site, router)
             card_url = router.absolute("/" + share.card(
                 "news", f"{item.name}-{lang}", tr.title, f"{t('news_title')} · {news['date']}"))
-            page(item, "news_item.html", item=news, text=tr, body=body,
+            page(item, "news_item.html", item=news, text=tr, body=body, draft=item.draft,
                  og={"type": "article", "title": tr.title, "description": tr.summary,
                      "image": card_url})
 
@@ -193,6 +193,7 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
             card = campaign_card(campaign, lang, site, router, heroes)
             page(campaign, "campaign.html", campaign=card, text=tr, body=body,
+                 draft=campaign.draft or campaign.start > site.now,
                  members=[directory.card(m, lang, site, router, logos.get(m.slug))
                           for m in publications.select_members(campaign, site.members)],
                  offers=[directory.offer_card(o, m, lang, site, router)
