@@ -137,6 +137,7 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
     upcoming, past = split_agenda(site.events, site.now)
     members = {m.slug: m for m in site.members}
     stamp = dt.datetime.combine(site.now, dt.time(), dt.timezone.utc)
+    timezone = brussels_timezone(site.events)
 
     for lang in config.languages:
         order = config.fallback_order
@@ -167,9 +168,10 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
                  og={"type": "website", "title": tr.title, "description": tr.summary,
                      "image": card_url})
             files[router.url_for(urls.IcsFile(event), lang).lstrip("/")] = calendar_bytes(
-                [event], lang, site, router, stamp, tr.title)
+                [event], lang, site, router, stamp, tr.title, timezone)
         files[router.url_for(urls.CALENDAR, lang).lstrip("/")] = calendar_bytes(
-            site.events, lang, site, router, stamp, f"{site.config.title.get(lang, order)[0]} – {t('events_title')}")
+            site.events, lang, site, router, stamp,
+            f"{site.config.title.get(lang, order)[0]} – {t('events_title')}", timezone)
 
         page(urls.NEWS, "news_list.html", items=[news_card(n, lang, site, router) for n in site.news],
              feed_url=router.url_for(urls.FEED, lang))
@@ -277,8 +279,17 @@ def _event_json_ld(event: Event, lang: str, site: Site, router: urls.Router, tit
 
 # -- iCalendar ----------------------------------------------------------------------------
 
+def brussels_timezone(events: Sequence[Event]) -> icalendar.Timezone:
+    """The Europe/Brussels VTIMEZONE with the transitions around the agenda's dates (made
+    once per build: computing it is the slow part of writing a calendar)."""
+    days = [e.first_day for e in events] or [dt.date(2018, 1, 1)]
+    return icalendar.Timezone.from_tzid(
+        "Europe/Brussels", first_date=dt.date(min(days).year - 1, 1, 1),
+        last_date=dt.date(max(days).year + 2, 1, 1))
+
+
 def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.Router,
-                   stamp: dt.datetime, name: str) -> bytes:
+                   stamp: dt.datetime, name: str, timezone: icalendar.Timezone) -> bytes:
     """An RFC 5545 calendar of `events` in `lang`, with the Europe/Brussels VTIMEZONE.
     UIDs are stable (the same event keeps its UID across builds and languages)."""
     host = urllib.parse.urlsplit(site.config.base_url).hostname or "circlemade.brussels"
@@ -289,6 +300,8 @@ def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Brussels")
+    if any(not e.all_day for e in events):
+        cal.add_component(timezone)
     order = site.config.fallback_order
     for event in events:
         tr = event.text(lang, order)
@@ -311,7 +324,6 @@ def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.
         if "event_types" in site.facets:
             vevent.add("categories", [site.facets["event_types"].terms[event.type].label.get(lang, order)[0]])
         cal.add_component(vevent)
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -16,7 +16,10 @@ temporary folder, in one run: its Python service API costs a tenth of a second p
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -30,6 +33,7 @@ from circlemade_site.errors import SiteError
 from circlemade_site.models import Site
 
 OUTPUT = "pagefind"
+CACHE_VERSION = "1"
 RECORDS = "_records"      # folder of the synthetic offer pages inside the temporary site
 
 
@@ -55,13 +59,48 @@ def offer_records(site: Site, router: urls.Router) -> dict[str, str]:
 
 def build_index(files: Mapping[str, bytes], records: Mapping[str, str],
                 work_dir: Path) -> dict[str, bytes]:
-    """The Pagefind bundle (output path -> bytes) for the HTML pages among `files`."""
+    """The Pagefind bundle (output path -> bytes) for the HTML pages among `files`.
+
+    The bundle is cached in `work_dir/pagefind/` under a digest of everything indexed: a
+    rebuild whose pages did not change takes the previous bundle, byte for byte, without
+    running Pagefind."""
+    pages = {path: data for path, data in files.items()
+             if path.endswith(".html") and b"data-pagefind-body" in data}
+    digest = hashlib.sha256(f"{CACHE_VERSION}\0{pagefind_version()}".encode())
+    for path, data in sorted(pages.items()):
+        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    for path, text in sorted(records.items()):
+        digest.update(path.encode() + b"\0" + text.encode())
+    cache = work_dir / "pagefind" / f"{digest.hexdigest()}.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        return {path: base64.b64decode(data) for path, data in cached.items()}
+    except (OSError, ValueError):
+        pass       # missing or damaged: build it again
+    bundle = _run_pagefind(pages, records, work_dir)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    for old in cache.parent.glob("*.json"):        # keep only the latest bundle
+        old.unlink(missing_ok=True)
+    tmp = cache.with_name(f".{cache.name}.tmp")
+    tmp.write_text(json.dumps({p: base64.b64encode(d).decode() for p, d in bundle.items()}),
+                   encoding="utf-8")
+    tmp.replace(cache)
+    return bundle
+
+
+def pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _run_pagefind(pages: Mapping[str, bytes], records: Mapping[str, str],
+                  work_dir: Path) -> dict[str, bytes]:
     work_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="pagefind-", dir=work_dir))
     try:
         site, out = tmp / "site", tmp / "out"
-        pages = {path: data for path, data in files.items()
-                 if path.endswith(".html") and b"data-pagefind-body" in data}
         for path, data in [*pages.items(), *((p, t.encode()) for p, t in records.items())]:
             dest = site / path
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,8 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
     """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
+    if _is_unchanged(out, files):       # nothing to swap: the site on disk is already this one
+        return WriteReport(0, len(files), 0)
     staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
     staging.mkdir()
     written = unchanged = 0
@@ -85,6 +87,18 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
         raise
     shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
     return WriteReport(written, unchanged, removed)
+
+
+def _is_unchanged(out: Path, files: Mapping[str, bytes]) -> bool:
+    """True if `out` holds exactly `files`, byte for byte (and the marker)."""
+    if not (out / MARKER).is_file():
+        return False
+    present = {p.relative_to(out).as_posix() for p in out.rglob("*")
+               if p.is_file() or p.is_symlink()}
+    present.discard(MARKER)
+    if present != files.keys():
+        return False
+    return all(_same_bytes(out / rel_path, data) for rel_path, data in files.items())
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
