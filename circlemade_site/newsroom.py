@@ -158,7 +158,7 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
                 event.first_day, "medium", locale=config.locales[lang])) if x)
             card_url = router.absolute("/" + share.card("events", f"{event.name}-{lang}", tr.title, eyebrow))
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
-            page(event, "event.html", event=event, text=tr, body=body, card=card,
+            page(event, "event.html", event=event, entry=tr, body=body, card=card,
                  members=[directory.card(members[s], lang, site, router, logos.get(s))
                           for s in event.members if s in members],
                  ics_url=router.url_for(urls.IcsFile(event), lang),
@@ -181,7 +181,7 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
             news = news_card(item, lang, site, router)
             card_url = router.absolute("/" + share.card(
                 "news", f"{item.name}-{lang}", tr.title, f"{t('news_title')} · {news['date']}"))
-            page(item, "news_item.html", item=news, text=tr, body=body, draft=item.draft,
+            page(item, "news_item.html", item=news, entry=tr, body=body, draft=item.draft,
                  og={"type": "article", "title": tr.title, "description": tr.summary,
                      "image": card_url})
 
@@ -194,7 +194,7 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
             tr = campaign.text(lang, order)
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
             card = campaign_card(campaign, lang, site, router, heroes)
-            page(campaign, "campaign.html", campaign=card, text=tr, body=body,
+            page(campaign, "campaign.html", campaign=card, entry=tr, body=body,
                  draft=campaign.draft or campaign.start > site.now,
                  members=[directory.card(m, lang, site, router, logos.get(m.slug))
                           for m in publications.select_members(campaign, site.members)],

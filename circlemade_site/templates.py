@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from circlemade_site import i18n
 from circlemade_site.config import SiteConfig
@@ -35,10 +36,22 @@ def make_env(config: SiteConfig, url_for: Callable[..., str], absolute: Callable
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(url_for=url_for, absolute=absolute, asset_url=asset_url, language_name=i18n.language_name)
+    env.globals.update(url_for=url_for, absolute=absolute, asset_url=asset_url,
+                       language_name=i18n.language_name, text=text_in_page)
     env.filters["date"] = lambda value, locale, format="long": i18n.format_date(value, locale, format)
     env.filters["number"] = lambda value, locale: i18n.format_number(value, locale)
     return env
+
+
+@jinja2.pass_context
+def text_in_page(context: jinja2.runtime.Context, value: Any) -> markupsafe.Markup:
+    """A Text in the page: wrapped in <span lang> when it is written in another language
+    than the page's (a fallback), so that screen readers pronounce it right. A Python
+    global rather than a macro: it is called for every label of every page."""
+    escaped = markupsafe.escape(value.text)
+    if value.lang != context.get("lang"):
+        return markupsafe.Markup(f'<span lang="{markupsafe.escape(value.lang)}">{escaped}</span>')
+    return escaped
 
 
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any],
