@@ -806,8 +806,8 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
         "- Hugo site: one page bundle per member and language (`content/fr/membres/<slug>/index.md`, "
         "`content/nl/leden/<slug>/index.md`), each with its own copy of `logo.png` resized to 320 "
         "and 640 px WebP by `single.html`, so Hugo resizes every logo once per language (4 images "
-        "per member; circlemade caches by content hash and makes 160, 320 and 640 px WebP and a "
-        "PNG once per logo); taxonomies activities, sectors, kinds and communes (list and term "
+        "per member; circlemade caches by content hash and makes 160, 320 and 640 px WebP (or "
+        "the logo's own width) once per logo, plus one 1200x630 share card per member); taxonomies activities, sectors, kinds and communes (list and term "
         "pages per language); events, news and the content pages as plain pages; Hugo's default "
         "RSS and sitemap outputs are kept." if with_hugo else "",
         "",
