@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -37,7 +38,7 @@ class BuildOptions:
     now: dt.date = dataclasses.field(default_factory=today)
     drafts: bool = False
     dev: bool = False             # the preview server: drafts are marked, nothing else
-    search: bool = True           # build the Pagefind index (check skips it)
+    search: bool = True           # build the Pagefind index
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -125,9 +126,6 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
             continue
         files[output.dest_rel] = html.encode("utf-8")
     _raise_errors(diagnostics)
-    if options.search:
-        files.update(search.build_index(files, search.offer_records(site, router),
-                                        site.config.root / CACHE_DIR))
     pages = sum(1 for o in outputs if o.dest_rel.endswith(".html"))
     return files, pages
 
@@ -138,8 +136,18 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
     out = write.check_out_dir(root, out)
     loaded = load_site(root, options)
     files, pages = render_site(loaded, options)
-    report = write.write_site(out, files)
-    return BuildReport(out, pages, len(files), report.written, report.unchanged, report.removed,
+    finish = None
+    if options.search:
+        site = loaded.site
+        bundle, job = search.prepare(files, search.offer_records(site, urls.Router(site)),
+                                     site.config.root / CACHE_DIR)
+        if bundle is not None:
+            files.update(bundle)
+        else:     # indexed in the staging folder, once the pages are written there
+            finish = functools.partial(search.index_folder, job)
+    report = write.write_site(out, files, finish)
+    return BuildReport(out, pages, report.written + report.unchanged, report.written,
+                       report.unchanged, report.removed,
                        time.perf_counter() - started, loaded.warnings,
                        translations.coverage(loaded.site))
 
@@ -147,7 +155,7 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
 def check(root: Path, options: BuildOptions) -> Loaded:
     """Everything `build` checks, without writing: content, images, templates, UI strings."""
     loaded = load_site(root, options)
-    render_site(loaded, dataclasses.replace(options, search=False))
+    render_site(loaded, options)
     return loaded
 
 

@@ -10,13 +10,15 @@ would make builds differ: upstream issue Pagefind/pagefind#638.) Each offer is i
 a small record of its own whose `link` meta points at the offer on its member's profile
 (#offer-N); the search page follows `link` when a result has one.
 
-The pages are handed to the Pagefind binary (shipped by the `pagefind` package) as a
-temporary folder, in one run: its Python service API costs a tenth of a second per page.
+The Pagefind binary (shipped by the `pagefind` package) runs once on the staging folder
+of the build, before it is swapped in: its Python service API would cost a tenth of a
+second per page.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html
 import importlib.metadata
@@ -24,7 +26,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -57,34 +58,68 @@ def offer_records(site: Site, router: urls.Router) -> dict[str, str]:
     return records
 
 
-def build_index(files: Mapping[str, bytes], records: Mapping[str, str],
-                work_dir: Path) -> dict[str, bytes]:
-    """The Pagefind bundle (output path -> bytes) for the HTML pages among `files`.
+@dataclasses.dataclass(frozen=True, slots=True)
+class IndexJob:
+    """An index to make with Pagefind, and where its bundle is cached."""
+
+    records: Mapping[str, str]
+    cache: Path
+
+
+def prepare(files: Mapping[str, bytes], records: Mapping[str, str],
+            work_dir: Path) -> tuple[dict[str, bytes] | None, IndexJob]:
+    """The cached Pagefind bundle (output path -> bytes) for the HTML pages among `files`,
+    or None when it must be made, with the job that makes it.
 
     The bundle is cached in `work_dir/pagefind/` under a digest of everything indexed: a
-    rebuild whose pages did not change takes the previous bundle, byte for byte, without
-    running Pagefind."""
-    pages = {path: data for path, data in files.items()
-             if path.endswith(".html") and b"data-pagefind-body" in data}
+    rebuild whose indexed pages did not change takes the previous bundle, byte for byte,
+    without running Pagefind."""
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{pagefind_version()}".encode())
-    for path, data in sorted(pages.items()):
-        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    for path, data in sorted(files.items()):
+        if path.endswith(".html") and b"data-pagefind-body" in data:
+            digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     for path, text in sorted(records.items()):
         digest.update(path.encode() + b"\0" + text.encode())
-    cache = work_dir / "pagefind" / f"{digest.hexdigest()}.json"
+    job = IndexJob(records, work_dir / "pagefind" / f"{digest.hexdigest()}.json")
     try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        return {path: base64.b64decode(data) for path, data in cached.items()}
+        cached = json.loads(job.cache.read_text(encoding="utf-8"))
+        return {path: base64.b64decode(data) for path, data in cached.items()}, job
     except (OSError, ValueError):
-        pass       # missing or damaged: build it again
-    bundle = _run_pagefind(pages, records, work_dir)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    for old in cache.parent.glob("*.json"):        # keep only the latest bundle
+        return None, job       # missing or damaged: make it again
+
+
+def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
+    """Run Pagefind on the site being written (the staging folder of write.py, before it
+    is swapped in): the pages are already there, so nothing is written twice. The offer
+    records are added for the run and removed after it. Returns the bundle, also cached."""
+    records = site / RECORDS
+    out = site / OUTPUT
+    try:
+        for path, text in job.records.items():
+            dest = site / path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out)],
+            capture_output=True, text=True, timeout=1800)
+        if result.returncode != 0:
+            raise SiteError(f"the search index could not be built: {result.stdout[-2000:]}"
+                            f"{result.stderr[-2000:]}")
+    finally:
+        shutil.rmtree(records, ignore_errors=True)
+    entry = out / "pagefind-entry.json"
+    if entry.is_file():    # its languages come out in a random order: sort them
+        entry.write_text(json.dumps(json.loads(entry.read_text(encoding="utf-8")), sort_keys=True,
+                                    ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    bundle = {f"{OUTPUT}/{p.relative_to(out).as_posix()}": p.read_bytes()
+              for p in sorted(out.rglob("*")) if p.is_file()}
+    job.cache.parent.mkdir(parents=True, exist_ok=True)
+    for old in job.cache.parent.glob("*.json"):       # keep only the latest bundle
         old.unlink(missing_ok=True)
-    tmp = cache.with_name(f".{cache.name}.tmp")
+    tmp = job.cache.with_name(f".{job.cache.name}.tmp")
     tmp.write_text(json.dumps({p: base64.b64encode(d).decode() for p, d in bundle.items()}),
                    encoding="utf-8")
-    tmp.replace(cache)
+    tmp.replace(job.cache)
     return bundle
 
 
@@ -93,32 +128,3 @@ def pagefind_version() -> str:
         return importlib.metadata.version("pagefind")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
-
-
-def _run_pagefind(pages: Mapping[str, bytes], records: Mapping[str, str],
-                  work_dir: Path) -> dict[str, bytes]:
-    work_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="pagefind-", dir=work_dir))
-    try:
-        site, out = tmp / "site", tmp / "out"
-        for path, data in [*pages.items(), *((p, t.encode()) for p, t in records.items())]:
-            dest = site / path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
-        if not pages and not records:
-            return {}
-        result = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out)],
-            capture_output=True, text=True, timeout=600)
-        if result.returncode != 0:
-            raise SiteError(f"the search index could not be built: {result.stdout[-2000:]}"
-                            f"{result.stderr[-2000:]}")
-        bundle = {f"{OUTPUT}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                  for p in sorted(out.rglob("*")) if p.is_file()}
-        entry = f"{OUTPUT}/pagefind-entry.json"
-        if entry in bundle:     # its languages come out in a random order: sort them
-            bundle[entry] = json.dumps(json.loads(bundle[entry]), sort_keys=True,
-                                       ensure_ascii=False, separators=(",", ":")).encode()
-        return bundle
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -15,7 +15,7 @@ import dataclasses
 import os
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from circlemade_site.errors import UsageError
@@ -53,11 +53,14 @@ def check_out_dir(root: Path, out: Path) -> Path:
     return out
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
-    """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes)."""
+def write_site(out: Path, files: Mapping[str, bytes],
+               finish: Callable[[Path], Mapping[str, bytes]] | None = None) -> WriteReport:
+    """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes).
+    `finish`, if given, runs on the staging folder once `files` are in it and before the
+    swap (the search index is made there); it returns the files it added."""
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    if _is_unchanged(out, files):       # nothing to swap: the site on disk is already this one
+    if finish is None and _is_unchanged(out, files):   # the site on disk is already this one
         return WriteReport(0, len(files), 0)
     staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
     staging.mkdir()
@@ -79,6 +82,20 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
                     pass
             dest.write_bytes(data)
             written += 1
+        if finish is not None:
+            added = finish(staging)
+            for rel_path, data in added.items():
+                # a file the previous build had, byte for byte, keeps its mtime
+                if _same_bytes(out / rel_path, data):
+                    try:
+                        os.link(out / rel_path, staging / f"{rel_path}.relink")
+                        os.replace(staging / f"{rel_path}.relink", staging / rel_path)
+                        unchanged += 1
+                        continue
+                    except OSError:
+                        pass
+                written += 1
+            files = {**files, **added}
         (staging / MARKER).write_bytes(MARKER_TEXT)
         removed = _count_removed(out, files)
         _swap(staging, out)
