@@ -86,7 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "check":
             loaded = pipeline.check(root, options)
             print_diagnostics(loaded.warnings, fmt)
-            print(f"No problems found in {len(loaded.site.pages)} pages.")
+            site = loaded.site
+            print(f"No problems found: {len(site.pages)} pages, {len(site.members)} members, "
+                  f"{len(site.events)} events, {len(site.news)} news items, "
+                  f"{len(site.campaigns)} campaigns.")
         elif args.command == "new":
             from circlemade_site import scaffold
             folder = scaffold.new_member(root, args.slug, options.now)
