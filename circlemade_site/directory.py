@@ -203,7 +203,7 @@ def _profile(member: Member, lang: str, order: tuple[str, ...], site: Site, rout
     description = None
     if member.description.texts:
         body, body_lang = member.description.get(lang, order)
-        html, unknown = markdown.render(body, lambda name: None)
+        html, unknown = markdown.render(body, lambda name: None, top=3)
         if unknown and body_lang == lang:
             rel_path, line = member.description_lines[body_lang]
             diagnostics.append(Diagnostic(rel_path, "links to pages of the site (page:...) are "

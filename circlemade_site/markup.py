@@ -46,11 +46,13 @@ class MarkdownRenderer:
         self._md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
         self._md.enable(["table", "strikethrough"])
 
-    def render(self, text: str, resolve: Resolver) -> tuple[str, list[str]]:
-        """Safe HTML for `text`, and the `page:` names that `resolve` did not know."""
+    def render(self, text: str, resolve: Resolver, top: int = 2) -> tuple[str, list[str]]:
+        """Safe HTML for `text`, and the `page:` names that `resolve` did not know.
+        `top` is the level the text's highest heading becomes (2 for a page body under its
+        h1, 3 for a description inside a section of a profile)."""
         tokens = self._md.parse(text)
         unknown = _resolve_links(tokens, resolve)
-        _number_headings(tokens)
+        _number_headings(tokens, top)
         html = self._md.renderer.render(tokens, self._md.options, {})
         return sanitize(html).strip(), unknown
 
@@ -78,16 +80,18 @@ def _resolve_links(tokens: list[Token], resolve: Resolver) -> list[str]:
     return unknown
 
 
-def _number_headings(tokens: list[Token]) -> None:
-    """Shift headings one level down if the text uses `#` (h1 -> h2), and give each an
-    ASCII id from its text ('Réparer à Bruxelles' -> 'reparer-a-bruxelles')."""
-    shift = any(t.type == "heading_open" and t.tag == "h1" for t in tokens)
+def _number_headings(tokens: list[Token], top: int) -> None:
+    """Shift headings down so that the highest one is at level `top` (a page's `#` becomes
+    h2: the title is the h1), and give each an ASCII id from its text ('Réparer à
+    Bruxelles' -> 'reparer-a-bruxelles')."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = max(0, top - min(levels)) if levels else 0
     seen: dict[str, int] = {}
     for index, token in enumerate(tokens):
         if token.type not in ("heading_open", "heading_close"):
             continue
         if shift:
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+            token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         if token.type == "heading_open":
             inline = tokens[index + 1]
             base = slugify(inline.content) or "section"

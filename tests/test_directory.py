@@ -213,3 +213,9 @@ def test_committed_schemas_and_reference_are_up_to_date(repo: Path) -> None:
     member = json.loads((repo / "schemas" / "member.schema.json").read_text())
     assert "repair" in member["properties"]["activities"]["items"]["enum"]
     assert "1060" in member["$defs"]["Address"]["properties"]["postal_code"]["enum"]
+
+
+def test_description_headings_sit_under_the_profile_sections(built_site: Path) -> None:
+    page = soup(built_site / "nl" / "leden" / "recable" / "index.html")
+    prose = page.select_one(".profile-main .prose")
+    assert prose.find("h3") is not None and prose.find(["h1", "h2"]) is None

@@ -71,3 +71,9 @@ def test_template_syntax_is_literal_text() -> None:
 def test_fenced_code_blocks() -> None:
     html, _ = render("```\ncirclemade check\n```\n")
     assert html == "<pre><code>circlemade check\n</code></pre>"
+
+
+def test_headings_can_start_lower_for_texts_inside_a_section() -> None:
+    html, _ = MarkdownRenderer().render("## Qui sommes-nous ?\n\n### Détails\n", PAGES.get, top=3)
+    assert html == ('<h3 id="qui-sommes-nous">Qui sommes-nous ?</h3>\n'
+                    '<h4 id="details">Détails</h4>')
