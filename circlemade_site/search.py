@@ -34,7 +34,9 @@ from circlemade_site.errors import SiteError
 from circlemade_site.models import Site
 
 OUTPUT = "pagefind"
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
+          "pagefind-highlight.js")
 RECORDS = "_records"      # folder of the synthetic offer pages inside the temporary site
 
 
@@ -107,6 +109,9 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
                             f"{result.stderr[-2000:]}")
     finally:
         shutil.rmtree(records, ignore_errors=True)
+    for unused in UNUSED:     # Pagefind's own interfaces: the theme has its search page
+        for path in out.glob(unused):
+            path.unlink()
     entry = out / "pagefind-entry.json"
     if entry.is_file():    # its languages come out in a random order: sort them
         entry.write_text(json.dumps(json.loads(entry.read_text(encoding="utf-8")), sort_keys=True,
