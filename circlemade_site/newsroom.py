@@ -16,7 +16,7 @@ from circlemade_site import cards, directory, images, publications, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog
 from circlemade_site.markup import MarkdownRenderer
-from circlemade_site.models import Campaign, Event, Member, NewsItem, Site
+from circlemade_site.models import Campaign, Event, NewsItem, Site
 from circlemade_site.views import Output, Text, text
 
 TIMEZONE = publications.TIMEZONE
@@ -144,7 +144,8 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
         t = catalogs[lang]
         context = base(lang)
 
-        def page(target: urls.Target, template: str, **extra: Any) -> None:
+        def page(target: urls.Target, template: str, lang: str = lang,
+                 context: Mapping[str, Any] = context, **extra: Any) -> None:
             outputs.append(directory.page_output(router, target, lang, template, context, **extra))
 
         page(urls.EVENTS, "agenda.html",

@@ -214,7 +214,7 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
         close = difflib.get_close_matches(cta["page"], sorted(page_names), n=1)
         errors.append(item.error("cta", f"there is no page named {cta['page']!r}",
                                  f"did you mean {close[0]!r}?" if close else None, "cta.page"))
-    for lang, text in item.texts.items():
+    for text in item.texts.values():
         if not text.cta_label:
             errors.append(Diagnostic(text.rel_path, "this field is required", 1, None, "cta_label",
                                      "the label of the button in this language"))
@@ -227,7 +227,7 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
     hero = None
     if "hero" in shared:
         hero = _hero(config, item, shared["hero"], errors)
-        for lang, text in item.texts.items():
+        for text in item.texts.values():
             if hero is not None and not text.hero_alt:
                 errors.append(Diagnostic(text.rel_path, "describe the hero image for screen "
                                          "readers", 1, None, "hero_alt",

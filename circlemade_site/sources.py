@@ -59,7 +59,7 @@ def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[SourceFi
             if not path.is_file() or path.is_symlink() or not match:
                 diagnostics.append(Diagnostic(
                     rel_path, f"unexpected file name in content/{kind}",
-                    hint=f"name files <name>.<language>.md, for example about.fr.md"))
+                    hint="name files <name>.<language>.md, for example about.fr.md"))
                 continue
             if match["lang"] not in config.languages:
                 diagnostics.append(Diagnostic(
