@@ -8,6 +8,7 @@ so the cost grows with members x languages x their terms, never members x member
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import urllib.parse
@@ -39,6 +40,8 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
                    base: Callable[[str], dict[str, Any]], markdown: MarkdownRenderer,
                    logos: Mapping[str, list[images.Variant]], share: cards.ShareCards,
                    diagnostics: list[Diagnostic]) -> tuple[list[Output], list[images.Variant]]:
+    """The listings, their facet pages and the profiles. Cards and profiles are made when
+    an output asks for them (see Output.more), each card once per language."""
     config = site.config
     outputs: list[Output] = []
     variants = [v for vs in logos.values() for v in vs]
@@ -47,43 +50,56 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
     offers_by_term = _index(offers, OFFER_FACETS, facet_keys)
     by_slug = {m.slug: m for m in site.members}
 
+    @functools.cache
+    def member_cards(lang: str) -> dict[str, dict[str, Any]]:
+        return {m.slug: card(m, lang, site, router, logos.get(m.slug)) for m in site.members}
+
+    @functools.cache
+    def offer_cards(lang: str) -> dict[tuple[str, int], dict[str, Any]]:
+        return {(o.member_slug, o.index): offer_card(o, by_slug[o.member_slug], lang, site, router)
+                for o in offers}
+
+    @functools.cache
+    def panels(lang: str) -> dict[str, list[dict[str, Any]]]:
+        return {urls.MEMBERS: _facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term),
+                urls.OFFERS: _facet_panel(site, router, lang, urls.OFFERS, OFFER_FACETS, offers_by_term)}
+
+    def members_listing(lang: str, listed: Sequence[Member] | None,
+                        term: dict[str, Any] | None) -> dict[str, Any]:
+        cards = member_cards(lang)
+        return {"cards": list(cards.values()) if listed is None else [cards[m.slug] for m in listed],
+                "facets": panels(lang)[urls.MEMBERS], "term": term, "listing": urls.MEMBERS}
+
+    def offers_listing(lang: str, listed: Sequence[Offer] | None,
+                       term: dict[str, Any] | None) -> dict[str, Any]:
+        cards = offer_cards(lang)
+        return {"cards": list(cards.values()) if listed is None
+                else [cards[(o.member_slug, o.index)] for o in listed],
+                "facets": panels(lang)[urls.OFFERS], "term": term, "listing": urls.OFFERS}
+
     for lang in config.languages:
         order = config.fallback_order
         context = base(lang)
-        cards = {m.slug: card(m, lang, site, router, logos.get(m.slug)) for m in site.members}
-        offer_cards = [offer_card(o, by_slug[o.member_slug], lang, site, router)
-                       for o in offers]
-        member_facets = _facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term)
-        offer_facets = _facet_panel(site, router, lang, urls.OFFERS, OFFER_FACETS, offers_by_term)
-
         outputs.append(page_output(router, urls.MEMBERS, lang, "directory.html", context,
-                             cards=list(cards.values()), facets=member_facets, term=None,
-                             listing=urls.MEMBERS))
+                                   more=functools.partial(members_listing, lang, None, None)))
         for facet_key, terms in members_by_term.items():
             for term_key, listed in terms.items():
                 target = urls.TermPage(urls.MEMBERS, facet_key, term_key)
-                outputs.append(page_output(
-                    router, target, lang, "directory.html", context,
-                    cards=[cards[m.slug] for m in listed], facets=member_facets,
-                    term=_term_view(site, lang, facet_key, term_key), listing=urls.MEMBERS))
-
+                term = _term_view(site, lang, facet_key, term_key)
+                outputs.append(page_output(router, target, lang, "directory.html", context,
+                                           more=functools.partial(members_listing, lang, listed, term)))
         outputs.append(page_output(router, urls.OFFERS, lang, "offers.html", context,
-                             cards=offer_cards, facets=offer_facets, term=None,
-                             listing=urls.OFFERS))
-        offer_index = {(o.member_slug, o.index): card for o, card in zip(offers, offer_cards, strict=True)}
+                                   more=functools.partial(offers_listing, lang, None, None)))
         for facet_key, terms in offers_by_term.items():
             for term_key, listed in terms.items():
                 target = urls.TermPage(urls.OFFERS, facet_key, term_key)
-                outputs.append(page_output(
-                    router, target, lang, "offers.html", context,
-                    cards=[offer_index[(o.member_slug, o.index)] for o in listed],
-                    facets=offer_facets, term=_term_view(site, lang, facet_key, term_key),
-                    listing=urls.OFFERS))
-
+                term = _term_view(site, lang, facet_key, term_key)
+                outputs.append(page_output(router, target, lang, "offers.html", context,
+                                           more=functools.partial(offers_listing, lang, listed, term)))
         for member in site.members:
-            outputs.append(page_output(router, member, lang, "member.html", context,
-                                 **_profile(member, lang, order, site, router, catalogs[lang],
-                                            logos.get(member.slug), markdown, share, diagnostics)))
+            outputs.append(page_output(router, member, lang, "member.html", context, more=functools.partial(
+                _profile, member, lang, order, site, router, catalogs[lang], logos.get(member.slug),
+                markdown, share, diagnostics)))
     return outputs, variants
 
 
@@ -95,12 +111,14 @@ def facet_keys(item: Member | Offer, facet: str) -> tuple[str, ...]:
 
 
 def page_output(router: urls.Router, target: urls.Target, lang: str, template: str,
-                base: Mapping[str, Any], **extra: Any) -> Output:
-    """An HTML page of `target` in `lang`, with its alternates and canonical URL."""
+                base: Mapping[str, Any], more: Callable[[], Mapping[str, Any]] | None = None,
+                **extra: Any) -> Output:
+    """An HTML page of `target` in `lang`, with its alternates and canonical URL; `more`
+    makes the rest of its context when the page is rendered."""
     url = router.url_for(target, lang)
     return Output(router.dest_for(target, lang).as_posix(), template, {
         **base, "alternates": router.alternates(target), "x_default": router.x_default(target),
-        "canonical": router.absolute(url), "current_url": url, **extra})
+        "canonical": router.absolute(url), "current_url": url, **extra}, more)
 
 
 def _index(items: Sequence[Any], facets: Sequence[str],
@@ -289,6 +307,10 @@ def _json_ld(member: Member, lang: str, order: tuple[str, ...], router: urls.Rou
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def open_data_paths(router: urls.Router) -> tuple[str, str]:
+    return (router.url_for(urls.DATA_JSON).lstrip("/"), router.url_for(urls.DATA_CSV).lstrip("/"))
+
+
 def open_data(site: Site, router: urls.Router) -> dict[str, bytes]:
     """/data/members.json and /data/members.csv: the directory as open data (documented in
     docs/open-data.md). Every translatable field has every language of the site."""
@@ -345,8 +367,9 @@ def open_data(site: Site, router: urls.Router) -> dict[str, bytes]:
                *(r["profile_url"][lang] for lang in langs), len(r["offers"])]
         free_text = {1, *range(3, 3 + len(langs)), 5 + len(langs)}   # name, taglines, street
         writer.writerow([_csv_safe(v) if i in free_text else v for i, v in enumerate(row)])
-    return {router.url_for(urls.DATA_JSON).lstrip("/"): as_json.encode("utf-8"),
-            router.url_for(urls.DATA_CSV).lstrip("/"): ("\ufeff" + out.getvalue()).encode("utf-8")}
+    json_path, csv_path = open_data_paths(router)
+    return {json_path: as_json.encode("utf-8"),
+            csv_path: ("\ufeff" + out.getvalue()).encode("utf-8")}
 
 
 def _csv_safe(value: object) -> object:

@@ -4,6 +4,7 @@ and the Atom feed, per language. Pure planning, like directory.py."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -129,85 +130,98 @@ def campaign_card(campaign: Campaign, lang: str, site: Site, router: urls.Router
 def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                   base: Callable[[str], dict[str, Any]], markdown: MarkdownRenderer,
                   logos: Mapping[str, list[images.Variant]], share: cards.ShareCards,
-                  diagnostics: list[Diagnostic]) -> tuple[list[Output], dict[str, bytes], list[images.Variant]]:
+                  diagnostics: list[Diagnostic]) -> tuple[list[Output], dict[str, Callable[[], bytes]], list[images.Variant]]:
     config = site.config
     outputs: list[Output] = []
-    files: dict[str, bytes] = {}
+    files: dict[str, Callable[[], bytes]] = {}
     heroes = hero_variants(site, router)
     upcoming, past = split_agenda(site.events, site.now)
     members = {m.slug: m for m in site.members}
     stamp = dt.datetime.combine(site.now, dt.time(), dt.timezone.utc)
-    timezone = brussels_timezone(site.events)
+    timezone = functools.cache(lambda: brussels_timezone(site.events))   # when a calendar is made
 
     for lang in config.languages:
         order = config.fallback_order
         t = catalogs[lang]
         context = base(lang)
 
-        def page(target: urls.Target, template: str, lang: str = lang,
-                 context: Mapping[str, Any] = context, **extra: Any) -> None:
-            outputs.append(directory.page_output(router, target, lang, template, context, **extra))
+        def page(target: urls.Target, template: str, more: Callable[[], Mapping[str, Any]],
+                 lang: str = lang, context: Mapping[str, Any] = context) -> None:
+            outputs.append(directory.page_output(router, target, lang, template, context, more))
 
-        page(urls.EVENTS, "agenda.html",
-             upcoming=[event_card(e, lang, site, router, t) for e in upcoming],
-             past=[event_card(e, lang, site, router, t) for e in past],
-             calendar_url=router.url_for(urls.CALENDAR, lang))
-        for event in site.events:
+        def agenda(lang: str = lang, t: Catalog = t) -> dict[str, Any]:
+            return {"upcoming": [event_card(e, lang, site, router, t) for e in upcoming],
+                    "past": [event_card(e, lang, site, router, t) for e in past],
+                    "calendar_url": router.url_for(urls.CALENDAR, lang)}
+
+        def event_page(event: Event, lang: str = lang, t: Catalog = t) -> dict[str, Any]:
             tr = event.text(lang, order)
             card = event_card(event, lang, site, router, t)
             eyebrow = " · ".join(str(x) for x in (card["type"], babel.dates.format_date(
                 event.first_day, "medium", locale=config.locales[lang])) if x)
             card_url = router.absolute("/" + share.card("events", f"{event.name}-{lang}", tr.title, eyebrow))
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
-            page(event, "event.html", event=event, entry=tr, body=body, card=card,
-                 members=[directory.card(members[s], lang, site, router, logos.get(s))
-                          for s in event.members if s in members],
-                 ics_url=router.url_for(urls.IcsFile(event), lang),
-                 osm_url=_osm(event, config.locales[lang]),
-                 upcoming=is_upcoming(event, site.now),
-                 json_ld=_event_json_ld(event, lang, site, router, tr.title, tr.summary),
-                 og={"type": "website", "title": tr.title, "description": tr.summary,
-                     "image": card_url})
-            files[router.url_for(urls.IcsFile(event), lang).lstrip("/")] = calendar_bytes(
-                [event], lang, site, router, stamp, tr.title, timezone)
-        files[router.url_for(urls.CALENDAR, lang).lstrip("/")] = calendar_bytes(
-            site.events, lang, site, router, stamp,
-            f"{site.config.title.get(lang, order)[0]} – {t('events_title')}", timezone)
+            return dict(event=event, entry=tr, body=body, card=card,
+                        members=[directory.card(members[s], lang, site, router, logos.get(s))
+                                 for s in event.members if s in members],
+                        ics_url=router.url_for(urls.IcsFile(event), lang),
+                        osm_url=_osm(event, config.locales[lang]),
+                        upcoming=is_upcoming(event, site.now),
+                        json_ld=_event_json_ld(event, lang, site, router, tr.title, tr.summary),
+                        og={"type": "website", "title": tr.title, "description": tr.summary,
+                            "image": card_url})
 
-        page(urls.NEWS, "news_list.html", items=[news_card(n, lang, site, router) for n in site.news],
-             feed_url=router.url_for(urls.FEED, lang))
-        for item in site.news:
+        def news_page(item: NewsItem, lang: str = lang, t: Catalog = t) -> dict[str, Any]:
             tr = item.text(lang, order)
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
             news = news_card(item, lang, site, router)
             card_url = router.absolute("/" + share.card(
                 "news", f"{item.name}-{lang}", tr.title, f"{t('news_title')} · {news['date']}"))
-            page(item, "news_item.html", item=news, entry=tr, body=body, draft=item.draft,
-                 og={"type": "article", "title": tr.title, "description": tr.summary,
-                     "image": card_url})
+            return dict(item=news, entry=tr, body=body, draft=item.draft,
+                        og={"type": "article", "title": tr.title, "description": tr.summary,
+                            "image": card_url})
 
-        active = [c for c in site.campaigns if c.is_active(site.now)]
-        ended = [c for c in site.campaigns if not c.is_active(site.now)]
-        page(urls.CAMPAIGNS, "campaigns.html",
-             active=[campaign_card(c, lang, site, router, heroes) for c in active],
-             ended=[campaign_card(c, lang, site, router, heroes) for c in ended])
-        for campaign in site.campaigns:
+        def campaigns_page(lang: str = lang) -> dict[str, Any]:
+            return {"active": [campaign_card(c, lang, site, router, heroes)
+                               for c in site.campaigns if c.is_active(site.now)],
+                    "ended": [campaign_card(c, lang, site, router, heroes)
+                              for c in site.campaigns if not c.is_active(site.now)]}
+
+        def campaign_page(campaign: Campaign, lang: str = lang, t: Catalog = t) -> dict[str, Any]:
             tr = campaign.text(lang, order)
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
             card = campaign_card(campaign, lang, site, router, heroes)
-            page(campaign, "campaign.html", campaign=card, entry=tr, body=body,
-                 draft=campaign.draft or campaign.start > site.now,
-                 members=[directory.card(m, lang, site, router, logos.get(m.slug))
-                          for m in publications.select_members(campaign, site.members)],
-                 offers=[directory.offer_card(o, m, lang, site, router)
-                         for m, o in publications.select_offers(campaign, site.members)],
-                 og={"type": "website", "title": tr.title, "description": tr.summary,
-                     "image": router.absolute("/" + share.card(
-                         "campaigns", f"{campaign.name}-{lang}", tr.title, t("campaigns_title"),
-                         picture=campaign.hero, layout="hero"))})
+            return dict(campaign=card, entry=tr, body=body,
+                        draft=campaign.draft or campaign.start > site.now,
+                        members=[directory.card(m, lang, site, router, logos.get(m.slug))
+                                 for m in publications.select_members(campaign, site.members)],
+                        offers=[directory.offer_card(o, m, lang, site, router)
+                                for m, o in publications.select_offers(campaign, site.members)],
+                        og={"type": "website", "title": tr.title, "description": tr.summary,
+                            "image": router.absolute("/" + share.card(
+                                "campaigns", f"{campaign.name}-{lang}", tr.title, t("campaigns_title"),
+                                picture=campaign.hero, layout="hero"))})
 
-        outputs.append(Output(router.url_for(urls.FEED, lang).lstrip("/"), "feed.xml", {
-            **context, **_feed(site, router, lang)}))
+        page(urls.EVENTS, "agenda.html", agenda)
+        for event in site.events:
+            page(event, "event.html", functools.partial(event_page, event))
+            tr = event.text(lang, order)
+            files[router.url_for(urls.IcsFile(event), lang).lstrip("/")] = functools.partial(
+                calendar_bytes, [event], lang, site, router, stamp, tr.title, timezone)
+        files[router.url_for(urls.CALENDAR, lang).lstrip("/")] = functools.partial(
+            calendar_bytes, site.events, lang, site, router, stamp,
+            f"{site.config.title.get(lang, order)[0]} – {t('events_title')}", timezone)
+
+        page(urls.NEWS, "news_list.html", functools.partial(
+            lambda lang: {"items": [news_card(n, lang, site, router) for n in site.news],
+                          "feed_url": router.url_for(urls.FEED, lang)}, lang))
+        for item in site.news:
+            page(item, "news_item.html", functools.partial(news_page, item))
+        page(urls.CAMPAIGNS, "campaigns.html", campaigns_page)
+        for campaign in site.campaigns:
+            page(campaign, "campaign.html", functools.partial(campaign_page, campaign))
+        outputs.append(Output(router.url_for(urls.FEED, lang).lstrip("/"), "feed.xml", context,
+                              functools.partial(_feed, site, router, lang)))
     variants = [v for vs in heroes.values() for v in vs]
     return outputs, files, variants
 
@@ -290,7 +304,8 @@ def brussels_timezone(events: Sequence[Event]) -> icalendar.Timezone:
 
 
 def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.Router,
-                   stamp: dt.datetime, name: str, timezone: icalendar.Timezone) -> bytes:
+                   stamp: dt.datetime, name: str,
+                   timezone: Callable[[], icalendar.Timezone]) -> bytes:
     """An RFC 5545 calendar of `events` in `lang`, with the Europe/Brussels VTIMEZONE.
     UIDs are stable (the same event keeps its UID across builds and languages)."""
     host = urllib.parse.urlsplit(site.config.base_url).hostname or "circlemade.brussels"
@@ -302,7 +317,7 @@ def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Brussels")
     if any(not e.all_day for e in events):
-        cal.add_component(timezone)
+        cal.add_component(timezone())
     order = site.config.fallback_order
     for event in events:
         tr = event.text(lang, order)

@@ -106,18 +106,16 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
     try:
         planned = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics)
     except i18n.MissingString as exc:     # a UI string the generator itself needs (menus)
-        catalog = site.config.theme_dir / "i18n" / f"{exc.lang}.yaml"
-        raise BuildFailed([Diagnostic(sources.rel(site.config, catalog), str(exc), field=exc.key,
-                                      hint="every theme defines it")]) from exc
+        raise BuildFailed([missing_string(site.config, exc)]) from exc
     outputs = planned.outputs
     files: dict[str, bytes] = {asset.dest_rel: asset.data for asset in static.values()}
-    files.update(planned.files)
-    files.update(images.render_all(planned.images, site.config.root / CACHE_DIR / "images",
-                                   diagnostics))
+    files.update((path, make()) for path, make in planned.files.items())
     seen_problems: set[tuple[str, int | None]] = set()
     for output in outputs:
         try:
-            html = templates.render(env, output.template, output.context, site.config)
+            html = templates.render(env, output.template, output.full_context(), site.config)
+        except i18n.MissingString as exc:
+            raise BuildFailed([missing_string(site.config, exc)]) from exc
         except templates.TemplateProblem as exc:
             where = (exc.diagnostic.path, exc.diagnostic.line)
             if where not in seen_problems:   # one report per template line, not per language
@@ -125,6 +123,9 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
                 diagnostics.append(exc.diagnostic)
             continue
         files[output.dest_rel] = html.encode("utf-8")
+    # after the pages: each page registered its share card while its context was made
+    files.update(images.render_all(planned.images(), site.config.root / CACHE_DIR / "images",
+                                   diagnostics))
     _raise_errors(diagnostics)
     pages = sum(1 for o in outputs if o.dest_rel.endswith(".html"))
     return files, pages
@@ -157,6 +158,13 @@ def check(root: Path, options: BuildOptions) -> Loaded:
     loaded = load_site(root, options)
     render_site(loaded, options)
     return loaded
+
+
+def missing_string(config: SiteConfig, exc: i18n.MissingString) -> Diagnostic:
+    """A UI string the generator itself needs (menus, calendar names...) is missing."""
+    catalog = config.theme_dir / "i18n" / f"{exc.lang}.yaml"
+    return Diagnostic(sources.rel(config, catalog), str(exc), field=exc.key,
+                      hint="every theme defines it")
 
 
 def load_catalogs(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str, i18n.Catalog]:

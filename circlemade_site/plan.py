@@ -4,7 +4,8 @@ an explicit context. Pure: no I/O."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from circlemade_site import cards, directory, newsroom, urls
@@ -24,9 +25,22 @@ FEATURED = 6     # members shown on the home page: the most recent ones
 @dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
     outputs: list[Output]                 # pages and text files to render from templates
-    files: dict[str, bytes]               # files made without a template (open data)
-    images: list[Variant | Card]          # image variants and share cards to make (or take
-                                          # from the cache)
+    files: dict[str, Callable[[], bytes]] # files made without a template (open data, .ics)
+    variants: list[Variant]               # logo and hero variants to make (or take from the cache)
+    share: cards.ShareCards               # share cards, known once the outputs are rendered
+
+    def images(self) -> list[Variant | Card]:
+        """Every image to make. Complete only after every output's context was made:
+        a page registers its share card then."""
+        return [*self.variants, *self.share.jobs.values()]
+
+    def by_path(self) -> dict[str, Output | Callable[[], bytes] | Variant | Card]:
+        """Output path -> what makes it (for the preview server, which renders on demand)."""
+        found: dict[str, Output | Callable[[], bytes] | Variant | Card] = {
+            o.dest_rel: o for o in self.outputs}
+        found.update(self.files)
+        found.update((job.dest_rel, job) for job in self.images())
+        return found
 
 
 def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, dev: bool,
@@ -79,8 +93,11 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         **default, "entries": _sitemap(site, router)}))
     outputs.append(Output("robots.txt", "robots.txt", {
         **default, "sitemap_url": router.absolute("/sitemap.xml")}))
-    return Plan(outputs, {**directory.open_data(site, router), **news_files},
-                [*variants, *hero_jobs, *share.jobs.values()])
+    open_data = functools.cache(functools.partial(directory.open_data, site, router))
+    data_files = {path: functools.partial(lambda path: open_data()[path], path)
+                  for path in directory.open_data_paths(router)}
+    return Plan(outputs, {**data_files, **news_files},
+                [*variants, *hero_jobs], share)
 
 
 def _output(router: urls.Router, target: urls.Target, lang: str, template: str,

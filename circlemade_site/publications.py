@@ -279,18 +279,19 @@ def _check_slugs(config: SiteConfig, items: Sequence[Event | NewsItem | Campaign
 def select_members(campaign: Campaign, members: Sequence[Member]) -> list[Member]:
     """The members a campaign promotes: those named, then those matching its facets
     (every facet given must match: OR within a facet, AND across facets)."""
-    chosen = [m for slug in campaign.members for m in members if m.slug == slug]
+    by_slug = {m.slug: m for m in members}
+    chosen = [by_slug[slug] for slug in campaign.members if slug in by_slug]
     if campaign.member_facets:
-        for member in members:
-            if member in chosen:
-                continue
-            if all(set(member.facet_keys(f)) & set(keys) for f, keys in campaign.member_facets.items()):
-                chosen.append(member)
+        named = set(campaign.members)
+        wanted = [(f, set(keys)) for f, keys in campaign.member_facets.items()]
+        chosen += [m for m in members if m.slug not in named
+                   and all(keys.intersection(m.facet_keys(f)) for f, keys in wanted)]
     return chosen
 
 
 def select_offers(campaign: Campaign, members: Sequence[Member]) -> list[tuple[Member, Any]]:
     if not campaign.offer_facets:
         return []
+    wanted = [(f, set(keys)) for f, keys in campaign.offer_facets.items()]
     return [(m, o) for m in members for o in m.offers
-            if all(set(getattr(o, f)) & set(keys) for f, keys in campaign.offer_facets.items())]
+            if all(keys.intersection(getattr(o, f)) for f, keys in wanted)]

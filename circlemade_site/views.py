@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from circlemade_site.i18n import Localized
@@ -11,9 +11,17 @@ from circlemade_site.i18n import Localized
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Output:
+    """A file to render from a template. The expensive part of its context (Markdown,
+    cards, JSON-LD) can be deferred in `more`: a full build asks every output for it,
+    the preview server only the pages the browser requests."""
+
     dest_rel: str                 # output-relative POSIX path
     template: str
     context: Mapping[str, Any]
+    more: Callable[[], Mapping[str, Any]] | None = None
+
+    def full_context(self) -> Mapping[str, Any]:
+        return self.context if self.more is None else {**self.context, **self.more()}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
