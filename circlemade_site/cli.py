@@ -45,11 +45,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
                        help="the date the site is built for (default: today in Brussels)")
     build.add_argument("--drafts", action="store_true", help="include drafts")
+    build.add_argument("--preview", action="store_true", help=argparse.SUPPRESS)  # serve's full build
     output_format(build)
 
     serve = commands.add_parser("serve", help="preview with live reload on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="default: 8000")
     serve.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
+    serve.add_argument("--no-search", dest="search", action="store_false",
+                       help="do not build the search index in the background")
 
     check = commands.add_parser("check", help="validate the content without writing anything")
     check.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
@@ -72,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.project
     options = pipeline.BuildOptions(
         **({"now": args.now} if getattr(args, "now", None) else {}),
-        drafts=getattr(args, "drafts", False))
+        drafts=getattr(args, "drafts", False), dev=getattr(args, "preview", False))
     fmt = getattr(args, "format", "text")
     try:
         if args.command == "build":
@@ -103,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"Wrote {_shown(path.resolve()).rstrip('/')}")
         elif args.command == "serve":
             from circlemade_site import serve   # imports the web server only when needed
-            return serve.serve(root, port=args.port, options=options)
+            return serve.serve(root, port=args.port, options=options, search=args.search)
     except BuildFailed as exc:
         print_diagnostics(exc.diagnostics, fmt)
         print(f"Build failed: {exc}; nothing was written.", file=sys.stderr)

@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 
 from circlemade_site import (assemble, assets, i18n, images, members, publications, search,
                              sources, templates, translations, urls, write)
-from circlemade_site.config import SiteConfig, load_config, read_yaml_file
+from circlemade_site.config import SITE_FILE, SiteConfig, load_config, read_yaml_file
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
+from circlemade_site.memo import Memo, signature
 from circlemade_site.models import PageVersion, Site
 from circlemade_site.plan import plan
 
@@ -61,26 +62,42 @@ class BuildReport:
     translations: Mapping[str, translations.Coverage]
 
 
-def load_site(root: Path, options: BuildOptions) -> Loaded:
-    """Read and validate everything. Raises BuildFailed with every error found."""
-    config = load_config(root)
+def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Loaded:
+    """Read and validate everything. Raises BuildFailed with every error found. With a
+    `memo` (the preview server), files unchanged since the last call are not read again."""
+    memo = memo or Memo()
+    memo.start()
+    root = root.resolve()
+    config_key = ("config", signature(root / SITE_FILE))
+    config = memo.call(config_key, lambda _: load_config(root), [])
     diagnostics: list[Diagnostic] = []
     versions: list[PageVersion] = []
     documents: list[sources.RawDoc] = []
     for source in sources.discover(config, diagnostics):
         try:
-            doc = sources.load(source)
+            doc = memo.call(("doc", config_key, signature(source.src_path)),
+                            lambda _, source=source: sources.load(source), diagnostics)
         except ContentError as exc:
             diagnostics.append(exc.diagnostic)
             continue
         if source.kind != "page":
             documents.append(doc)
-        elif (version := assemble.validate_page(doc, diagnostics)) is not None:
+        elif (version := memo.call(("page", config_key, signature(source.src_path)),
+                                   lambda found, doc=doc: assemble.validate_page(doc, found),
+                                   diagnostics)) is not None:
             versions.append(version)
-    catalogs = load_catalogs(config, diagnostics)
-    facets = members.load_vocabularies(config, diagnostics)
+    catalog_files = [folder / "i18n" / f"{lang}.yaml" for lang in config.languages
+                     for folder in (config.theme_dir, config.overrides_dir)]
+    catalogs = memo.call(("catalogs", config_key, *map(signature, catalog_files)),
+                         lambda found: load_catalogs(config, found), diagnostics)
+    vocabularies_key = ("vocabularies", config_key, signature(root / members.VOCABULARIES_FILE))
+    facets = memo.call(vocabularies_key,
+                       lambda found: members.load_vocabularies(config, found), diagnostics)
     loaded_members = [m for folder in members.discover(config, diagnostics)
-                      if (m := members.load_member(config, folder, facets, diagnostics)) is not None]
+                      if (m := memo.call(("member", vocabularies_key, signature(folder)),
+                                         lambda found, folder=folder: members.load_member(
+                                             config, folder, facets, found),
+                                         diagnostics)) is not None]
     drafts = options.drafts or options.dev
     unique_members = members.check_unique(loaded_members, diagnostics)
     page_names = {v.name for v in versions}
@@ -91,6 +108,7 @@ def load_site(root: Path, options: BuildOptions) -> Loaded:
                              facets=facets, diagnostics=diagnostics)
     site = dataclasses.replace(site, events=tuple(events), news=tuple(news),
                                campaigns=tuple(campaigns), now=options.now)
+    memo.finish()
     _raise_errors(diagnostics)
     return Loaded(site, catalogs, [d for d in diagnostics if d.severity == "warning"])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from circlemade_site import scaffold
 
 from conftest import REPO
 
@@ -43,11 +47,12 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
 
 
 @pytest.fixture
-def server(make_project) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+def server(make_project, tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
     root = make_project()
     port = free_port()
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "circlemade_site", "serve", "--port", str(port)],
-                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=root, stdout=log, stderr=subprocess.STDOUT, text=True,
                                env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -59,13 +64,14 @@ def server(make_project) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(server) -> None:
     root, base, process = server
     status, html = fetch(base + "/nl/contact/")
     assert status == 200 and 'lang="nl"' in html
-    assert "livereload.js" in html                       # the browser reloads by itself
+    assert '<script src="/_circlemade/reload.js">' in html   # the browser reloads by itself
     assert fetch(base + "/nl/bestaat-niet/")[0] == 404
     assert "Pagina niet gevonden" in fetch(base + "/nl/bestaat-niet/")[1]
 
@@ -93,3 +99,50 @@ def test_serve_never_serves_files_outside_the_site(server) -> None:
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/fr/../../secret.txt"):
         status, body = fetch(base + path)
         assert "do not serve" not in body
+
+
+def output(tmp_path: Path) -> str:
+    return (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_serve_reads_again_only_the_files_that_changed(server, tmp_path: Path) -> None:
+    root, base, _ = server
+    assert "Nog een zin" not in fetch(base + "/nl/leden/recable/")[1]
+    path = root / "members" / "recable" / "nl.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+    wait_for(lambda: "Nog een zin." in fetch(base + "/nl/leden/recable/")[1])
+    wait_for(lambda: "(1 files read)" in output(tmp_path))
+    assert "(0 files read)" not in output(tmp_path)
+
+    folder = scaffold.new_member(root, "atelier-nouveau", dt.date(2026, 11, 29))   # a member joins
+    wait_for(lambda: fetch(base + "/nl/leden/atelier-nouveau/")[0] == 200)
+    assert "/nl/leden/atelier-nouveau/" in fetch(base + "/nl/leden/")[1]
+    shutil.rmtree(folder)                                        # and leaves
+    wait_for(lambda: fetch(base + "/nl/leden/atelier-nouveau/")[0] == 404)
+    assert "/nl/leden/atelier-nouveau/" not in fetch(base + "/nl/leden/")[1]
+
+    shutil.rmtree(root / "members" / "recable")          # events still name it: shown on every page
+    wait_for(lambda: fetch(base + "/nl/leden/")[0] == 500)
+    assert "there is no member &#x27;recable&#x27;" in fetch(base + "/fr/")[1]
+
+
+def test_serve_tells_open_pages_to_reload(server) -> None:
+    root, base, _ = server
+    script = fetch(base + "/_circlemade/reload.js")[1]
+    assert "EventSource" in script and "location.reload()" in script
+    with urllib.request.urlopen(base + "/_circlemade/events", timeout=20) as events:
+        first = events.readline().decode()
+        assert first.startswith("data: ")
+        events.readline()
+        page = root / "content" / "pages" / "about.fr.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase.\n", encoding="utf-8")
+        line = events.readline().decode()
+        while line.startswith(":") or not line.strip():      # keep-alive comments
+            line = events.readline().decode()
+        assert line.startswith("data: ") and line != first
+
+
+def test_serve_builds_the_search_index_in_the_background(server) -> None:
+    _, base, _ = server
+    wait_for(lambda: fetch(base + "/pagefind/pagefind.js")[0] == 200, timeout=60)
+    assert fetch(base + "/fr/membres")[0] == 200                  # redirected to the folder
