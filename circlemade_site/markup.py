@@ -14,7 +14,12 @@ on the same input.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -37,24 +42,95 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 PAGE_SCHEME = "page:"
 
 Resolver = Callable[[str], str | None]
+RENDER_VERSION = 1     # change it when the rendering changes (the cache is then dropped)
 
 
 class MarkdownRenderer:
-    """One Markdown parser, reused for every text of a build."""
+    """One Markdown parser, reused for every text of a build, with a cache of what it
+    rendered (see MarkdownCache)."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: MarkdownCache | None = None) -> None:
         self._md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
         self._md.enable(["table", "strikethrough"])
+        self.cache = cache if cache is not None else MarkdownCache()
 
     def render(self, text: str, resolve: Resolver, top: int = 2) -> tuple[str, list[str]]:
         """Safe HTML for `text`, and the `page:` names that `resolve` did not know.
         `top` is the level the text's highest heading becomes (2 for a page body under its
         h1, 3 for a description inside a section of a profile)."""
+        key = hashlib.sha256(f"{RENDER_VERSION}\0{top}\0{text}".encode()).hexdigest()[:40]
+        for links, html, unknown in self.cache.get(key):
+            if all(resolve(name) == url for name, url in links):
+                return sanitize(html).strip(), list(unknown)    # cleaned again: see MarkdownCache
+        asked: dict[str, str | None] = {}
+
+        def recording(name: str) -> str | None:
+            asked[name] = resolve(name)
+            return asked[name]
+
         tokens = self._md.parse(text)
-        unknown = _resolve_links(tokens, resolve)
+        unknown = _resolve_links(tokens, recording)
         _number_headings(tokens, top)
-        html = self._md.renderer.render(tokens, self._md.options, {})
-        return sanitize(html).strip(), unknown
+        html = sanitize(self._md.renderer.render(tokens, self._md.options, {})).strip()
+        self.cache.put(key, (sorted(asked.items()), html, unknown))
+        return html, unknown
+
+
+class MarkdownCache:
+    """Rendered Markdown by a hash of the text, with the `page:` links it resolved (a
+    page renamed since gives another URL, so the entry does not match). Kept in
+    .cache/markdown.json between builds. A cached entry is sanitised again when used:
+    the cache folder is not trusted more than the content is (a pull request could add
+    one), and nh3 is ten times faster than parsing the Markdown again."""
+
+    def __init__(self, entries: dict[str, list[Any]] | None = None) -> None:
+        self._entries = entries or {}
+        self._used: set[str] = set()
+        self._added = False
+
+    def get(self, key: str) -> list[Any]:
+        found = self._entries.get(key, [])
+        if found:
+            self._used.add(key)
+        return found
+
+    def put(self, key: str, entry: tuple[list[tuple[str, str | None]], str, list[str]]) -> None:
+        self._entries.setdefault(key, []).append(list(entry))
+        self._used.add(key)
+        self._added = True
+
+    @classmethod
+    def load(cls, path: Path) -> MarkdownCache:
+        """The cache in `path`; empty if it is missing or damaged."""
+        try:
+            data = json.loads(path.read_bytes())
+            entries = data["entries"] if data.get("version") == RENDER_VERSION else {}
+            if not isinstance(entries, dict) or not all(_valid(e) for e in entries.values()):
+                entries = {}
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):
+            entries = {}
+        return cls(entries)
+
+    def save(self, path: Path) -> None:
+        """Write what this build used, if anything changed (entries no text uses any
+        more are dropped)."""
+        if not self._added and self._used == self._entries.keys():
+            return
+        kept = {k: self._entries[k] for k in sorted(self._used)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"version": RENDER_VERSION, "entries": kept},
+                                  ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+
+def _valid(variants: object) -> bool:
+    return isinstance(variants, list) and all(
+        isinstance(v, list) and len(v) == 3 and isinstance(v[1], str)
+        and isinstance(v[0], list) and all(isinstance(link, list) and len(link) == 2
+                                           and isinstance(link[0], str) for link in v[0])
+        and isinstance(v[2], list) and all(isinstance(n, str) for n in v[2])
+        for v in variants)
 
 
 def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]

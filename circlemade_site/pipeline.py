@@ -20,13 +20,15 @@ from circlemade_site import (assemble, assets, i18n, images, members, publicatio
                              sources, templates, translations, urls, write)
 from circlemade_site.config import SITE_FILE, SiteConfig, load_config, read_yaml_file
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
+from circlemade_site.markup import MarkdownCache, MarkdownRenderer
 from circlemade_site.memo import Memo, signature
 from circlemade_site.models import PageVersion, Site
 from circlemade_site.plan import plan
 
 logger = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Europe/Brussels")
-CACHE_DIR = ".cache"      # under the project: processed images by content hash
+CACHE_DIR = ".cache"      # under the project: images by content hash, Markdown, search index
+MARKDOWN_CACHE = "markdown.json"
 
 
 def today() -> dt.date:
@@ -116,13 +118,16 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
 def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes], int]:
     """Every output file as bytes, and the number of HTML pages. Raises BuildFailed."""
     site = loaded.site
+    markdown_cache = site.config.root / CACHE_DIR / MARKDOWN_CACHE
+    markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache))
     router = urls.Router(site)
     static = assets.collect(site.config)
     env = templates.make_env(site.config, router.url_for, router.absolute,
                              lambda logical: assets.asset_url(static, logical))
     diagnostics: list[Diagnostic] = []
     try:
-        planned = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics)
+        planned = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics,
+                       markdown=markdown)
     except i18n.MissingString as exc:     # a UI string the generator itself needs (menus)
         raise BuildFailed([missing_string(site.config, exc)]) from exc
     outputs = planned.outputs
@@ -145,6 +150,7 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
     files.update(images.render_all(planned.images(), site.config.root / CACHE_DIR / "images",
                                    diagnostics))
     _raise_errors(diagnostics)
+    markdown.cache.save(markdown_cache)
     pages = sum(1 for o in outputs if o.dest_rel.endswith(".html"))
     return files, pages
 

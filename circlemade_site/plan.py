@@ -44,9 +44,9 @@ class Plan:
 
 
 def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, dev: bool,
-         diagnostics: list[Diagnostic]) -> Plan:
+         diagnostics: list[Diagnostic], markdown: MarkdownRenderer | None = None) -> Plan:
     config = site.config
-    markdown = MarkdownRenderer()
+    markdown = markdown or MarkdownRenderer()
     outputs: list[Output] = []
     home = site.page(urls.HOME)
     share = cards.ShareCards(config.theme_dir / "fonts", router.card_path)

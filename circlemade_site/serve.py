@@ -37,6 +37,7 @@ from circlemade_site import assets, i18n, images, pipeline, templates, urls
 from circlemade_site.cards import Card
 from circlemade_site.errors import BuildFailed, Diagnostic, SiteError, sort_diagnostics
 from circlemade_site.images import Variant
+from circlemade_site.markup import MarkdownRenderer
 from circlemade_site.memo import Memo
 from circlemade_site.plan import Plan, plan
 from circlemade_site.views import Output
@@ -92,6 +93,7 @@ class Preview:
         self.version = 0
         self.changed = threading.Condition()
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
+        self.markdown = MarkdownRenderer()      # its cache lives as long as the server
 
     # -- loading ---------------------------------------------------------------------
 
@@ -131,7 +133,8 @@ class Preview:
                            asset_url=lambda logical: assets.asset_url(static, logical))
         diagnostics: list[Diagnostic] = []
         try:
-            planned = plan(site, router, loaded.catalogs, dev=True, diagnostics=diagnostics)
+            planned = plan(site, router, loaded.catalogs, dev=True, diagnostics=diagnostics,
+                           markdown=self.markdown)
         except i18n.MissingString as exc:
             raise BuildFailed([pipeline.missing_string(config, exc)]) from exc
         if any(d.severity == "error" for d in diagnostics):

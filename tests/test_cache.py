@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -57,3 +60,89 @@ def test_an_edit_changes_only_the_outputs_that_depend_on_it(make_project, tmp_pa
     changed = {p for p, data in snapshot(out).items() if data != after.get(p)}
     assert "nl/leden/recable/index.html" in changed
     assert all(p == "nl/leden/recable/index.html" or p.startswith("pagefind/") for p in changed)
+
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100"><title>Recable</title>'
+       '<circle cx="50" cy="50" r="40" fill="#0b5a45"/></svg>')
+
+
+def test_a_planted_cache_entry_cannot_publish_a_script(make_project, tmp_path: Path) -> None:
+    """.cache/ could come with a pull request: what it holds is checked like content."""
+    root = make_project({"members/recable/logo.svg": SVG, "members/recable/logo.png": None})
+    yaml_path = root / "members" / "recable" / "member.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
+        "logo: logo.png", "logo: logo.svg"), encoding="utf-8")
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    first = snapshot(tmp_path / "one")
+
+    markdown = root / ".cache" / "markdown.json"
+    data = json.loads(markdown.read_text(encoding="utf-8"))
+    for variants in data["entries"].values():
+        for variant in variants:
+            variant[1] += '<script>alert(1)</script><img src="x" onerror="alert(2)">'
+    markdown.write_text(json.dumps(data), encoding="utf-8")
+    for entry in (root / ".cache" / "images").glob("*.svg"):
+        evil = SVG.replace("<circle", '<script>alert(3)</script><circle onload="alert(4)"').encode()
+        entry.write_bytes(hashlib.sha256(evil).digest() + evil)
+
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    second = snapshot(tmp_path / "two")
+    assert not any(b"alert(" in data for data in second.values())
+    changed = {p for p in second if second[p] != first.get(p)}
+    assert changed <= {p for p in second if p.startswith("pagefind/")}
+
+
+def test_the_markdown_cache_is_used_and_pruned(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    cache = root / ".cache" / "markdown.json"
+    entries = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert len(entries) > 20
+    stamp = cache.stat().st_mtime_ns
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert cache.stat().st_mtime_ns == stamp                          # nothing new to keep
+
+    path = root / "members" / "recable" / "fr.md"
+    path.write_text("Un tout autre texte.\n", encoding="utf-8")
+    pipeline.build(root, tmp_path / "three", OPTIONS)
+    after = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert len(after) == len(entries)                                 # one in, one out
+    assert any("Un tout autre texte." in v[1] for vs in after.values() for v in vs)
+
+
+def changed_outputs(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """Outputs added, removed or changed, leaving out the search index (every text is in it)."""
+    return {p for p in before.keys() | after.keys()
+            if before.get(p) != after.get(p) and not p.startswith("pagefind/")}
+
+
+def test_a_template_edit_changes_only_the_pages_made_from_it(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    out = tmp_path / "public"
+    pipeline.build(root, out, OPTIONS)
+    before = snapshot(out)
+    template = root / "themes" / "circlemade" / "templates" / "event.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "  </aside>\n", "  <p>Ajouté au modèle</p>\n  </aside>\n"), encoding="utf-8")
+    pipeline.build(root, out, OPTIONS)
+    after = snapshot(out)
+    event_pages = {p for p in before if re.fullmatch(r"(fr|nl)/agenda/[^/]+/index\.html", p)}
+    assert len(event_pages) == 26
+    assert changed_outputs(before, after) == event_pages
+
+
+def test_a_vocabulary_edit_changes_only_the_outputs_that_show_it(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    out = tmp_path / "public"
+    pipeline.build(root, out, OPTIONS)
+    before = snapshot(out)
+    old, new = "Mobilier et aménagement", "Mobilier et Aménagement"    # same slug, same URLs
+    vocabularies = root / "content" / "vocabularies.yaml"
+    vocabularies.write_text(vocabularies.read_text(encoding="utf-8").replace(old, new),
+                            encoding="utf-8")
+    pipeline.build(root, out, OPTIONS)
+    after = snapshot(out)
+    showing = {p for p, data in before.items()
+               if old.encode() in data and not p.startswith("pagefind/")}
+    assert len(showing) > 5 and "data/members.json" in showing
+    assert changed_outputs(before, after) == showing
