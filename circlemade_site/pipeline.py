@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import subprocess
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -159,6 +160,7 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
     """Validate, render and write the site into `out`, atomically."""
     started = time.perf_counter()
     out = write.check_out_dir(root, out)
+    refuse_tracked_cache(root)
     loaded = load_site(root, options)
     files, pages = render_site(loaded, options)
     finish = None
@@ -179,9 +181,27 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
 
 def check(root: Path, options: BuildOptions) -> Loaded:
     """Everything `build` checks, without writing: content, images, templates, UI strings."""
+    refuse_tracked_cache(root)
     loaded = load_site(root, options)
     render_site(loaded, options)
     return loaded
+
+
+def refuse_tracked_cache(root: Path) -> None:
+    """A .cache/ that comes from the repository (a pull request could add one) is refused:
+    what is cached there is reused without being made again."""
+    if not (root / ".git").exists() or not (root / CACHE_DIR).exists():
+        return
+    try:
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "--", CACHE_DIR],
+                                capture_output=True, text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return          # no git: nothing can be tracked
+    if listed.strip():
+        raise BuildFailed([Diagnostic(
+            listed.split("\n", 1)[0], "the build cache is committed to the repository",
+            hint=f"remove it from git with `git rm -r --cached {CACHE_DIR}` "
+                 f"({CACHE_DIR}/ is in .gitignore)")])
 
 
 def missing_string(config: SiteConfig, exc: i18n.MissingString) -> Diagnostic:

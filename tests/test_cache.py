@@ -6,9 +6,13 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from circlemade_site import pipeline
+from circlemade_site.errors import BuildFailed
 
 from conftest import NOW
 
@@ -146,3 +150,17 @@ def test_a_vocabulary_edit_changes_only_the_outputs_that_show_it(make_project, t
                if old.encode() in data and not p.startswith("pagefind/")}
     assert len(showing) > 5 and "data/members.json" in showing
     assert changed_outputs(before, after) == showing
+
+
+def test_a_cache_committed_to_the_repository_is_refused(make_project, tmp_path: Path) -> None:
+    root = make_project({".cache/markdown.json": '{"version": 1, "entries": {}}'})
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", ".cache/markdown.json"], check=True)
+    with pytest.raises(BuildFailed) as raised:
+        pipeline.build(root, tmp_path / "public", OPTIONS)
+    assert raised.value.diagnostics[0].path == ".cache/markdown.json"
+    assert "git rm -r --cached .cache" in str(raised.value.diagnostics[0])
+    assert not (tmp_path / "public").exists()
+    subprocess.run([*git, "rm", "-q", "-r", "--cached", ".cache"], check=True)
+    pipeline.build(root, tmp_path / "public", OPTIONS)

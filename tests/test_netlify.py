@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 
+from circlemade_site import pipeline
 from circlemade_site.config import load_config
 
 
@@ -22,3 +24,15 @@ def test_netlify_wires_the_build_and_every_language(repo) -> None:
     csp = headers["/*"]["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
+
+
+def test_netlify_keeps_the_build_cache_between_deploys(repo) -> None:
+    """A deploy after a one-profile pull request is a warm build: .cache/ is restored."""
+    netlify = tomllib.loads((repo / "netlify.toml").read_text())
+    plugins = {p["package"]: p.get("inputs", {}) for p in netlify["plugins"]}
+    assert plugins["netlify-plugin-cache"]["paths"] == [pipeline.CACHE_DIR]
+    package = json.loads((repo / "package.json").read_text())
+    lock = json.loads((repo / "package-lock.json").read_text())
+    assert "netlify-plugin-cache" in package["devDependencies"]
+    assert lock["packages"]["node_modules/netlify-plugin-cache"]["integrity"].startswith("sha512-")
+    assert "/.cache/" in (repo / ".gitignore").read_text().split()
