@@ -37,8 +37,11 @@ import re
 import shutil
 import statistics
 import subprocess
+import socket
 import sys
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -390,6 +393,124 @@ def bench_circlemade(res: SizeResult, corpus: Path) -> None:
         write_state(corpus, {**state, "clean": True})
 
 
+# -- the dev server ---------------------------------------------------------------------------
+
+DEV_EDITS = 10                    # saves measured per size (latencies are short: more samples)
+SEARCH_TIMEOUT = 600.0
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except OSError:
+        return 0, ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def vm_hwm_kib(pid: int) -> int | None:
+    """Peak resident set of a running process (VmHWM), in KiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def bench_dev_server(res: SizeResult, corpus: Path) -> None:
+    """`circlemade serve` as an editor uses it: the time from saving a member's fr.md to
+    the rebuilt profile being served (polled every 5 ms), and to the search index that
+    the server rebuilds in the background being updated."""
+    n = res.n
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    logfile = WORK / "logs" / f"circlemade-{n}-serve.log"
+    start = res.circlemade["dev-start"] = Scenario()
+    dev = res.circlemade["dev"] = Scenario()
+    search = res.circlemade["dev-search"] = Scenario()
+    slugs = member_slugs(corpus)
+    picks = [slugs[(len(slugs) // 3 + i * 53) % len(slugs)] for i in range(DEV_EDITS)]
+    picks = list(dict.fromkeys(picks))
+    originals: dict[Path, bytes] = {}
+    state = read_state(corpus)
+    write_state(corpus, {**state, "clean": False})
+    with logfile.open("w", encoding="utf-8") as log_out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([PYTHON, str(ROOT / "build.py"), "-C", str(corpus), "serve",
+                                 "--port", str(port), "--now", NOW],
+                                stdout=log_out, stderr=subprocess.STDOUT, text=True)
+
+        def indexed() -> int:
+            return logfile.read_text(encoding="utf-8").count("Search index updated")
+
+        def wait(predicate, timeout: float, step: float = 0.005) -> float | None:  # noqa: ANN001
+            began = time.perf_counter()
+            while time.perf_counter() - began < timeout:
+                if predicate():
+                    return time.perf_counter() - began
+                if proc.poll() is not None:
+                    return None
+                time.sleep(step)
+            return None
+
+        try:
+            if wait(lambda: fetch(base + "/fr/")[0] == 200, 300, 0.02) is None:
+                start.error = "the server did not start:\n" + logfile.read_text(encoding="utf-8")[-3000:]
+                dev.error = start.error
+                log(f"  dev server FAILED to start:\n{start.error}")
+                return
+            start.times.append(time.perf_counter() - t0)
+            log(f"  dev server ready in {start.times[-1]:.2f} s")
+            if wait(lambda: indexed() >= 1, SEARCH_TIMEOUT, 0.1) is None:
+                search.error = "the first search index was not made in time"
+            for i, slug in enumerate(picks):
+                url = f"{base}/fr/membres/{slug}/"
+                fetch(url)                                   # the page as the editor has it open
+                path = corpus / "members" / slug / "fr.md"
+                originals.setdefault(path, path.read_bytes())
+                marker = f"Phrase du banc d'essai numéro {i + 1} pour le serveur."
+                done_before = indexed()
+                saved = time.perf_counter()
+                path.write_text(originals[path].decode("utf-8").rstrip("\n") + f" {marker}\n",
+                                encoding="utf-8", newline="\n")
+                if wait(lambda: marker in fetch(url)[1], 30) is None:
+                    dev.error = f"the edit of {slug} was not served within 30 s"
+                    log(f"  dev server FAILED: {dev.error}")
+                    break
+                dev.times.append(time.perf_counter() - saved)
+                found = wait(lambda: indexed() > done_before, SEARCH_TIMEOUT, 0.05)
+                if found is not None:
+                    search.times.append(time.perf_counter() - saved)
+                log(f"  dev server edit {i + 1}/{len(picks)}: page {dev.times[-1] * 1000:5.0f} ms, "
+                    f"search {search.times[-1] if found is not None else float('nan'):5.1f} s ({slug})")
+                path.write_bytes(originals[path])
+                restored = indexed()
+                wait(lambda: marker not in fetch(url)[1], 30)
+                wait(lambda: indexed() > restored, SEARCH_TIMEOUT, 0.05)   # let it settle
+            peak = vm_hwm_kib(proc.pid)
+            if peak is not None:
+                dev.peaks.append(peak)
+                start.peaks.append(peak)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            for path, data in originals.items():
+                path.write_bytes(data)
+            write_state(corpus, {**state, "clean": True})
+
+
 # -- Hugo ------------------------------------------------------------------------------------------
 
 def hugo_binary() -> str:
@@ -675,7 +796,10 @@ def bench_hugo(res: SizeResult, corpus: Path, binary: str, seed: int) -> None:
 
 # -- report ------------------------------------------------------------------------------------------
 
-SCENARIO_NAMES = {"cold": "cold", "warm": "warm (nothing changed)", "edit": "one-member edit"}
+SCENARIO_NAMES = {"cold": "cold", "warm": "warm (nothing changed)", "edit": "one-member edit",
+                  "dev": "dev server: save → rebuilt page served",
+                  "dev-search": "dev server: save → search index updated",
+                  "dev-start": "dev server: start → first page served"}
 
 
 def ratio(a: Scenario | None, b: Scenario | None) -> str:
@@ -800,8 +924,18 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
         "- **one-member edit**: a sentence appended to one member's `fr.md` before each run (a "
         "different member each run), then a build; the files are restored afterwards. No Hugo "
         "counterpart.",
+        f"- **dev server**: `build.py -C corpus-N serve --now {NOW}` as an editor runs it (search "
+        "index on). **start → first page served**: from launching the process to `/fr/` answering "
+        f"200. **save → rebuilt page served**: {DEV_EDITS} saves, each appending a sentence to a "
+        "different member's `fr.md` while its profile is open; the time from the write to the "
+        "profile URL returning the new sentence, polled every 5 ms. **save → search index "
+        "updated**: from the same write to the server's log reporting the background full build "
+        "done (it starts after 2 s without changes). Each save is undone, and the server settles, "
+        "before the next one.",
         "- **peak RSS**: GNU time's `%M`, the largest resident set of the build process or of any "
-        "one of its worker processes (not their sum), the highest of the runs.",
+        "one of its worker processes (not their sum), the highest of the runs. For the dev server: "
+        "the server process's `VmHWM` after the last save (the background builds are separate "
+        "processes, measured as the warm and edit builds are).",
         "- **pages written**: `.html` files in the output folder.",
         "- Hugo site: one page bundle per member and language (`content/fr/membres/<slug>/index.md`, "
         "`content/nl/leden/<slug>/index.md`), each with its own copy of `logo.png` resized to 320 "
@@ -914,6 +1048,7 @@ def main(argv: list[str] | None = None) -> int:
         res.corpus = str(corpus)
         log(f"N={n}: corpus {corpus} {res.corpus_note}")
         bench_circlemade(res, corpus)
+        bench_dev_server(res, corpus)
         if binary:
             bench_hugo(res, corpus, binary, args.seed)
         res.seconds = time.perf_counter() - size_start
