@@ -251,7 +251,9 @@ def ensure_corpus(n: int, seed: int) -> tuple[Path, str]:
     state = read_state(corpus)
     if (corpus / ".make-corpus").is_file() and state.get("n") == n and state.get("seed") == seed \
             and state.get("clean") and len(member_slugs(corpus)) == n:
-        return corpus, "reused"
+        remove(corpus / "themes")                     # measure the theme as it is now
+        shutil.copytree(ROOT / "themes", corpus / "themes")
+        return corpus, "reused, theme copied again from the repository"
     cmd = [PYTHON, str(BENCH / "make_corpus.py"), str(n), str(corpus), "--seed", str(seed)]
     if corpus.exists() and any(corpus.iterdir()):
         cmd.append("--force")      # make_corpus.py only deletes a folder that it wrote

@@ -130,7 +130,8 @@ class Preview:
         static = assets.collect(config)
         env = self._environment(config)
         env.globals.update(url_for=router.url_for, absolute=router.absolute,
-                           asset_url=lambda logical: assets.asset_url(static, logical))
+                           asset_url=lambda logical: assets.asset_url(static, logical),
+                           reuse=templates.fragments())
         diagnostics: list[Diagnostic] = []
         try:
             planned = plan(site, router, loaded.catalogs, dev=True, diagnostics=diagnostics,

@@ -37,7 +37,7 @@ def make_env(config: SiteConfig, url_for: Callable[..., str], absolute: Callable
         keep_trailing_newline=True,
     )
     env.globals.update(url_for=url_for, absolute=absolute, asset_url=asset_url,
-                       language_name=i18n.language_name, text=text_in_page)
+                       language_name=i18n.language_name, text=text_in_page, reuse=fragments())
     env.filters["date"] = lambda value, locale, format="long": i18n.format_date(value, locale, format)
     env.filters["number"] = lambda value, locale: i18n.format_number(value, locale)
     return env
@@ -52,6 +52,26 @@ def text_in_page(context: jinja2.runtime.Context, value: Any) -> markupsafe.Mark
     if value.lang != context.get("lang"):
         return markupsafe.Markup(f'<span lang="{markupsafe.escape(value.lang)}">{escaped}</span>')
     return escaped
+
+
+def fragments() -> Callable[..., markupsafe.Markup]:
+    """The `reuse` global: `{{ reuse(m.member_card, card) }}` renders the macro once for
+    this `card` object and returns the same HTML wherever the card is listed again (a
+    member appears on the directory and on several facet pages). For macros whose output
+    depends only on their arguments: a card is made per language, so its HTML is too.
+    A new cache per build."""
+    made: dict[tuple[int, str, tuple[Any, ...]], tuple[object, markupsafe.Markup]] = {}
+
+    def reuse(macro: jinja2.runtime.Macro, value: object, *args: Any) -> markupsafe.Markup:
+        key = (id(value), macro.name, args)
+        found = made.get(key)
+        if found is not None and found[0] is value:   # the object itself, not a reused id
+            return found[1]
+        html = markupsafe.Markup(macro(value, *args))
+        made[key] = (value, html)
+        return html
+
+    return reuse
 
 
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any],
