@@ -49,10 +49,11 @@ def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
 
 def _check_member_slugs(config: SiteConfig, members: Sequence[Member],
                         facets: Mapping[str, Facet], diagnostics: list[Diagnostic]) -> None:
-    """A member's folder name may not be a facet's URL segment (/fr/membres/commune/)."""
+    """A member's folder name may not be a facet's URL segment (/fr/membres/commune/) nor
+    a number (/fr/membres/2/ is the second page of the directory)."""
     reserved = {segment for facet in facets.values() for segment in facet.segment.values()}
     for member in members:
-        if member.slug in reserved:
+        if member.slug in reserved or member.slug.isdigit():
             diagnostics.append(Diagnostic(
                 member.rel_dir, f"the folder name {member.slug!r} is reserved for a page of the "
                 "directory", hint=f"rename the folder, for example {member.slug + '-brussels'!r}"))

@@ -47,6 +47,7 @@ class SiteConfig:
     contact_email: str
     organisation: Localized | None
     organisation_url: str | None
+    listing_page_size: int = 1000       # cards per page of a listing (see schema.SiteSettings)
 
     @property
     def content_dir(self) -> Path:
@@ -173,4 +174,5 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         contact_email=s.contact_email,
         organisation=localized(("organisation",), s.organisation) if s.organisation else None,
         organisation_url=s.organisation_url,
+        listing_page_size=s.listing_page_size,
     )

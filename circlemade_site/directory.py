@@ -64,43 +64,74 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
         return {urls.MEMBERS: _facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term),
                 urls.OFFERS: _facet_panel(site, router, lang, urls.OFFERS, OFFER_FACETS, offers_by_term)}
 
-    def members_listing(lang: str, listed: Sequence[Member] | None,
-                        term: dict[str, Any] | None) -> dict[str, Any]:
+    def members_listing(lang: str, listed: Sequence[Member] | None, term: dict[str, Any] | None,
+                        window: slice, pagination: dict[str, Any] | None) -> dict[str, Any]:
         cards = member_cards(lang)
-        return {"cards": list(cards.values()) if listed is None else [cards[m.slug] for m in listed],
+        chosen = list(cards.values()) if listed is None else [cards[m.slug] for m in listed]
+        return {"cards": chosen[window], "total": len(chosen), "pagination": pagination,
                 "facets": panels(lang)[urls.MEMBERS], "term": term, "listing": urls.MEMBERS}
 
-    def offers_listing(lang: str, listed: Sequence[Offer] | None,
-                       term: dict[str, Any] | None) -> dict[str, Any]:
+    def offers_listing(lang: str, listed: Sequence[Offer] | None, term: dict[str, Any] | None,
+                       window: slice, pagination: dict[str, Any] | None) -> dict[str, Any]:
         cards = offer_cards(lang)
-        return {"cards": list(cards.values()) if listed is None
-                else [cards[(o.member_slug, o.index)] for o in listed],
+        chosen = (list(cards.values()) if listed is None
+                  else [cards[(o.member_slug, o.index)] for o in listed])
+        return {"cards": chosen[window], "total": len(chosen), "pagination": pagination,
                 "facets": panels(lang)[urls.OFFERS], "term": term, "listing": urls.OFFERS}
 
+    def listing(target: urls.TermPage | str, lang: str, template: str, context: dict[str, Any],
+                make: Callable[..., dict[str, Any]], listed: Sequence[Any] | None,
+                count: int, term: dict[str, Any] | None) -> None:
+        """The outputs of a listing: one page, or several of `page_size` cards each."""
+        pages = page_count(count, page_size)
+        for number in range(1, pages + 1):
+            where = target if number == 1 else urls.Paged(target, number)
+            window = slice((number - 1) * page_size, number * page_size)
+            outputs.append(page_output(
+                router, where, lang, template, context, first_url=router.url_for(target, lang),
+                more=functools.partial(make, lang, listed, term, window,
+                                       pagination(router, target, lang, number, pages))))
+
+    page_size = config.listing_page_size
     for lang in config.languages:
         order = config.fallback_order
         context = base(lang)
-        outputs.append(page_output(router, urls.MEMBERS, lang, "directory.html", context,
-                                   more=functools.partial(members_listing, lang, None, None)))
+        listing(urls.MEMBERS, lang, "directory.html", context, members_listing, None,
+                len(site.members), None)
         for facet_key, terms in members_by_term.items():
             for term_key, listed in terms.items():
-                target = urls.TermPage(urls.MEMBERS, facet_key, term_key)
-                term = _term_view(site, lang, facet_key, term_key)
-                outputs.append(page_output(router, target, lang, "directory.html", context,
-                                           more=functools.partial(members_listing, lang, listed, term)))
-        outputs.append(page_output(router, urls.OFFERS, lang, "offers.html", context,
-                                   more=functools.partial(offers_listing, lang, None, None)))
+                listing(urls.TermPage(urls.MEMBERS, facet_key, term_key), lang, "directory.html",
+                        context, members_listing, listed, len(listed),
+                        _term_view(site, lang, facet_key, term_key))
+        listing(urls.OFFERS, lang, "offers.html", context, offers_listing, None, len(offers), None)
         for facet_key, terms in offers_by_term.items():
             for term_key, listed in terms.items():
-                target = urls.TermPage(urls.OFFERS, facet_key, term_key)
-                term = _term_view(site, lang, facet_key, term_key)
-                outputs.append(page_output(router, target, lang, "offers.html", context,
-                                           more=functools.partial(offers_listing, lang, listed, term)))
+                listing(urls.TermPage(urls.OFFERS, facet_key, term_key), lang, "offers.html",
+                        context, offers_listing, listed, len(listed),
+                        _term_view(site, lang, facet_key, term_key))
         for member in site.members:
             outputs.append(page_output(router, member, lang, "member.html", context, more=functools.partial(
                 _profile, member, lang, order, site, router, catalogs[lang], logos.get(member.slug),
                 markdown, share, diagnostics)))
     return outputs, variants
+
+
+def page_count(items: int, page_size: int) -> int:
+    """How many pages a listing of `items` cards takes (at least one, even if empty)."""
+    return max(1, -(-items // page_size))
+
+
+def pagination(router: urls.Router, target: urls.TermPage | str, lang: str, number: int,
+               pages: int) -> dict[str, Any] | None:
+    """The links between the pages of a long listing; None when it fits on one page."""
+    if pages == 1:
+        return None
+    all_urls = [router.url_for(urls.Paged(target, n), lang) for n in range(1, pages + 1)]
+    return {"number": number, "count": pages, "urls": all_urls,
+            "previous": all_urls[number - 2] if number > 1 else None,
+            "next": all_urls[number] if number < pages else None,
+            "pages": [{"number": n, "url": url, "current": n == number}
+                      for n, url in enumerate(all_urls, 1)]}
 
 
 def facet_keys(item: Member | Offer, facet: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ an explicit context. Pure: no I/O."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 from collections.abc import Callable, Mapping
@@ -197,12 +198,19 @@ def _sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
         targets.insert(0, urls.HOME)
     targets += [urls.MEMBERS, urls.OFFERS, *site.members, urls.EVENTS, *site.events, urls.NEWS,
                 *site.news, urls.CAMPAIGNS, *site.campaigns]
+    size = site.config.listing_page_size
     for listing, facets, items in ((urls.MEMBERS, directory.FACETS, site.members),
                                    (urls.OFFERS, directory.OFFER_FACETS,
                                     [o for m in site.members for o in m.offers])):
-        used = {(f, k) for item in items for f in facets for k in directory.facet_keys(item, f)}
-        targets += [urls.TermPage(listing, f, k) for f in facets for k in site.facets[f].terms
-                    if (f, k) in used]
+        used = collections.Counter((f, k) for item in items for f in facets
+                                   for k in directory.facet_keys(item, f))
+        targets += [urls.Paged(listing, n) for n in range(2, directory.page_count(len(items), size) + 1)]
+        for f in facets:
+            for k in site.facets[f].terms:
+                if used[(f, k)]:
+                    term = urls.TermPage(listing, f, k)
+                    targets += [term, *(urls.Paged(term, n) for n in
+                                        range(2, directory.page_count(used[(f, k)], size) + 1))]
     for target in targets:
         alternates = {lang: router.absolute(url) for lang, url in router.alternates(target).items()}
         x_default = router.absolute(router.x_default(target))

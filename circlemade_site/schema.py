@@ -113,6 +113,10 @@ class SiteSettings(Strict):
     organisation: LocalizedText | None = Field(
         None, description="Who runs the site, per language, shown in the footer")
     organisation_url: Annotated[str, Field(pattern=HTTPS_PATTERN)] | None = None
+    listing_page_size: Annotated[int, Field(ge=10, le=100_000)] = Field(
+        1000, description="Members (or offers) per page of the directory, the offers catalogue "
+        "and their facet pages; a longer listing continues on numbered pages (/fr/membres/2/)",
+        examples=[1000])
 
 
 # ---------------------------------------------------------------------------------------

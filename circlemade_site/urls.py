@@ -12,6 +12,7 @@ Routes:
     /<lang>/<members>/                      the directory          MEMBERS
     /<lang>/<members>/<slug>/               a member's profile     Member
     /<lang>/<members>/<facet>/<term>/       a facet value          TermPage("members", ...)
+    /<lang>/<members>/2/, .../<term>/2/     more of a long listing Paged(listing, 2)
     /<lang>/<offers>/                       the offers catalogue   OFFERS
     /<lang>/<offers>/<facet>/<term>/        offers by facet value  TermPage("offers", ...)
     /media/members/<slug>/<stem>-<hash>     a member's picture     image_stem(...)
@@ -72,13 +73,22 @@ class TermPage:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Paged:
+    """Page `number` (2, 3...) of a long listing: the directory, the offers or a facet
+    value's page. Page 1 is the listing itself."""
+
+    listing: TermPage | str    # MEMBERS, OFFERS or a TermPage
+    number: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class IcsFile:
     """The iCalendar file of one event."""
 
     event: Event
 
 
-Target = Page | Member | TermPage | Event | NewsItem | Campaign | IcsFile | str
+Target = Page | Member | TermPage | Paged | Event | NewsItem | Campaign | IcsFile | str
 
 
 class Router:
@@ -132,6 +142,9 @@ class Router:
             return f"{self._section(section, lang)}{text.slug}/"
         if isinstance(target, IcsFile):
             return self.url_for(target.event, lang).rstrip("/") + ".ics"
+        if isinstance(target, Paged):
+            first = self.url_for(target.listing, lang)
+            return first if target.number == 1 else f"{first}{target.number}/"
         if isinstance(target, TermPage):
             facet = self._facets[target.facet]
             return (f"{self._section(target.listing, lang)}{facet.segment[lang]}/"

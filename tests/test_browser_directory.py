@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from circlemade_site import pipeline
+from conftest import NOW, REPO, SAMPLE_PARTS
 
 
 @pytest.fixture
@@ -102,4 +106,57 @@ def test_without_javascript_the_facet_links_work(browser: Browser, base_url: str
     page.locator(".facet-links").get_by_role("link", name="Réparation").click()
     assert page.url.endswith("/fr/membres/activite/reparation/")
     assert page.locator("h1").inner_text() == "Réparation"
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def paged_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site with ten cards per page of a listing: the directory has two pages."""
+    from browser import serve_folder
+    root = tmp_path_factory.mktemp("paged") / "project"
+    for part in SAMPLE_PARTS:
+        if (REPO / part).is_dir():
+            shutil.copytree(REPO / part, root / part)
+    settings = root / "content" / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "listing_page_size: 10\n",
+                        encoding="utf-8")
+    out = root.parent / "public"
+    pipeline.build(root, out, pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW),
+                                                    search=False))
+    with serve_folder(out) as url:
+        yield url
+
+
+def test_filters_apply_to_every_page_of_a_long_listing(page: Page, paged_url: str) -> None:
+    page.goto(f"{paged_url}/fr/membres/2/")
+    assert page.locator("#results .card").count() == 2            # 12 members, 10 per page
+    assert page.locator("#result-count").inner_text() == "12 membres"
+    assert page.locator("nav.pagination").is_visible()
+    page.get_by_label("Réemploi").check()                          # members on both pages
+    expect(page.locator("nav.pagination")).to_be_hidden()
+    expect(page.locator("#results .card")).to_have_count(12)      # the other page joined
+    shown = visible_names(page)
+    assert page.locator("#result-count").inner_text() == f"{len(shown)} membres"
+    assert 2 < len(shown) < 12
+    page.get_by_role("button", name="Effacer les filtres").click()
+    expect(page.locator("#results .card:visible")).to_have_count(12)
+    assert page.locator("#result-count").inner_text() == "12 membres"
+
+
+def test_a_filtered_url_of_a_long_listing_opens_filtered(page: Page, paged_url: str) -> None:
+    page.goto(f"{paged_url}/nl/leden/?activiteit=herstelling&gemeente=schaarbeek")
+    expect(page.locator("#result-count")).to_have_text("1 lid")
+    assert visible_names(page) == ["Recâblé"]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_pages_of_a_long_listing_pass_axe(browser: Browser, paged_url: str, width: int) -> None:
+    from test_quality import audit, tools_installed
+    tools_installed()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    for url in ("/fr/membres/", "/nl/leden/2/", "/fr/offres/3/"):
+        tab.goto(paged_url + url)
+        assert audit(tab) == [], url
+        assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, url
     context.close()

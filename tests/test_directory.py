@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shutil
 import time
 from pathlib import Path
 
 import PIL.Image
+import pytest
 from bs4 import BeautifulSoup
 
 from circlemade_site import images, pipeline
 from circlemade_site.config import load_config
+from circlemade_site.errors import BuildFailed
 from circlemade_site.members import load_vocabularies
 from circlemade_site import reference
 
@@ -219,3 +223,44 @@ def test_description_headings_sit_under_the_profile_sections(built_site: Path) -
     page = soup(built_site / "nl" / "leden" / "recable" / "index.html")
     prose = page.select_one(".profile-main .prose")
     assert prose.find("h3") is not None and prose.find(["h1", "h2"]) is None
+
+
+def test_a_long_listing_continues_on_numbered_pages(make_project, tmp_path) -> None:
+    root = make_project()
+    settings = root / "content" / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "listing_page_size: 10\n",
+                        encoding="utf-8")
+    out = tmp_path / "out"
+    pipeline.build(root, out, pipeline.BuildOptions(now=pipeline.dt.date(2026, 11, 29), search=False))
+
+    def cards(rel: str) -> list[str]:
+        return re.findall(r'<h2 class="card-title"><a href="(/fr/membres/[^"]+)"',
+                          (out / rel).read_text(encoding="utf-8"))
+
+    first, second = cards("fr/membres/index.html"), cards("fr/membres/2/index.html")
+    assert len(first) == 10 and len(second) == 2
+    assert len(set(first + second)) == 12
+    assert not (out / "fr" / "membres" / "3").exists()
+    page2 = (out / "fr/membres/2/index.html").read_text(encoding="utf-8")
+    assert "<title>Membres – Page 2 – circlemade.brussels</title>" in page2
+    assert 'rel="prev"' in page2 and 'rel="next"' not in page2
+    assert '<a href="/fr/membres/2/" aria-label="Page 2" aria-current="page">2</a>' in page2
+    assert '<link rel="canonical" href="https://circlemade.brussels/fr/membres/2/">' in page2
+    assert 'hreflang="nl" href="https://circlemade.brussels/nl/leden/2/"' in page2
+    assert "12 membres" in page2 and "Page 2 sur 2" in page2
+    assert (out / "nl/leden/2/index.html").is_file()
+    offers = [p for p in (out / "fr" / "offres").iterdir() if p.name.isdigit()]
+    assert offers                                                     # offers paginate too
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://circlemade.brussels/fr/membres/2/</loc>" in sitemap
+    # a listing that fits on one page has no page links
+    assert "pagination" not in (out / "fr/membres/commune/schaerbeek/index.html").read_text(
+        encoding="utf-8")
+
+
+def test_a_member_folder_named_with_a_number_is_refused(make_project) -> None:
+    root = make_project()
+    shutil.copytree(root / "members" / "recable", root / "members" / "2")
+    with pytest.raises(BuildFailed) as raised:
+        pipeline.check(root, pipeline.BuildOptions(now=pipeline.dt.date(2026, 11, 29)))
+    assert any(d.path == "members/2" and "reserved" in d.message for d in raised.value.diagnostics)

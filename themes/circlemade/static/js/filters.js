@@ -1,7 +1,10 @@
 /* Instant filtering of a listing (members, offers) by several facets at once.
    Without JavaScript every facet value has its own static page; this script swaps those
    links for a form of checkboxes, keeps the selection in the URL (shareable, back button),
-   and announces the number of results through the role="status" counter. */
+   and announces the number of results through the role="status" counter.
+   A long listing is split into pages (/fr/membres/2/...); the first time a filter is used,
+   the other pages are fetched and their cards joined to this one, so that filters apply
+   to the whole listing. */
 (function () {
   "use strict";
   var form = document.querySelector("form.filters");
@@ -45,6 +48,50 @@
     });
   }
 
+  var pages = (results.getAttribute("data-pages") || "").split(" ").filter(Boolean);
+  var joined = null;          // a promise: every page's cards in this list
+
+  function joinPages() {
+    if (!joined) {
+      var current = Number(results.getAttribute("data-page") || "1");
+      joined = Promise.all(pages.map(function (url, index) {
+        if (index + 1 === current) { return Promise.resolve(null); }
+        return fetch(url, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok) { throw new Error(url + ": " + response.status); }
+          return response.text();
+        }).then(function (text) {
+          var page = new DOMParser().parseFromString(text, "text/html");
+          var list = page.getElementById(results.id);
+          return list ? Array.prototype.slice.call(list.children) : [];
+        });
+      })).then(function (found) {
+        var all = [];
+        found.forEach(function (pageCards) {
+          all = all.concat(pageCards === null ? cards : pageCards.map(function (card) {
+            return document.importNode(card, true);
+          }));
+        });
+        all.forEach(function (card) { results.appendChild(card); });   // in page order
+        cards = all;
+        Array.prototype.forEach.call(document.querySelectorAll(".pagination, .page-of"),
+                                     function (element) { element.hidden = true; });
+      }).catch(function () {
+        joined = Promise.resolve();      // filters apply to this page only
+      });
+    }
+    return joined;
+  }
+
+  function anyChosen() {
+    return boxes.some(function (box) { return box.checked; });
+  }
+
+  function update(push) {
+    if (pages.length <= 1) { apply(push); return; }
+    if (!joined && !anyChosen()) { return; }    // nothing chosen yet: the page as served
+    joinPages().then(function () { apply(push); });
+  }
+
   function apply(push) {
     var chosen = selection();
     var count = 0;
@@ -81,12 +128,12 @@
   }
   form.hidden = false;
   if (links) { links.hidden = true; }
-  form.addEventListener("change", function () { apply(true); });
+  form.addEventListener("change", function () { update(true); });
   form.addEventListener("reset", function () {
-    window.setTimeout(function () { apply(true); }, 0);
+    window.setTimeout(function () { update(true); }, 0);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  window.addEventListener("popstate", function () { readUrl(); apply(false); });
+  window.addEventListener("popstate", function () { readUrl(); update(false); });
   readUrl();
-  apply(false);
+  update(false);
 }());
