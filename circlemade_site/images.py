@@ -27,6 +27,7 @@ from circlemade_site import cards
 from circlemade_site.cards import Card
 from circlemade_site.errors import ContentError, Diagnostic
 from circlemade_site.models import Image
+from circlemade_site.write import Content, FileSlice
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000
@@ -37,6 +38,7 @@ LOGO_WIDTHS = (160, 320, 640)
 WEBP_QUALITY = 80
 WEBP_METHOD = 2      # measured: 35 ms a logo (3 widths) against 59 ms for method 4, files 9 % larger
 CACHE_VERSION = "2"     # change when the processing changes, to invalidate the cache
+DIGEST_SIZE = 32        # a cache entry: SHA-256 of the bytes, then the bytes
 
 # Pillow refuses images above its own limit with an error; ours is far lower, checked first.
 PIL.Image.MAX_IMAGE_PIXELS = MAX_PIXELS * 4
@@ -115,16 +117,16 @@ def variants(image: Image, dest_stem: str, widths: Iterable[int] = LOGO_WIDTHS) 
 
 
 def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
-               diagnostics: list[Diagnostic]) -> dict[str, bytes]:
-    """The bytes of every image variant and share card: from the cache, or made (in
-    parallel, on every core) and cached."""
-    results: dict[str, bytes] = {}
+               diagnostics: list[Diagnostic]) -> dict[str, Content]:
+    """Every image variant and share card: from the cache, or made (in parallel, on every
+    core) and cached. Cached images stay on disk (FileSlice) until the site is written."""
+    results: dict[str, Content] = {}
     missing: list[tuple[Variant | Card, Path]] = []
     for job in jobs:
         cached = cache_dir / (job.cache_name() if isinstance(job, Card) else _cache_name(job))
-        data = _read_cached(cached)
+        data: Content | None = _cached_slice(cached)
         if data is not None and not isinstance(job, Card) and job.kind == "svg":
-            data = _checked_svg(data)    # the cache folder is not trusted more than content
+            data = _checked_svg(data.read())   # the cache folder is not trusted more than content
         if data is None:
             missing.append((job, cached))
         else:
@@ -153,23 +155,25 @@ def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
                     hint="open it in an image editor and export it again as PNG"))
             continue
         assert data is not None
-        results[job.dest_rel] = data
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         tmp.write_bytes(hashlib.sha256(data).digest() + data)
         tmp.replace(cached)
+        results[job.dest_rel] = FileSlice(cached, DIGEST_SIZE, len(data))
     return results
 
 
-def _read_cached(path: Path) -> bytes | None:
-    """A cached file's bytes, or None if it is missing or damaged: every entry starts with
-    the SHA-256 of what follows, so a truncated or altered entry is made again, never
-    published."""
+def _cached_slice(path: Path) -> FileSlice | None:
+    """Where a cached file's bytes are, or None if it is missing or damaged: every entry
+    starts with the SHA-256 of what follows, so a truncated or altered entry is made
+    again, never published. The bytes stay on disk until the site is written."""
     try:
         raw = path.read_bytes()
     except OSError:
         return None
-    digest, data = raw[:32], raw[32:]
-    return data if len(raw) > 32 and hashlib.sha256(data).digest() == digest else None
+    digest, data = raw[:DIGEST_SIZE], raw[DIGEST_SIZE:]
+    if len(raw) > DIGEST_SIZE and hashlib.sha256(data).digest() == digest:
+        return FileSlice(path, DIGEST_SIZE, len(data))
+    return None
 
 
 def _checked_svg(data: bytes) -> bytes | None:

@@ -116,7 +116,7 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     return Loaded(site, catalogs, [d for d in diagnostics if d.severity == "warning"])
 
 
-def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes], int]:
+def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, write.Content], int]:
     """Every output file as bytes, and the number of HTML pages. Raises BuildFailed."""
     site = loaded.site
     markdown_cache = site.config.root / CACHE_DIR / MARKDOWN_CACHE
@@ -132,7 +132,7 @@ def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, bytes]
     except i18n.MissingString as exc:     # a UI string the generator itself needs (menus)
         raise BuildFailed([missing_string(site.config, exc)]) from exc
     outputs = planned.outputs
-    files: dict[str, bytes] = {asset.dest_rel: asset.data for asset in static.values()}
+    files: dict[str, write.Content] = {asset.dest_rel: asset.data for asset in static.values()}
     files.update((path, make()) for path, make in planned.files.items())
     seen_problems: set[tuple[str, int | None]] = set()
     for output in outputs:

@@ -34,6 +34,7 @@ from pathlib import Path
 from circlemade_site import urls
 from circlemade_site.errors import SiteError
 from circlemade_site.models import Site
+from circlemade_site.write import Content
 
 OUTPUT = "pagefind"
 CACHE_VERSION = "2"
@@ -71,7 +72,7 @@ class IndexJob:
     pages: tuple[str, ...] = ()       # output paths of the pages to index
 
 
-def prepare(files: Mapping[str, bytes], records: Mapping[str, str],
+def prepare(files: Mapping[str, Content], records: Mapping[str, str],
             work_dir: Path) -> tuple[dict[str, bytes] | None, IndexJob]:
     """The cached Pagefind bundle (output path -> bytes) for the HTML pages among `files`,
     or None when it must be made, with the job that makes it.

@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from circlemade_site import assets, i18n, images, pipeline, templates, urls
+from circlemade_site import assets, i18n, images, pipeline, templates, urls, write
 from circlemade_site.cards import Card
 from circlemade_site.errors import BuildFailed, Diagnostic, SiteError, sort_diagnostics
 from circlemade_site.images import Variant
@@ -190,7 +190,7 @@ class Preview:
             problems = [d for d in snap.diagnostics[before:] if d.severity == "error"]
         elif isinstance(maker, Variant | Card):
             made = images.render_all([maker], self.root / pipeline.CACHE_DIR / "images", problems)
-            data = made.get(maker.dest_rel, b"")
+            data = write.content_bytes(made.get(maker.dest_rel, b""))
         else:
             data = maker()
         if problems:

@@ -53,7 +53,32 @@ def check_out_dir(root: Path, out: Path) -> Path:
     return out
 
 
-def write_site(out: Path, files: Mapping[str, bytes],
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileSlice:
+    """Bytes left on disk until they are written: an image in the cache (after its
+    checksum), so that a build does not hold every image of the site in memory."""
+
+    path: Path
+    offset: int
+    size: int
+
+    def read(self) -> bytes:
+        with self.path.open("rb") as file:
+            file.seek(self.offset)
+            data = file.read(self.size)
+        if len(data) != self.size:
+            raise OSError(f"{self.path} is shorter than expected")
+        return data
+
+
+Content = bytes | FileSlice
+
+
+def content_bytes(data: Content) -> bytes:
+    return data if isinstance(data, bytes) else data.read()
+
+
+def write_site(out: Path, files: Mapping[str, Content],
                finish: Callable[[Path], Mapping[str, bytes]] | None = None) -> WriteReport:
     """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes).
     `finish`, if given, runs on the staging folder once `files` are in it and before the
@@ -80,7 +105,7 @@ def write_site(out: Path, files: Mapping[str, bytes],
                     continue
                 except OSError:
                     pass
-            dest.write_bytes(data)
+            dest.write_bytes(content_bytes(data))
             written += 1
         if finish is not None:
             added = finish(staging)
@@ -106,7 +131,7 @@ def write_site(out: Path, files: Mapping[str, bytes],
     return WriteReport(written, unchanged, removed)
 
 
-def _is_unchanged(out: Path, files: Mapping[str, bytes]) -> bool:
+def _is_unchanged(out: Path, files: Mapping[str, Content]) -> bool:
     """True if `out` holds exactly `files`, byte for byte (and the marker)."""
     if not (out / MARKER).is_file():
         return False
@@ -118,16 +143,17 @@ def _is_unchanged(out: Path, files: Mapping[str, bytes]) -> bool:
     return all(_same_bytes(out / rel_path, data) for rel_path, data in files.items())
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: Path, data: Content) -> bool:
     try:
-        if path.is_symlink() or path.stat().st_size != len(data):
+        size = len(data) if isinstance(data, bytes) else data.size
+        if path.is_symlink() or path.stat().st_size != size:
             return False
-        return path.read_bytes() == data
+        return path.read_bytes() == content_bytes(data)
     except OSError:
         return False
 
 
-def _count_removed(out: Path, files: Mapping[str, bytes]) -> int:
+def _count_removed(out: Path, files: Mapping[str, Content]) -> int:
     if not out.is_dir():
         return 0
     return sum(1 for p in out.rglob("*")
