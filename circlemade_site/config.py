@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -60,8 +61,12 @@ class SiteConfig:
     @property
     def fallback_order(self) -> tuple[str, ...]:
         """Languages to fall back on: the default first, then the others in order."""
-        return (self.default_language,
-                *(lang for lang in self.languages if lang != self.default_language))
+        return _fallback_order(self.default_language, self.languages)
+
+
+@functools.cache
+def _fallback_order(default: str, languages: tuple[str, ...]) -> tuple[str, ...]:
+    return (default, *(lang for lang in languages if lang != default))
 
 
 def read_yaml_file(path: Path, rel_path: str) -> tuple[object, yamlio.Positions]:

@@ -146,9 +146,10 @@ def page_output(router: urls.Router, target: urls.Target, lang: str, template: s
                 **extra: Any) -> Output:
     """An HTML page of `target` in `lang`, with its alternates and canonical URL; `more`
     makes the rest of its context when the page is rendered."""
-    url = router.url_for(target, lang)
-    return Output(router.dest_for(target, lang).as_posix(), template, {
-        **base, "alternates": router.alternates(target), "x_default": router.x_default(target),
+    alternates = router.alternates(target)
+    url = alternates[lang]
+    return Output(urls.dest_of(url), template, {
+        **base, "alternates": alternates, "x_default": router.x_default(target, alternates),
         "canonical": router.absolute(url), "current_url": url, **extra}, more)
 
 

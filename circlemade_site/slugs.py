@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@functools.lru_cache(maxsize=65536)    # names are folded on every build and reload
 def fold(text: str) -> str:
     """Accents and case removed: 'Écologie' -> 'ecologie'. For comparing and sorting."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -19,6 +21,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("œ", "oe").replace("æ", "ae")).strip("-")
 
 
+@functools.lru_cache(maxsize=65536)
 def sort_key(text: str) -> tuple[str, str]:
     """Sort as a dictionary does: accents, case and punctuation do not change the order
     ('Écoconception' between 'Durable' and 'Fabrique'); ties keep a stable order."""

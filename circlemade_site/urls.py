@@ -91,6 +91,12 @@ class IcsFile:
 Target = Page | Member | TermPage | Paged | Event | NewsItem | Campaign | IcsFile | str
 
 
+def dest_of(url: str) -> str:
+    """The output path that serves a site-relative URL: /fr/membres/ -> fr/membres/index.html."""
+    path = url.lstrip("/")
+    return path + "index.html" if url.endswith("/") else path
+
+
 class Router:
     """Knows every route of a Site. Immutable once built."""
 
@@ -156,9 +162,7 @@ class Router:
 
     def dest_for(self, target: Target, lang: str | None = None) -> PurePosixPath:
         """The output file, relative to the output folder, that serves `url_for(...)`."""
-        url = self.url_for(target, lang)
-        path = PurePosixPath(url.lstrip("/"))
-        return path / "index.html" if url.endswith("/") else path
+        return PurePosixPath(dest_of(self.url_for(target, lang)))
 
     def image_stem(self, member: Member, image: Image) -> str:
         """Output path, without width and extension, of a member's picture. The content
@@ -182,11 +186,13 @@ class Router:
         """Language -> URL of the same object in every language of the site."""
         return {lang: self.url_for(target, lang) for lang in self._config.languages}
 
-    def x_default(self, target: Target) -> str:
+    def x_default(self, target: Target, alternates: dict[str, str] | None = None) -> str:
         """The home pages point search engines at the language choice; other pages at
-        the default language."""
+        the default language (taken from `alternates` when given)."""
         if target == HOME or (isinstance(target, Page) and target.is_home):
             return "/"
+        if alternates is not None:
+            return alternates[self._config.default_language]
         return self.url_for(target, self._config.default_language)
 
     def _lang(self, lang: str | None) -> str:
