@@ -18,7 +18,8 @@ from typing import Any
 
 import babel
 
-from circlemade_site import cards, communes, images, urls
+from circlemade_site import cards as share_cards
+from circlemade_site import communes, images, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, format_date
 from circlemade_site.markup import MarkdownRenderer
@@ -36,9 +37,37 @@ def member_logos(site: Site, router: urls.Router) -> dict[str, list[images.Varia
             for m in site.members if m.logo is not None}
 
 
+class Cards:
+    """The card of every member and offer, made once per language when first asked for.
+    The directory, its facet pages, events, campaigns and the home page list the same
+    card objects, and the `reuse` template global renders each of them once."""
+
+    def __init__(self, site: Site, router: urls.Router,
+                 logos: Mapping[str, list[images.Variant]]) -> None:
+        self._site, self._router, self._logos = site, router, logos
+        self._by_slug = {m.slug: m for m in site.members}
+        self._members: dict[tuple[str, str], dict[str, Any]] = {}
+        self._offers: dict[tuple[str, int, str], dict[str, Any]] = {}
+
+    def member(self, member: Member, lang: str) -> dict[str, Any]:
+        key = (member.slug, lang)
+        if (found := self._members.get(key)) is None:
+            found = self._members[key] = card(member, lang, self._site, self._router,
+                                              self._logos.get(member.slug))
+        return found
+
+    def offer(self, offer: Offer, lang: str) -> dict[str, Any]:
+        key = (offer.member_slug, offer.index, lang)
+        if (found := self._offers.get(key)) is None:
+            found = self._offers[key] = offer_card(offer, self._by_slug[offer.member_slug], lang,
+                                                   self._site, self._router)
+        return found
+
+
 def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                    base: Callable[[str], dict[str, Any]], markdown: MarkdownRenderer,
-                   logos: Mapping[str, list[images.Variant]], share: cards.ShareCards,
+                   logos: Mapping[str, list[images.Variant]], cards: Cards,
+                   share: share_cards.ShareCards,
                    diagnostics: list[Diagnostic]) -> tuple[list[Output], list[images.Variant]]:
     """The listings, their facet pages and the profiles. Cards and profiles are made when
     an output asks for them (see Output.more), each card once per language."""
@@ -48,17 +77,6 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
     members_by_term = _index(site.members, FACETS, facet_keys)
     offers = [o for m in site.members for o in m.offers]
     offers_by_term = _index(offers, OFFER_FACETS, facet_keys)
-    by_slug = {m.slug: m for m in site.members}
-
-    @functools.cache
-    def member_cards(lang: str) -> dict[str, dict[str, Any]]:
-        return {m.slug: card(m, lang, site, router, logos.get(m.slug)) for m in site.members}
-
-    @functools.cache
-    def offer_cards(lang: str) -> dict[tuple[str, int], dict[str, Any]]:
-        return {(o.member_slug, o.index): offer_card(o, by_slug[o.member_slug], lang, site, router)
-                for o in offers}
-
     @functools.cache
     def panels(lang: str) -> dict[str, list[dict[str, Any]]]:
         return {urls.MEMBERS: _facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term),
@@ -66,18 +84,17 @@ def plan_directory(site: Site, router: urls.Router, catalogs: Mapping[str, Catal
 
     def members_listing(lang: str, listed: Sequence[Member] | None, term: dict[str, Any] | None,
                         window: slice, pagination: dict[str, Any] | None) -> dict[str, Any]:
-        cards = member_cards(lang)
-        chosen = list(cards.values()) if listed is None else [cards[m.slug] for m in listed]
-        return {"cards": chosen[window], "total": len(chosen), "pagination": pagination,
-                "facets": panels(lang)[urls.MEMBERS], "term": term, "listing": urls.MEMBERS}
+        items = site.members if listed is None else listed
+        return {"cards": [cards.member(m, lang) for m in items[window]], "total": len(items),
+                "pagination": pagination, "facets": panels(lang)[urls.MEMBERS], "term": term,
+                "listing": urls.MEMBERS}
 
     def offers_listing(lang: str, listed: Sequence[Offer] | None, term: dict[str, Any] | None,
                        window: slice, pagination: dict[str, Any] | None) -> dict[str, Any]:
-        cards = offer_cards(lang)
-        chosen = (list(cards.values()) if listed is None
-                  else [cards[(o.member_slug, o.index)] for o in listed])
-        return {"cards": chosen[window], "total": len(chosen), "pagination": pagination,
-                "facets": panels(lang)[urls.OFFERS], "term": term, "listing": urls.OFFERS}
+        items = offers if listed is None else listed
+        return {"cards": [cards.offer(o, lang) for o in items[window]], "total": len(items),
+                "pagination": pagination, "facets": panels(lang)[urls.OFFERS], "term": term,
+                "listing": urls.OFFERS}
 
     def listing(target: urls.TermPage | str, lang: str, template: str, context: dict[str, Any],
                 make: Callable[..., dict[str, Any]], listed: Sequence[Any] | None,
@@ -246,7 +263,7 @@ def offer_card(offer: Offer, member: Member, lang: str, site: Site,
 
 def _profile(member: Member, lang: str, order: tuple[str, ...], site: Site, router: urls.Router,
              t: Catalog, logo: Sequence[images.Variant] | None, markdown: MarkdownRenderer,
-             share: cards.ShareCards, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+             share: share_cards.ShareCards, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     config = site.config
     commune = communes.BY_KEY[member.commune]
     locality = text(commune.names, lang, order)

@@ -129,7 +129,7 @@ def campaign_card(campaign: Campaign, lang: str, site: Site, router: urls.Router
 
 def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                   base: Callable[[str], dict[str, Any]], markdown: MarkdownRenderer,
-                  logos: Mapping[str, list[images.Variant]], share: cards.ShareCards,
+                  member_cards: directory.Cards, share: cards.ShareCards,
                   diagnostics: list[Diagnostic]) -> tuple[list[Output], dict[str, Callable[[], bytes]], list[images.Variant]]:
     config = site.config
     outputs: list[Output] = []
@@ -162,7 +162,7 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
             card_url = router.absolute("/" + share.card("events", f"{event.name}-{lang}", tr.title, eyebrow))
             body = _body(markdown, router, tr.body, tr.lang, lang, tr.rel_path, tr.body_line, diagnostics)
             return dict(event=event, entry=tr, body=body, card=card,
-                        members=[directory.card(members[s], lang, site, router, logos.get(s))
+                        members=[member_cards.member(members[s], lang)
                                  for s in event.members if s in members],
                         ics_url=router.url_for(urls.IcsFile(event), lang),
                         osm_url=_osm(event, config.locales[lang]),
@@ -193,10 +193,10 @@ def plan_newsroom(site: Site, router: urls.Router, catalogs: Mapping[str, Catalo
             card = campaign_card(campaign, lang, site, router, heroes)
             return dict(campaign=card, entry=tr, body=body,
                         draft=campaign.draft or campaign.start > site.now,
-                        members=[directory.card(m, lang, site, router, logos.get(m.slug))
+                        members=[member_cards.member(m, lang)
                                  for m in publications.select_members(campaign, site.members)],
-                        offers=[directory.offer_card(o, m, lang, site, router)
-                                for m, o in publications.select_offers(campaign, site.members)],
+                        offers=[member_cards.offer(o, lang)
+                                for _, o in publications.select_offers(campaign, site.members)],
                         og={"type": "website", "title": tr.title, "description": tr.summary,
                             "image": router.absolute("/" + share.card(
                                 "campaigns", f"{campaign.name}-{lang}", tr.title, t("campaigns_title"),

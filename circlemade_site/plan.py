@@ -52,11 +52,12 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     home = site.page(urls.HOME)
     share = cards.ShareCards(config.theme_dir / "fonts", router.card_path)
     logos = directory.member_logos(site, router)
+    member_cards = directory.Cards(site, router, logos)
     heroes = newsroom.hero_variants(site, router)
     recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
     for lang in config.languages:
         base = _base_context(site, router, catalogs, lang, dev, share)
-        featured = {"cards": [directory.card(m, lang, site, router, logos.get(m.slug)) for m in recent],
+        featured = {"cards": [member_cards.member(m, lang) for m in recent],
                     "count": len(site.members),
                     **newsroom.home_context(site, router, lang, catalogs[lang], heroes)}
         if home is None:
@@ -84,11 +85,11 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             "current_url": router.url_for(target)}))
     listing_outputs, variants = directory.plan_directory(
         site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev, share),
-        markdown, logos, share, diagnostics)
+        markdown, logos, member_cards, share, diagnostics)
     outputs.extend(listing_outputs)
     news_outputs, news_files, hero_jobs = newsroom.plan_newsroom(
         site, router, catalogs, lambda lang: _base_context(site, router, catalogs, lang, dev, share),
-        markdown, logos, share, diagnostics)
+        markdown, member_cards, share, diagnostics)
     outputs.extend(news_outputs)
     outputs.append(Output("sitemap.xml", "sitemap.xml", {
         **default, "entries": _sitemap(site, router)}))
