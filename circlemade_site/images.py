@@ -156,9 +156,10 @@ def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
             continue
         assert data is not None
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(hashlib.sha256(data).digest() + data)
+        digest = hashlib.sha256(data).digest()
+        tmp.write_bytes(digest + data)
         tmp.replace(cached)
-        results[job.dest_rel] = FileSlice(cached, DIGEST_SIZE, len(data))
+        results[job.dest_rel] = FileSlice(cached, DIGEST_SIZE, len(data), digest)
     return results
 
 
@@ -172,7 +173,7 @@ def _cached_slice(path: Path) -> FileSlice | None:
         return None
     digest, data = raw[:DIGEST_SIZE], raw[DIGEST_SIZE:]
     if len(raw) > DIGEST_SIZE and hashlib.sha256(data).digest() == digest:
-        return FileSlice(path, DIGEST_SIZE, len(data))
+        return FileSlice(path, DIGEST_SIZE, len(data), digest)
     return None
 
 

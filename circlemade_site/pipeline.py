@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
+import hashlib
 import logging
 import subprocess
 import time
@@ -175,7 +176,9 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
                 files.update(bundle)
             else:     # indexed in the staging folder, once the pages are written there
                 finish = functools.partial(search.index_folder, job)
-        report = write.write_site(out, files, finish)
+        manifest = (root.resolve() / CACHE_DIR / "outputs" /
+                    f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
+        report = write.write_site(out, files, finish, manifest)
     return BuildReport(out, pages, report.written + report.unchanged, report.written,
                        report.unchanged, report.removed,
                        time.perf_counter() - started, loaded.warnings,

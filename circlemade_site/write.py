@@ -12,11 +12,15 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
+import hashlib
+import json
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from circlemade_site.errors import UsageError
 
@@ -61,6 +65,7 @@ class FileSlice:
     path: Path
     offset: int
     size: int
+    digest: bytes          # SHA-256 of the bytes
 
     def read(self) -> bytes:
         with self.path.open("rb") as file:
@@ -78,14 +83,65 @@ def content_bytes(data: Content) -> bytes:
     return data if isinstance(data, bytes) else data.read()
 
 
+def _digest(data: Content) -> str:
+    return (hashlib.sha256(data).digest() if isinstance(data, bytes) else data.digest).hex()
+
+
+class Manifest:
+    """What the last build wrote into `out`: per file its size, modification time, inode
+    and SHA-256, kept in .cache/ (not in the published folder). A file whose stat still
+    matches is known by its digest without being read: a rebuild at thousands of members
+    compares tens of thousands of files. Without a manifest, or when a file was touched
+    since, the bytes are compared."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, list[Any]] = {}
+        if path is None:
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                self.entries = data["files"]
+        except (OSError, ValueError):
+            pass
+
+    def same(self, file: Path, rel_path: str, data: Content) -> bool:
+        """True if `file` (the previous build's `rel_path`) holds exactly `data`."""
+        entry = self.entries.get(rel_path)
+        if isinstance(entry, list) and len(entry) == 4:
+            try:
+                st = os.stat(file, follow_symlinks=False)
+            except OSError:
+                return False
+            if stat.S_ISREG(st.st_mode) and [st.st_size, st.st_mtime_ns, st.st_ino] == entry[:3]:
+                return entry[3] == _digest(data)
+        return _same_bytes(file, data)
+
+    def save(self, out: Path, files: Mapping[str, Content]) -> None:
+        if self.path is None:
+            return
+        entries = {}
+        for rel_path, data in files.items():
+            st = os.stat(out / rel_path, follow_symlinks=False)
+            entries[rel_path] = [st.st_size, st.st_mtime_ns, st.st_ino, _digest(data)]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"out": str(out), "files": entries}), encoding="utf-8")
+        tmp.replace(self.path)
+
+
 def write_site(out: Path, files: Mapping[str, Content],
-               finish: Callable[[Path], Mapping[str, bytes]] | None = None) -> WriteReport:
+               finish: Callable[[Path], Mapping[str, bytes]] | None = None,
+               manifest_path: Path | None = None) -> WriteReport:
     """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes).
     `finish`, if given, runs on the staging folder once `files` are in it and before the
-    swap (the search index is made there); it returns the files it added."""
+    swap (the search index is made there); it returns the files it added. With a
+    `manifest_path`, unchanged files are recognised without reading them (see Manifest)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    if finish is None and _is_unchanged(out, files):   # the site on disk is already this one
+    manifest = Manifest(manifest_path)
+    if finish is None and _is_unchanged(out, files, manifest):   # already this site
         return WriteReport(0, len(files), 0)
     staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
     staging.mkdir()
@@ -98,7 +154,7 @@ def write_site(out: Path, files: Mapping[str, Content],
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 made_dirs.add(dest.parent)
             previous = out / rel_path
-            if _same_bytes(previous, data):
+            if manifest.same(previous, rel_path, data):
                 try:
                     os.link(previous, dest)
                     unchanged += 1
@@ -111,7 +167,7 @@ def write_site(out: Path, files: Mapping[str, Content],
             added = finish(staging)
             for rel_path, data in added.items():
                 # a file the previous build had, byte for byte, keeps its mtime
-                if _same_bytes(out / rel_path, data):
+                if manifest.same(out / rel_path, rel_path, data):
                     try:
                         os.link(out / rel_path, staging / f"{rel_path}.relink")
                         os.replace(staging / f"{rel_path}.relink", staging / rel_path)
@@ -128,19 +184,22 @@ def write_site(out: Path, files: Mapping[str, Content],
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
+    manifest.save(out, files)
     return WriteReport(written, unchanged, removed)
 
 
-def _is_unchanged(out: Path, files: Mapping[str, Content]) -> bool:
+def _is_unchanged(out: Path, files: Mapping[str, Content], manifest: Manifest) -> bool:
     """True if `out` holds exactly `files`, byte for byte (and the marker)."""
     if not (out / MARKER).is_file():
         return False
-    present = {p.relative_to(out).as_posix() for p in out.rglob("*")
-               if p.is_file() or p.is_symlink()}
+    present = set()
+    for folder, _, names in os.walk(out):
+        base = os.path.relpath(folder, out)
+        present.update(name if base == "." else f"{base}/{name}" for name in names)
     present.discard(MARKER)
     if present != files.keys():
         return False
-    return all(_same_bytes(out / rel_path, data) for rel_path, data in files.items())
+    return all(manifest.same(out / rel_path, rel_path, data) for rel_path, data in files.items())
 
 
 def _same_bytes(path: Path, data: Content) -> bool:

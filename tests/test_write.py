@@ -53,3 +53,26 @@ def test_sigkill_during_a_build_leaves_the_previous_site(tmp_path: Path) -> None
     write.write_site(out, {"index.html": b"fresh"})
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
     assert (out / "index.html").read_bytes() == b"fresh"
+
+
+def test_the_manifest_spares_reading_unchanged_files_and_never_hides_a_change(
+        tmp_path: Path, monkeypatch) -> None:
+    out, manifest = tmp_path / "public", tmp_path / "cache" / "manifest.json"
+    files = {f"page{i}/index.html": f"page {i}".encode() for i in range(20)}
+    write.write_site(out, files, manifest_path=manifest)
+    reads = []
+    real = write._same_bytes
+    monkeypatch.setattr(write, "_same_bytes", lambda *a: reads.append(a) or real(*a))
+    assert write.write_site(out, files, manifest_path=manifest).written == 0
+    assert reads == []                                   # known by stat and digest
+
+    edited = out / "page3" / "index.html"               # someone edits the published site
+    edited.write_bytes(b"page X")
+    report = write.write_site(out, files, manifest_path=manifest)
+    assert report.written == 1 and edited.read_bytes() == b"page 3"
+
+    manifest.write_text("{damaged", encoding="utf-8")     # a damaged manifest: bytes compared
+    changed = {**files, "page5/index.html": b"page five"}
+    report = write.write_site(out, changed, manifest_path=manifest)
+    assert (report.written, report.unchanged) == (1, 19)
+    assert (out / "page5" / "index.html").read_bytes() == b"page five"
