@@ -397,7 +397,7 @@ def bench_circlemade(res: SizeResult, corpus: Path) -> None:
 
 # -- the dev server ---------------------------------------------------------------------------
 
-DEV_EDITS = 10                    # saves measured per size (latencies are short: more samples)
+DEV_EDITS = 5                     # saves measured per size (each waits for two background index builds)
 SEARCH_TIMEOUT = 600.0
 
 
