@@ -421,11 +421,24 @@ class SearchBuilder:
 
 
 def watch(root: Path, paths: list[Path], on_change: Callable[[], None]) -> None:
+    """Call on_change after every change under `paths`: inotify events, or polling every
+    0.3 s where inotify is missing or its watch limit is reached (a watch per folder:
+    thousands of members may exceed the kernel's fs.inotify.max_user_watches)."""
     import watchfiles   # the file watcher is needed only here
 
-    for _ in watchfiles.watch(*paths, stop_event=stopping, step=20, debounce=400,
-                              watch_filter=watchfiles.DefaultFilter(), raise_interrupt=False):
-        on_change()
+    polling = False
+    while not stopping.is_set():
+        try:
+            for _ in watchfiles.watch(*paths, stop_event=stopping, step=20, debounce=400,
+                                      watch_filter=watchfiles.DefaultFilter(),
+                                      raise_interrupt=False, force_polling=polling or None):
+                on_change()
+            return
+        except (OSError, RuntimeError) as exc:
+            if polling:
+                raise
+            print(f"Watching files by polling ({exc})", file=sys.stderr, flush=True)
+            polling = True
 
 
 def _interrupt(signum: int, frame: object) -> None:

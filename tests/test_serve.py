@@ -146,3 +146,22 @@ def test_serve_builds_the_search_index_in_the_background(server) -> None:
     _, base, _ = server
     wait_for(lambda: fetch(base + "/pagefind/pagefind.js")[0] == 200, timeout=60)
     assert fetch(base + "/fr/membres")[0] == 200                  # redirected to the folder
+
+
+def test_the_watcher_falls_back_to_polling(monkeypatch, tmp_path: Path) -> None:
+    """inotify may be missing, or its watch limit reached with thousands of member folders."""
+    import watchfiles
+
+    from circlemade_site import serve
+    calls = []
+
+    def fake_watch(*paths, force_polling=None, **options):
+        calls.append(force_polling)
+        if not force_polling:
+            raise OSError("OS file watch limit reached")
+        yield {("modified", str(tmp_path / "a"))}
+
+    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    changes = []
+    serve.watch(tmp_path, [tmp_path], lambda: changes.append(1))
+    assert calls == [None, True] and changes == [1]
