@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(translations.summary(report.translations))
             print(f"Built {report.pages} pages ({report.files} files: {report.written} written, "
                   f"{report.unchanged} unchanged, {report.removed} removed) into "
-                  f"{_shown(report.out)} in {report.seconds:.2f} s")
+                  f"{_shown(report.out)} in {report.seconds:.2f} s{_peak_memory()}")
         elif args.command == "check":
             loaded = pipeline.check(root, options)
             print_diagnostics(loaded.warnings, fmt)
@@ -146,6 +146,20 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
             print(diagnostic.github())
         else:
             print(diagnostic, file=sys.stderr)
+
+
+def _peak_memory() -> str:
+    """'; peak memory 412 MiB (helpers 960 MiB)': this process, and the largest of its
+    helper processes (image workers, Pagefind), from getrusage."""
+    try:
+        import resource
+    except ImportError:      # not on this system
+        return ""
+    unit = 1 if sys.platform == "darwin" else 1024        # bytes on macOS, KiB on Linux
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit
+    text = f"; peak memory {own / 2**20:.0f} MiB"
+    return text + (f" (largest helper process {helpers / 2**20:.0f} MiB)" if helpers else "")
 
 
 def _shown(path: Path) -> str:
