@@ -165,3 +165,20 @@ def test_the_watcher_falls_back_to_polling(monkeypatch, tmp_path: Path) -> None:
     changes = []
     serve.watch(tmp_path, [tmp_path], lambda: changes.append(1))
     assert calls == [None, True] and changes == [1]
+
+
+def test_an_open_page_reloads_by_itself_after_a_save(server, browser) -> None:
+    """In Chromium: the page the editor looks at shows the saved text without any click."""
+    root, base, _ = server
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + "/fr/membres/recable/")
+    page.wait_for_timeout(300)                        # the event stream is connected
+    path = root / "members" / "recable" / "fr.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nUne phrase toute neuve.\n",
+                    encoding="utf-8")
+    page.get_by_text("Une phrase toute neuve.").wait_for(timeout=15000)
+    assert errors == []
+    context.close()
