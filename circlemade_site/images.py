@@ -10,6 +10,7 @@ profiles, comments) is never copied into the variants.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -138,28 +139,30 @@ def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
              ("variant", str(job.image.src_path), job.kind, job.width, job.height)
              for job, _ in missing]
     workers = min(len(tasks), os.cpu_count() or 1)
-    if workers > 1 and len(tasks) >= 8:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            made = list(pool.map(_make, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
-    else:
-        made = [_make(task) for task in tasks]
     reported: set[str] = set()
-    for (job, cached), (data, error) in zip(missing, made, strict=True):
-        if error is not None:
-            source = job.picture_rel if isinstance(job, Card) else job.image.rel_path
-            if source not in reported:
-                reported.add(source)
-                diagnostics.append(Diagnostic(
-                    source, error, None if isinstance(job, Card) else job.image.line,
-                    field=None if isinstance(job, Card) else "logo",
-                    hint="open it in an image editor and export it again as PNG"))
-            continue
-        assert data is not None
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        digest = hashlib.sha256(data).digest()
-        tmp.write_bytes(digest + data)
-        tmp.replace(cached)
-        results[job.dest_rel] = FileSlice(cached, DIGEST_SIZE, len(data), digest)
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and len(tasks) >= 8:
+            pool = stack.enter_context(concurrent.futures.ProcessPoolExecutor(max_workers=workers))
+            made = pool.map(_make, tasks, chunksize=max(1, min(32, len(tasks) // (workers * 8))))
+        else:
+            made = map(_make, tasks)
+        # each image goes to the cache as it comes: never all of them in memory at once
+        for (job, cached), (data, error) in zip(missing, made, strict=True):
+            if error is not None:
+                source = job.picture_rel if isinstance(job, Card) else job.image.rel_path
+                if source not in reported:
+                    reported.add(source)
+                    diagnostics.append(Diagnostic(
+                        source, error, None if isinstance(job, Card) else job.image.line,
+                        field=None if isinstance(job, Card) else "logo",
+                        hint="open it in an image editor and export it again as PNG"))
+                continue
+            assert data is not None
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            digest = hashlib.sha256(data).digest()
+            tmp.write_bytes(digest + data)
+            tmp.replace(cached)
+            results[job.dest_rel] = FileSlice(cached, DIGEST_SIZE, len(data), digest)
     return results
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import fcntl
 import hashlib
 import html
 import importlib.metadata
@@ -27,7 +28,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -71,6 +71,11 @@ class IndexJob:
     cache: Path
     pages: tuple[str, ...] = ()       # output paths of the pages to index
 
+    @property
+    def work(self) -> Path:
+        """Where each language's pages and records are gathered for Pagefind."""
+        return self.cache.parent.parent / "search-site"
+
 
 def prepare(files: Mapping[str, Content], records: Mapping[str, str],
             work_dir: Path) -> tuple[dict[str, bytes] | None, IndexJob]:
@@ -98,35 +103,42 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
 
 def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
     """Run Pagefind on the site being written (the staging folder of write.py, before it
-    is swapped in), once per language, and join the bundles. Each run sees only the pages
-    to index in its language (hard links: nothing is copied) and that language's offer
-    records: Pagefind holds everything it indexes in memory, and listings would only
-    cost it time. Returns the bundle, also cached."""
+    is swapped in), once per language, and join the bundles. Returns the bundle, also
+    cached.
+
+    Each run sees only its language's pages to index and offer records, in a folder kept
+    in .cache/search-site/<language>/ from build to build: Pagefind holds everything it
+    reads in memory, listings would only cost it time, and creating thousands of files
+    is slow. A page is a hard link to the staging file, made again only when that file
+    is new (an unchanged page is the same inode as in the previous build); an offer
+    record is written again only when its text changed."""
     out = site / OUTPUT
     groups: dict[str, list[str]] = {}
     for path in job.pages:
         groups.setdefault(path.split("/", 1)[0], []).append(path)
     for path in job.records:
         groups.setdefault(path.split("/")[1], [])
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as work:
+    job.work.mkdir(parents=True, exist_ok=True)
+    with (job.work / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)           # a preview's background build, and a build
+        for stale in set(p.name for p in job.work.iterdir() if not p.name.startswith(".")) - groups.keys():
+            shutil.rmtree(job.work / stale, ignore_errors=True)
         for group, paths in sorted(groups.items()):
-            folder = Path(work) / group
-            for path in paths:
-                (folder / path).parent.mkdir(parents=True, exist_ok=True)
-                os.link(site / path, folder / path)
-            for path, text in job.records.items():
-                if path.split("/")[1] == group:
-                    (folder / path).parent.mkdir(parents=True, exist_ok=True)
-                    (folder / path).write_text(text, encoding="utf-8")
+            folder = job.work / group
+            records = {path: text for path, text in job.records.items()
+                       if path.split("/")[1] == group}
+            _sync(folder, site, paths, records)
+            bundle_dir = job.work / f".{group}.out"
+            shutil.rmtree(bundle_dir, ignore_errors=True)
             result = subprocess.run(
                 [sys.executable, "-m", "pagefind", "--site", str(folder),
-                 "--output-path", str(Path(work) / f"{group}.out")],
+                 "--output-path", str(bundle_dir)],
                 capture_output=True, text=True, timeout=1800)
             if result.returncode != 0:
                 raise SiteError(f"the search index could not be built: {result.stdout[-2000:]}"
                                 f"{result.stderr[-2000:]}")
-            shutil.rmtree(folder)
-            _merge(Path(work) / f"{group}.out", out)
+            _merge(bundle_dir, out)
+            shutil.rmtree(bundle_dir, ignore_errors=True)
     for unused in UNUSED:     # Pagefind's own interfaces: the theme has its search page
         for path in out.glob(unused):
             path.unlink()
@@ -142,28 +154,70 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
     return bundle
 
 
-def _merge(bundle: Path, out: Path) -> None:
-    """Add one run's bundle to `out`. Index files have content-hashed names; the shared
-    scripts are identical from run to run; pagefind-entry.json lists each run's language,
-    and is written with sorted keys (Pagefind's own order varies from run to run)."""
-    for path in sorted(bundle.rglob("*")):
-        if not path.is_file():
+def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str]) -> None:
+    """Make `folder` hold exactly `pages` (hard links into `site`) and `records`."""
+    state_file = folder / ".records.json"
+    try:
+        written = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        written = {}
+    state_file.unlink(missing_ok=True)      # until it is true again: a killed build
+    wanted = set(pages) | records.keys()
+    present = set()
+    if folder.is_dir():
+        for parent, _, names in os.walk(folder):
+            base = os.path.relpath(parent, folder)
+            present.update(n if base == "." else f"{base}/{n}" for n in names)
+    present.discard(".records.json")
+    for stale in present - wanted:
+        (folder / stale).unlink()
+    made: set[Path] = set()
+
+    def place(path: str) -> Path:
+        dest = folder / path
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        return dest
+
+    for path in pages:
+        source, dest = site / path, folder / path
+        if path in present and os.stat(dest).st_ino == os.stat(source).st_ino:
             continue
-        dest = out / path.relative_to(bundle)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = place(path)
+        dest.unlink(missing_ok=True)
+        os.link(source, dest)
+    digests = {}
+    for path, text in records.items():
+        digests[path] = hashlib.sha256(text.encode()).hexdigest()
+        if path in present and written.get(path) == digests[path]:
+            continue
+        place(path).write_text(text, encoding="utf-8")
+    state_file.write_text(json.dumps(digests), encoding="utf-8")
+
+
+def _merge(bundle: Path, out: Path) -> None:
+    """Move one run's bundle into `out` (renames: the same file system). Index files have
+    content-hashed names; the shared scripts are identical from run to run;
+    pagefind-entry.json lists each run's language, and is written with sorted keys
+    (Pagefind's own order varies from run to run)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(bundle.iterdir()):
+        dest = out / path.name
         if path.name == "pagefind-entry.json":
             entry = json.loads(path.read_text(encoding="utf-8"))
             if dest.is_file():
-                languages = {**json.loads(dest.read_text(encoding="utf-8"))["languages"],
-                             **entry["languages"]}
-                entry["languages"] = languages
+                entry["languages"] = {**json.loads(dest.read_text(encoding="utf-8"))["languages"],
+                                      **entry["languages"]}
             dest.write_text(json.dumps(entry, sort_keys=True, ensure_ascii=False,
                                        separators=(",", ":")), encoding="utf-8")
         elif not dest.exists():
-            shutil.copyfile(path, dest)
+            os.rename(path, dest)
+        elif path.is_dir() and dest.is_dir():
+            _merge(path, dest)
         elif dest.read_bytes() != path.read_bytes():
             raise SiteError(f"the search index could not be built: two runs of Pagefind "
-                            f"wrote different {dest.relative_to(out)}")
+                            f"wrote different {dest.name}")
 
 
 def pagefind_version() -> str:

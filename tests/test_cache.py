@@ -164,3 +164,31 @@ def test_a_cache_committed_to_the_repository_is_refused(make_project, tmp_path: 
     assert not (tmp_path / "public").exists()
     subprocess.run([*git, "rm", "-q", "-r", "--cached", ".cache"], check=True)
     pipeline.build(root, tmp_path / "public", OPTIONS)
+
+
+def test_the_search_index_after_edits_is_the_index_of_a_fresh_build(make_project, tmp_path: Path) -> None:
+    """Pagefind's input folders in .cache/search-site/ are kept between builds and only
+    changed pages and offer records are replaced in them."""
+    root = make_project()
+    out = tmp_path / "public"
+    pipeline.build(root, out, OPTIONS)
+    member = root / "members" / "recable"
+    (member / "fr.md").write_text("Réparation de câbles et de chargeurs à Schaerbeek.\n",
+                                  encoding="utf-8")
+    yaml_path = member / "member.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
+        "Réparation", "Remise en état", 1), encoding="utf-8")          # an offer record too
+    shutil.rmtree(root / "members" / "quai-partage")                  # and one member less
+    for path in (root / "content").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if "quai-partage" in text:
+            path.write_text(text.replace("- quai-partage\n", "").replace(" quai-partage,", ""),
+                            encoding="utf-8")
+    pipeline.build(root, out, OPTIONS)
+    incremental = {p: d for p, d in snapshot(out).items() if p.startswith("pagefind/")}
+    shutil.rmtree(root / ".cache")
+    pipeline.build(root, tmp_path / "fresh", OPTIONS)
+    fresh = {p: d for p, d in snapshot(tmp_path / "fresh").items() if p.startswith("pagefind/")}
+    assert incremental == fresh
+    site = root / ".cache" / "search-site"
+    assert not any("quai-partage" in str(p) for p in site.rglob("*"))
