@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -116,6 +117,9 @@ class Preview:
             except SiteError as exc:
                 self.diagnostics, self.message = [], str(exc)
                 print(f"Build failed: {exc}", file=sys.stderr, flush=True)
+            except Exception as exc:       # noqa: BLE001 - a bug must not stop the watcher
+                traceback.print_exc()
+                self.diagnostics, self.message = [], f"internal error ({exc!r}), please report it"
             else:
                 self.diagnostics, self.message = [], ""
                 for diagnostic in loaded.warnings:

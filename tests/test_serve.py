@@ -182,3 +182,17 @@ def test_an_open_page_reloads_by_itself_after_a_save(server, browser) -> None:
     page.get_by_text("Une phrase toute neuve.").wait_for(timeout=15000)
     assert errors == []
     context.close()
+
+
+def test_an_internal_error_while_reloading_keeps_the_preview_alive(make_project, monkeypatch) -> None:
+    from circlemade_site import pipeline, serve
+    root = make_project()
+    preview = serve.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh() and preview.get("fr/index.html")
+    def broken(*args: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(pipeline, "load_site", broken)
+    assert not preview.refresh()
+    assert "internal error" in preview.message
+    assert preview.get("fr/index.html")                  # the last good site is still there
