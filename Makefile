@@ -22,6 +22,7 @@ build: $(STAMP)
 
 check: $(STAMP)
 	$(PY) build.py check
+	$(PY) build.py schema --check
 
 TOOLS := tests/tools/node_modules/.installed-stamp
 

@@ -65,8 +65,10 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("i18n", help="translation coverage per language: what is missing where")
 
-    commands.add_parser("schema", help="write the JSON Schemas (schemas/) and the member "
-                                       "field reference (docs/member-reference.md)")
+    schema = commands.add_parser("schema", help="write the JSON Schemas (schemas/) and the "
+                                                "member field reference (docs/member-reference.md)")
+    schema.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a committed file is out of date")
     return top
 
 
@@ -102,6 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             loaded = pipeline.check(root, options)
             print(translations.details(translations.coverage(loaded.site)))
         elif args.command == "schema":
+            if args.check:
+                stale = check_schemas(root)
+                for path in stale:
+                    print(f"{path}: error: out of date; run `circlemade schema` and commit it",
+                          file=sys.stderr)
+                return EXIT_CONTENT if stale else EXIT_OK
             for path in write_schemas(root):
                 print(f"Wrote {_shown(path.resolve()).rstrip('/')}")
         elif args.command == "serve":
@@ -120,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-def write_schemas(root: Path) -> list[Path]:
+def schema_files(root: Path) -> dict[str, str]:
+    """Project-relative path -> text of every file `circlemade schema` writes."""
     from circlemade_site import members, reference
     from circlemade_site.config import load_config
     config = load_config(root)
@@ -128,16 +137,30 @@ def write_schemas(root: Path) -> list[Path]:
     facets = members.load_vocabularies(config, diagnostics)
     if diagnostics:
         raise BuildFailed(diagnostics)
+    files = {f"{reference.SCHEMA_DIR}/{name}": reference.dump(document)
+             for name, document in reference.json_schemas(facets).items()}
+    files[reference.REFERENCE_DOC] = reference.member_reference(facets)
+    return files
+
+
+def write_schemas(root: Path) -> list[Path]:
     written = []
-    for name, document in reference.json_schemas(facets).items():
-        path = config.root / reference.SCHEMA_DIR / name
+    for rel_path, text in schema_files(root).items():
+        path = root.resolve() / rel_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(reference.dump(document), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
-    doc = config.root / reference.REFERENCE_DOC
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(reference.member_reference(facets), encoding="utf-8")
-    return [*written, doc]
+    return written
+
+
+def check_schemas(root: Path) -> list[str]:
+    """The files of `circlemade schema` that are missing or differ from what it writes."""
+    stale = []
+    for rel_path, text in schema_files(root).items():
+        path = root.resolve() / rel_path
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(rel_path)
+    return stale
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:

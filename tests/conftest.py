@@ -1,4 +1,10 @@
-"""Shared fixtures: the repository's sample site, copies of it to break, and builds."""
+"""Shared fixtures: the test site (tests/fixtures/site/), copies of it to break, and builds.
+
+The tests never read the repository's live content/ and members/: a member's pull request
+must not change a test's outcome. tests/fixtures/site/ is a frozen copy of the sample
+content; the theme (code, not content) comes from the repository's themes/. Every build
+happens in a temporary folder, so the suite never writes the repository's .cache/.
+"""
 
 from __future__ import annotations
 
@@ -14,26 +20,40 @@ import pytest
 from circlemade_site import pipeline
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_PARTS = ("content", "members", "themes")
+FIXTURE_SITE = REPO / "tests" / "fixtures" / "site"
 NOW = "2026-11-29"
+
+
+def copy_fixture_site(root: Path) -> Path:
+    """The test site in `root`: its content/ and members/, and the repository's themes/."""
+    for part in ("content", "members"):
+        shutil.copytree(FIXTURE_SITE / part, root / part)
+    shutil.copytree(REPO / "themes", root / "themes")
+    return root
 
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
+    """The repository, for its code and configuration (build.py, netlify.toml, schemas/),
+    never for its content."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the test site shared by the session: read it, do not change it."""
+    return copy_fixture_site(tmp_path_factory.mktemp("sample") / "project")
 
 
 @pytest.fixture
 def make_project(tmp_path: Path) -> Callable[..., Path]:
-    """A copy of the sample site in a temporary folder, with `files` written over it
+    """A copy of the test site in a temporary folder, with `files` written over it
     (a value of None deletes the file)."""
 
     def make(files: dict[str, str | bytes | None] | None = None) -> Path:
         root = tmp_path / "project"
         if not root.exists():
-            for part in SAMPLE_PARTS:
-                if (REPO / part).is_dir():
-                    shutil.copytree(REPO / part, root / part)
+            copy_fixture_site(root)
         for rel, text in (files or {}).items():
             path = root / rel
             if text is None:
@@ -50,10 +70,10 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's sample site, built once for the session."""
+def built_site(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test site, built once for the session."""
     out = tmp_path_factory.mktemp("site") / "public"
-    pipeline.build(REPO, out, pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW)))
+    pipeline.build(sample, out, pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW)))
     return out
 
 

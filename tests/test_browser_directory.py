@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from circlemade_site import pipeline
-from conftest import NOW, REPO, SAMPLE_PARTS
+from conftest import NOW, copy_fixture_site
 
 
 @pytest.fixture
@@ -113,10 +113,7 @@ def test_without_javascript_the_facet_links_work(browser: Browser, base_url: str
 def paged_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample site with ten cards per page of a listing: the directory has two pages."""
     from browser import serve_folder
-    root = tmp_path_factory.mktemp("paged") / "project"
-    for part in SAMPLE_PARTS:
-        if (REPO / part).is_dir():
-            shutil.copytree(REPO / part, root / part)
+    root = copy_fixture_site(tmp_path_factory.mktemp("paged") / "project")
     settings = root / "content" / "site.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "listing_page_size: 10\n",
                         encoding="utf-8")

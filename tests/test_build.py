@@ -148,11 +148,11 @@ def test_static_files_are_fingerprinted(built_site: Path) -> None:
     assert page.find("link", rel="stylesheet")["href"] == "/" + css[0].relative_to(built_site).as_posix()
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path, repo: Path) -> None:
+def test_two_builds_are_byte_identical(tmp_path: Path, sample: Path) -> None:
     outputs = []
     for name in ("one", "two"):
         out = tmp_path / name
-        pipeline.build(repo, out, OPTIONS)
+        pipeline.build(sample, out, OPTIONS)
         outputs.append({p.relative_to(out).as_posix(): p.read_bytes()
                         for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1]

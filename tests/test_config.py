@@ -26,13 +26,13 @@ def line_of(root, needle: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
-def test_the_sample_config_loads(repo) -> None:
-    config = load_config(repo)
+def test_the_sample_config_loads(sample) -> None:
+    config = load_config(sample)
     assert config.languages == ("fr", "nl")
     assert config.default_language == "fr"
     assert config.locales == {"fr": "fr_BE", "nl": "nl_BE"}
     assert config.sections["members"] == {"fr": "membres", "nl": "leden"}
-    assert config.theme_dir == repo / "themes" / "circlemade"
+    assert config.theme_dir == sample / "themes" / "circlemade"
     assert [e.page or e.section for e in config.menus["main"]] == [
         "members", "offers", "events", "news", "about", "join", "contact"]
 

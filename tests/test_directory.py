@@ -20,7 +20,7 @@ from circlemade_site.errors import BuildFailed
 from circlemade_site.members import load_vocabularies
 from circlemade_site import reference
 
-from conftest import NOW
+from conftest import NOW, run_cli
 
 OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
 
@@ -33,8 +33,8 @@ def cards(page: BeautifulSoup) -> list[str]:
     return [a.get_text(strip=True) for a in page.select("#results .card-title a")]
 
 
-def test_directory_lists_every_member_sorted_with_count(built_site: Path, repo: Path) -> None:
-    members = pipeline.load_site(repo, OPTIONS).site.members
+def test_directory_lists_every_member_sorted_with_count(built_site: Path, sample: Path) -> None:
+    members = pipeline.load_site(sample, OPTIONS).site.members
     for lang, path, word in (("fr", "fr/membres", "membres"), ("nl", "nl/leden", "leden")):
         page = soup(built_site / path / "index.html")
         assert cards(page) == [m.name for m in members]
@@ -44,8 +44,8 @@ def test_directory_lists_every_member_sorted_with_count(built_site: Path, repo: 
     assert names.index("Recâblé") < names.index("Semence Coop")     # â sorts as a
 
 
-def test_facet_pages_list_exactly_the_members_with_that_value(built_site: Path, repo: Path) -> None:
-    site = pipeline.load_site(repo, OPTIONS).site
+def test_facet_pages_list_exactly_the_members_with_that_value(built_site: Path, sample: Path) -> None:
+    site = pipeline.load_site(sample, OPTIONS).site
     repair = [m.name for m in site.members if "repair" in m.activities]
     page = soup(built_site / "nl" / "leden" / "activiteit" / "herstelling" / "index.html")
     assert cards(page) == repair
@@ -125,8 +125,8 @@ def test_logo_sizes_in_html_match_the_files(built_site: Path) -> None:
     assert checked == 12
 
 
-def test_offers_catalogue_links_each_offer_to_its_member(built_site: Path, repo: Path) -> None:
-    site = pipeline.load_site(repo, OPTIONS).site
+def test_offers_catalogue_links_each_offer_to_its_member(built_site: Path, sample: Path) -> None:
+    site = pipeline.load_site(sample, OPTIONS).site
     page = soup(built_site / "nl" / "aanbod" / "index.html")
     links = [a["href"] for a in page.select("#results .card-title a")]
     assert len(links) == sum(len(m.offers) for m in site.members)
@@ -139,8 +139,8 @@ def test_offers_catalogue_links_each_offer_to_its_member(built_site: Path, repo:
                                         if "consumers" in o.audiences)
 
 
-def test_open_data(built_site: Path, repo: Path) -> None:
-    site = pipeline.load_site(repo, OPTIONS).site
+def test_open_data(built_site: Path, sample: Path) -> None:
+    site = pipeline.load_site(sample, OPTIONS).site
     data = json.loads((built_site / "data" / "members.json").read_text(encoding="utf-8"))
     assert data["count"] == len(site.members) == len(data["members"])
     recable = next(m for m in data["members"] if m["slug"] == "recable")
@@ -206,17 +206,25 @@ def test_gps_metadata_never_reaches_the_site(make_project, tmp_path: Path) -> No
             assert not im.getexif()
 
 
-def test_committed_schemas_and_reference_are_up_to_date(repo: Path) -> None:
-    config = load_config(repo)
-    facets = load_vocabularies(config, [])
-    for name, document in reference.json_schemas(facets).items():
-        assert (repo / "schemas" / name).read_text(encoding="utf-8") == reference.dump(document), (
-            f"schemas/{name} is out of date: run `circlemade schema`")
-    assert (repo / reference.REFERENCE_DOC).read_text(encoding="utf-8") == \
-        reference.member_reference(facets)
-    member = json.loads((repo / "schemas" / "member.schema.json").read_text())
+def test_schema_writes_the_schemas_and_check_sees_them_go_stale(make_project) -> None:
+    """`circlemade schema` writes what editors use; `schema --check` (run by `make check`
+    and the members' workflow on the real content) fails once the vocabularies change."""
+    root = make_project()
+    assert run_cli("schema", cwd=root).returncode == 0
+    assert run_cli("schema", "--check", cwd=root).returncode == 0
+    member = json.loads((root / "schemas" / "member.schema.json").read_text())
     assert "repair" in member["properties"]["activities"]["items"]["enum"]
     assert "1060" in member["$defs"]["Address"]["properties"]["postal_code"]["enum"]
+    assert "`repair`" in (root / reference.REFERENCE_DOC).read_text(encoding="utf-8")
+    vocabularies = root / "content" / "vocabularies.yaml"
+    text = vocabularies.read_text(encoding="utf-8")
+    vocabularies.write_text(text.replace("    repair:", "    upcycling: {fr: Surcyclage, nl: Upcycling}\n    repair:", 1),
+                            encoding="utf-8")
+    result = run_cli("schema", "--check", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "schemas/member.schema.json: error: out of date; run `circlemade schema` and commit it",
+        "docs/member-reference.md: error: out of date; run `circlemade schema` and commit it"]
 
 
 def test_description_headings_sit_under_the_profile_sections(built_site: Path) -> None:

@@ -19,7 +19,7 @@ from circlemade_site.config import load_config
 from circlemade_site.errors import Diagnostic
 from circlemade_site.members import load_member, load_vocabularies
 
-from conftest import NOW, REPO, run_cli
+from conftest import NOW, REPO, copy_fixture_site, run_cli
 from test_members import SLUG, VALID, YAML, errors, member, png
 
 OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
@@ -27,7 +27,7 @@ OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
 
 # -- property-based: random and mutated member files --------------------------------------
 
-CONFIG = load_config(REPO)
+CONFIG = load_config(copy_fixture_site(Path(tempfile.mkdtemp(prefix="hostile-")) / "project"))
 FACETS = load_vocabularies(CONFIG, [])
 
 

@@ -65,8 +65,8 @@ def test_coverage_report_names_every_gap(make_project) -> None:
     assert "Translations: fr 100%, nl 97% (4 missing); `circlemade i18n` lists them" in build.stdout
 
 
-def test_coverage_of_the_sample_site(repo: Path) -> None:
-    report = translations.coverage(pipeline.load_site(repo, OPTIONS).site)
+def test_coverage_of_the_sample_site(sample: Path) -> None:
+    report = translations.coverage(pipeline.load_site(sample, OPTIONS).site)
     assert report["fr"].gaps == ()
     assert report["nl"].gaps == (translations.Gap("members/atelier-copeau-vif/nl.md", "description"),)
 

@@ -75,8 +75,8 @@ def test_the_valid_member_loads(make_project) -> None:
     assert [o.activities for o in found.offers] == [("repair", "reuse")]
 
 
-def test_sample_members_sorted_as_readers_expect(repo) -> None:
-    site = pipeline.load_site(repo, pipeline.BuildOptions()).site
+def test_sample_members_sorted_as_readers_expect(sample) -> None:
+    site = pipeline.load_site(sample, pipeline.BuildOptions()).site
     names = [m.name for m in site.members]
     assert len(names) == 12
     folded = [n.casefold().replace("â", "a").replace("è", "e") for n in names]

@@ -9,9 +9,9 @@ from circlemade_site import pipeline
 from circlemade_site.config import load_config
 
 
-def test_netlify_wires_the_build_and_every_language(repo) -> None:
+def test_netlify_wires_the_build_and_every_language(repo, sample) -> None:
     netlify = tomllib.loads((repo / "netlify.toml").read_text())
-    config = load_config(repo)
+    config = load_config(sample)
     assert netlify["build"]["publish"] == "public"
     assert "python build.py build" in netlify["build"]["command"]
     redirects = netlify["redirects"]

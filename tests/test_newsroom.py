@@ -38,8 +38,8 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def test_agenda_splits_upcoming_and_past_around_now(repo: Path) -> None:
-    site = pipeline.load_site(repo, options(NOW)).site
+def test_agenda_splits_upcoming_and_past_around_now(sample: Path) -> None:
+    site = pipeline.load_site(sample, options(NOW)).site
     upcoming, past = newsroom.split_agenda(site.events, site.now)
     assert [e.name for e in upcoming][:2] == ["formation-achats-publics",
                                               "webinaire-informatique-reconditionnee"]
@@ -52,8 +52,8 @@ def test_agenda_splits_upcoming_and_past_around_now(repo: Path) -> None:
     assert past[-1].name == "tournee-des-membres-2018"
 
 
-def test_an_event_is_upcoming_through_its_last_day(repo: Path) -> None:
-    site = pipeline.load_site(repo, options("2027-03-19")).site
+def test_an_event_is_upcoming_through_its_last_day(sample: Path) -> None:
+    site = pipeline.load_site(sample, options("2027-03-19")).site
     fair = next(e for e in site.events if e.name == "salon-bruxelles-circulaire-2027")
     assert newsroom.is_upcoming(fair, dt.date(2027, 3, 19))
     assert not newsroom.is_upcoming(fair, dt.date(2027, 3, 20))
@@ -93,8 +93,8 @@ def test_ics_per_event_parses_back(built_site: Path) -> None:
     assert str(nl.walk("VEVENT")[0]["uid"]) == str(event["uid"])          # same event, same UID
 
 
-def test_subscribable_calendar_per_language(built_site: Path, repo: Path) -> None:
-    site = pipeline.load_site(repo, options(NOW)).site
+def test_subscribable_calendar_per_language(built_site: Path, sample: Path) -> None:
+    site = pipeline.load_site(sample, options(NOW)).site
     for lang, path in (("fr", "fr/agenda.ics"), ("nl", "nl/agenda.ics")):
         cal = icalendar.Calendar.from_ical((built_site / path).read_bytes())
         uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
@@ -106,8 +106,8 @@ def test_subscribable_calendar_per_language(built_site: Path, repo: Path) -> Non
     assert fair.decoded("dtend") == dt.date(2027, 3, 20)          # all day: DTEND is exclusive
 
 
-def test_atom_feed_per_language_parses_back(built_site: Path, repo: Path) -> None:
-    site = pipeline.load_site(repo, options(NOW)).site
+def test_atom_feed_per_language_parses_back(built_site: Path, sample: Path) -> None:
+    site = pipeline.load_site(sample, options(NOW)).site
     for lang in ("fr", "nl"):
         feed = feedparser.parse((built_site / lang / "feed.xml").read_bytes())
         assert not feed.bozo, feed.bozo_exception
@@ -129,10 +129,10 @@ def test_atom_feed_per_language_parses_back(built_site: Path, repo: Path) -> Non
     ("2027-01-31", True, True),       # its last day
     ("2027-02-01", True, False),      # the day after: archived, no longer promoted
 ])
-def test_campaign_window_boundaries(repo: Path, tmp_path: Path, now: str, published: bool,
+def test_campaign_window_boundaries(sample: Path, tmp_path: Path, now: str, published: bool,
                                     active: bool) -> None:
     out = tmp_path / "public"
-    pipeline.build(repo, out, options(now))
+    pipeline.build(sample, out, options(now))
     page = out / "fr" / "campagnes" / "achetez-circulaire" / "index.html"
     assert page.is_file() == published
     home = soup(out / "fr" / "index.html")
@@ -144,8 +144,8 @@ def test_campaign_window_boundaries(repo: Path, tmp_path: Path, now: str, publis
         assert archive.select_one("#ended-heading ~ ul a[href='/fr/campagnes/achetez-circulaire/']")
 
 
-def test_campaign_selects_members_and_offers_by_facet(repo: Path, built_site: Path) -> None:
-    site = pipeline.load_site(repo, options(NOW)).site
+def test_campaign_selects_members_and_offers_by_facet(sample: Path, built_site: Path) -> None:
+    site = pipeline.load_site(sample, options(NOW)).site
     campaign = next(c for c in site.campaigns if c.name == "achats-circulaires")
     chosen = publications.select_members(campaign, site.members)
     assert [m.slug for m in chosen[:2]] == ["publi-boucle", "recable"]      # named first
