@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in write_schemas(root):
                 print(f"Wrote {_shown(path.resolve()).rstrip('/')}")
         elif args.command == "serve":
-            from circlemade_site import serve   # imports the web server only when needed
+            from circlemade_site import serve  # imports the web server only when needed
             return serve.serve(root, port=args.port, options=options, search=args.search)
     except BuildFailed as exc:
         print_diagnostics(exc.diagnostics, fmt)
@@ -130,8 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def schema_files(root: Path) -> dict[str, str]:
     """Project-relative path -> text of every file `circlemade schema` writes."""
-    from circlemade_site import members, reference
-    from circlemade_site.config import load_config
+    from circlemade_site import reference
+    from circlemade_site.load import members
+    from circlemade_site.load.settings import load_config
     config = load_config(root)
     diagnostics: list[Diagnostic] = []
     facets = members.load_vocabularies(config, diagnostics)

@@ -8,8 +8,8 @@ Stages collect every Diagnostic they find; the pipeline fails once with all of t
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -61,12 +61,15 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def did_you_mean(word: str, choices: Iterable[str], otherwise: str | None = None) -> str | None:
+    """The hint for a misspelt key or name: "did you mean 'repair'?" when one of `choices`
+    is close enough (difflib's ratio of at least 0.6), else `otherwise`."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
-
-
-def rel_posix(path: object) -> str:
-    return PurePosixPath(str(path)).as_posix()
 
 
 class SiteError(Exception):

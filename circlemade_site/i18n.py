@@ -11,12 +11,23 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import babel
 import babel.dates
 import babel.lists
 import babel.numbers
+
+T = TypeVar("T")
+
+
+def pick(found: Mapping[str, T], lang: str, order: Sequence[str]) -> tuple[T, str]:
+    """The value for `lang`, else the first non-empty one in the fallback `order`; with the
+    language it is in. The one fallback rule of the site: texts, pages, translations."""
+    for code in (lang, *order):
+        if value := found.get(code):
+            return value, code
+    raise LookupError(lang)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -27,10 +38,7 @@ class Localized:
 
     def get(self, lang: str, order: Sequence[str]) -> tuple[str, str]:
         """The text for `lang`, else the first available in `order`; with the language used."""
-        for code in (lang, *order):
-            if text := self.texts.get(code):
-                return text, code
-        raise LookupError(lang)
+        return pick(self.texts, lang, order)
 
     def has(self, lang: str) -> bool:
         return bool(self.texts.get(lang))
@@ -99,6 +107,11 @@ def format_number(value: float, locale: str) -> str:
 
 def format_list(items: Sequence[str], locale: str) -> str:
     return babel.lists.format_list(list(items), locale=locale)
+
+
+def country_name(locale: str) -> str:
+    """'Belgique', 'België', 'Belgium'... in the locale's language (from Babel)."""
+    return babel.Locale.parse(locale).territories.get("BE", "Belgium")
 
 
 def language_name(lang: str, in_lang: str | None = None) -> str:

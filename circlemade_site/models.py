@@ -1,16 +1,21 @@
-"""The site as immutable, typed objects: no I/O, no HTML."""
+"""The site as immutable, typed objects, and the questions every stage asks of them (the
+agenda around a date, what a campaign features): no I/O, no HTML."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from circlemade_site.config import SiteConfig
-from circlemade_site.i18n import Localized
+from circlemade_site.i18n import Localized, pick
 
 HOME = "home"   # the page named `home` is each language's home page
+TIMEZONE = ZoneInfo("Europe/Brussels")     # events' times, `now`, feeds and calendars
+FACETS = ("kind", "activities", "sectors", "communes")     # facets of the directory
+OFFER_FACETS = ("audiences", "activities")                  # facets of the offers catalogue
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -38,10 +43,7 @@ class Page:
 
     def version(self, lang: str, order: tuple[str, ...]) -> PageVersion:
         """The version in `lang`, else the first of `order` that exists (a fallback)."""
-        for code in (lang, *order):
-            if code in self.versions:
-                return self.versions[code]
-        raise LookupError(self.name)
+        return pick(self.versions, lang, order)[0]
 
     @property
     def is_home(self) -> bool:
@@ -136,13 +138,6 @@ class Translation:
     hero_alt: str = ""
 
 
-def _pick(texts: Mapping[str, Translation], lang: str, order: tuple[str, ...]) -> Translation:
-    for code in (lang, *order):
-        if code in texts:
-            return texts[code]
-    raise LookupError(lang)
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class Venue:
     name: str
@@ -165,7 +160,7 @@ class Event:
     draft: bool
 
     def text(self, lang: str, order: tuple[str, ...]) -> Translation:
-        return _pick(self.texts, lang, order)
+        return pick(self.texts, lang, order)[0]
 
     @property
     def all_day(self) -> bool:
@@ -188,7 +183,7 @@ class NewsItem:
     draft: bool
 
     def text(self, lang: str, order: tuple[str, ...]) -> Translation:
-        return _pick(self.texts, lang, order)
+        return pick(self.texts, lang, order)[0]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -205,7 +200,7 @@ class Campaign:
     draft: bool
 
     def text(self, lang: str, order: tuple[str, ...]) -> Translation:
-        return _pick(self.texts, lang, order)
+        return pick(self.texts, lang, order)[0]
 
     def is_active(self, now: dt.date) -> bool:
         return self.start <= now <= self.end
@@ -228,3 +223,39 @@ class Site:
     @property
     def pages_by_name(self) -> Mapping[str, Page]:
         return {p.name: p for p in self.pages}
+
+
+# -- questions of the model ----------------------------------------------------------
+
+def is_upcoming(event: Event, now: dt.date) -> bool:
+    """Upcoming until its last day is over: an event on now's date is still upcoming."""
+    return event.last_day >= now
+
+
+def split_agenda(events: Sequence[Event], now: dt.date) -> tuple[list[Event], list[Event]]:
+    """(upcoming soonest first, past most recent first)."""
+    upcoming = [e for e in events if is_upcoming(e, now)]
+    past = [e for e in events if not is_upcoming(e, now)]
+    return upcoming, list(reversed(past))
+
+
+def select_members(campaign: Campaign, members: Sequence[Member]) -> list[Member]:
+    """The members a campaign promotes: those named, then those matching its facets
+    (every facet given must match: OR within a facet, AND across facets)."""
+    by_slug = {m.slug: m for m in members}
+    chosen = [by_slug[slug] for slug in campaign.members if slug in by_slug]
+    if campaign.member_facets:
+        named = set(campaign.members)
+        wanted = [(f, set(keys)) for f, keys in campaign.member_facets.items()]
+        chosen += [m for m in members if m.slug not in named
+                   and all(keys.intersection(m.facet_keys(f)) for f, keys in wanted)]
+    return chosen
+
+
+def select_offers(campaign: Campaign, members: Sequence[Member]) -> list[tuple[Member, Offer]]:
+    """The offers a campaign promotes: those matching every facet it gives."""
+    if not campaign.offer_facets:
+        return []
+    wanted = [(f, set(keys)) for f, keys in campaign.offer_facets.items()]
+    return [(m, o) for m in members for o in m.offers
+            if all(keys.intersection(getattr(o, f)) for f, keys in wanted)]

@@ -1,8 +1,16 @@
-"""The build, top to bottom: load -> validate -> assemble -> route -> plan -> render -> write.
+"""The build, top to bottom: load -> validate -> assemble -> route -> plan -> render ->
+assets -> write.
 
-Only `sources.load` (and the catalogue and static readers) read files; only `write.write_site`
-writes. Every file is validated before anything is rendered; if anything fails, nothing is
-written and the previous site stays.
+`load_site` reads and validates everything (load/: the only stage that reads content);
+`prepare` routes and plans it and sets up rendering; `make` makes one output from that
+prepared state, which is all the preview does on a request; `render_site` makes every
+output, which is what `build` and `check` do; `write.write_site` is the only stage that
+writes the site. Every file is validated before anything is rendered; if anything fails,
+nothing is written and the previous site stays.
+
+What is written besides the site: the caches in .cache/ (images, rendered Markdown, the
+search index and its input, the output manifest), by `build` and by `check` alike
+(`check` renders every page and image, and keeps what it made for the next build).
 """
 
 from __future__ import annotations
@@ -16,21 +24,28 @@ import hashlib
 import logging
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from circlemade_site import (assemble, assets, i18n, images, members, publications, search,
-                             sources, templates, translations, urls, write)
-from circlemade_site.config import SITE_FILE, SiteConfig, load_config, read_yaml_file
+import jinja2
+
+from circlemade_site import i18n, translations, urls, write
+from circlemade_site.assets import images, search, static
+from circlemade_site.config import SITE_FILE, SiteConfig
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
-from circlemade_site.markup import MarkdownCache, MarkdownRenderer
-from circlemade_site.memo import Memo, signature
-from circlemade_site.models import PageVersion, Site
-from circlemade_site.plan import plan
+from circlemade_site.files import Content
+from circlemade_site.load import members, pages, publications, sources, theme
+from circlemade_site.load.memo import Memo, signature
+from circlemade_site.load.settings import load_config
+from circlemade_site.models import TIMEZONE, PageVersion, Site
+from circlemade_site.plan.images import Card, Variant
+from circlemade_site.plan.site import Maker, Plan, plan
+from circlemade_site.plan.views import Output
+from circlemade_site.render import templates
+from circlemade_site.render.markup import MarkdownCache, MarkdownRenderer
 
 logger = logging.getLogger(__name__)
-TIMEZONE = ZoneInfo("Europe/Brussels")
 CACHE_DIR = ".cache"      # under the project: images by content hash, Markdown, search index
 MARKDOWN_CACHE = "markdown.json"
 
@@ -52,7 +67,22 @@ class BuildOptions:
 class Loaded:
     site: Site
     catalogs: Mapping[str, i18n.Catalog]
+    font_key: str                 # digest of the theme's fonts (share cards)
     warnings: list[Diagnostic]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Prepared:
+    """A loaded site ready to render: its plan, its Jinja environment and the helpers its
+    templates call, and what makes each output path."""
+
+    site: Site
+    router: urls.Router
+    planned: Plan
+    env: jinja2.Environment
+    helpers: Mapping[str, Any]
+    makers: Mapping[str, Maker | bytes]      # output path -> what makes it
+    cache_dir: Path
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -89,13 +119,15 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
         if source.kind != "page":
             documents.append(doc)
         elif (version := memo.call(("page", config_key, signature(source.src_path)),
-                                   lambda found, doc=doc: assemble.validate_page(doc, found),
+                                   lambda found, doc=doc: pages.validate_page(doc, found),
                                    diagnostics)) is not None:
             versions.append(version)
-    catalog_files = [folder / "i18n" / f"{lang}.yaml" for lang in config.languages
-                     for folder in (config.theme_dir, config.overrides_dir)]
-    catalogs = memo.call(("catalogs", config_key, *map(signature, catalog_files)),
-                         lambda found: load_catalogs(config, found), diagnostics)
+    theme_files = [folder / "i18n" / f"{lang}.yaml" for lang in config.languages
+                   for folder in (config.theme_dir, config.overrides_dir)]
+    catalogs = memo.call(("catalogs", config_key, *map(signature, theme_files)),
+                         lambda found: theme.load_catalogs(config, found), diagnostics)
+    font_dir = config.theme_dir / "fonts"
+    font_key = memo.call(("fonts", signature(font_dir)), lambda _: theme.fonts_key(font_dir), [])
     vocabularies_key = ("vocabularies", config_key, signature(root / members.VOCABULARIES_FILE))
     facets = memo.call(vocabularies_key,
                        lambda found: members.load_vocabularies(config, found), diagnostics)
@@ -110,52 +142,90 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
         diagnostics=diagnostics)
-    site = assemble.assemble(config, versions, drafts=drafts, members=unique_members,
-                             facets=facets, diagnostics=diagnostics)
+    site = pages.assemble(config, versions, drafts=drafts, members=unique_members,
+                          facets=facets, diagnostics=diagnostics)
     site = dataclasses.replace(site, events=tuple(events), news=tuple(news),
                                campaigns=tuple(campaigns), now=options.now)
     memo.finish()
     _raise_errors(diagnostics)
-    return Loaded(site, catalogs, [d for d in diagnostics if d.severity == "warning"])
+    return Loaded(site, catalogs, font_key, [d for d in diagnostics if d.severity == "warning"])
 
 
-def render_site(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, write.Content], int]:
-    """Every output file as bytes, and the number of HTML pages. Raises BuildFailed."""
+def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
+            env: jinja2.Environment | None = None) -> Prepared:
+    """Route and plan the site, and set up rendering. `env` is a Jinja environment made by
+    templates.make_env for this site's template folders (the preview keeps one); a new
+    one by default. Raises BuildFailed."""
     site = loaded.site
-    markdown_cache = site.config.root / CACHE_DIR / MARKDOWN_CACHE
-    markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache))
+    config = site.config
     router = urls.Router(site)
-    static = assets.collect(site.config)
-    env = templates.make_env(site.config, router.url_for, router.absolute,
-                             lambda logical: assets.asset_url(static, logical))
-    diagnostics: list[Diagnostic] = []
+    assets = static.collect(config)
     try:
-        planned = plan(site, router, loaded.catalogs, dev=options.dev, diagnostics=diagnostics,
-                       markdown=markdown)
+        planned = plan(site, router, loaded.catalogs, dev=options.dev, markdown=markdown,
+                       font_key=loaded.font_key)
     except i18n.MissingString as exc:     # a UI string the generator itself needs (menus)
-        raise BuildFailed([missing_string(site.config, exc)]) from exc
-    outputs = planned.outputs
-    files: dict[str, write.Content] = {asset.dest_rel: asset.data for asset in static.values()}
-    files.update((path, make()) for path, make in planned.files.items())
-    seen_problems: set[tuple[str, int | None]] = set()
-    for output in outputs:
+        raise BuildFailed([missing_string(config, exc)]) from exc
+    makers: dict[str, Maker | bytes] = {asset.dest_rel: asset.data for asset in assets.values()}
+    makers.update(planned.by_path())
+    return Prepared(site, router, planned, env or templates.make_env(config),
+                    templates.helpers(router.url_for, router.absolute,
+                                      functools.partial(static.asset_url, assets)),
+                    makers, config.root / CACHE_DIR)
+
+
+class TemplateFailed(BuildFailed):
+    """A template could not be rendered: the problem is in the theme, not in the output."""
+
+
+def make(prepared: Prepared, maker: Maker | bytes) -> Content:
+    """The bytes of one output: a page or text file rendered from its template, a data
+    file, an image (from the cache or made). Raises BuildFailed with that output's
+    problems; the same function serves `build` (for every output) and the preview (for
+    the page a browser asks for)."""
+    if isinstance(maker, bytes):
+        return maker
+    diagnostics: list[Diagnostic] = []
+    if isinstance(maker, Output):
+        config = prepared.site.config
         try:
-            html = templates.render(env, output.template, output.full_context(), site.config)
+            html = templates.render(prepared.env, maker.template, maker.full_context(diagnostics),
+                                    prepared.helpers, config)
         except i18n.MissingString as exc:
-            raise BuildFailed([missing_string(site.config, exc)]) from exc
+            raise BuildFailed([missing_string(config, exc)]) from exc
         except templates.TemplateProblem as exc:
-            where = (exc.diagnostic.path, exc.diagnostic.line)
-            if where not in seen_problems:   # one report per template line, not per language
-                seen_problems.add(where)
-                diagnostics.append(exc.diagnostic)
+            raise TemplateFailed([exc.diagnostic]) from exc
+        _raise_errors(diagnostics)
+        return html.encode("utf-8")
+    if isinstance(maker, Variant | Card):
+        made = images.render_all([maker], prepared.cache_dir / "images", diagnostics)
+        _raise_errors(diagnostics)
+        return made[maker.dest_rel]
+    return maker()
+
+
+def render_site(prepared: Prepared) -> tuple[dict[str, Content], int]:
+    """Every output file, and the number of HTML pages. Raises BuildFailed with every
+    problem found. Images are made together (in parallel, see assets.images)."""
+    files: dict[str, Content] = {}
+    diagnostics: list[Diagnostic] = []
+    jobs: list[Variant | Card] = []
+    seen: set[tuple[str, int | None]] = set()
+    for path, maker in prepared.makers.items():
+        if isinstance(maker, Variant | Card):
+            jobs.append(maker)
             continue
-        files[output.dest_rel] = html.encode("utf-8")
-    # after the pages: each page registered its share card while its context was made
-    files.update(images.render_all(planned.images(), site.config.root / CACHE_DIR / "images",
-                                   diagnostics))
+        try:
+            files[path] = make(prepared, maker)
+        except TemplateFailed as exc:     # one report per template line, not per language
+            for problem in exc.diagnostics:
+                if (problem.path, problem.line) not in seen:
+                    seen.add((problem.path, problem.line))
+                    diagnostics.append(problem)
+        except BuildFailed as exc:
+            diagnostics.extend(exc.diagnostics)
+    files.update(images.render_all(jobs, prepared.cache_dir / "images", diagnostics))
     _raise_errors(diagnostics)
-    markdown.cache.save(markdown_cache)
-    pages = sum(1 for o in outputs if o.dest_rel.endswith(".html"))
+    pages = sum(1 for o in prepared.planned.outputs if o.dest_rel.endswith(".html"))
     return files, pages
 
 
@@ -166,8 +236,8 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
     refuse_tracked_cache(root)
     loaded = load_site(root, options)
     with _long_lived():
-        files, pages = render_site(loaded, options)
-        finish = None
+        files, pages = _render(loaded, options)
+        finish: Callable[[Path], Mapping[str, bytes]] | None = None
         if options.search:
             site = loaded.site
             bundle, job = search.prepare(files, search.offer_records(site, urls.Router(site)),
@@ -185,6 +255,23 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
                        translations.coverage(loaded.site))
 
 
+def check(root: Path, options: BuildOptions) -> Loaded:
+    """Everything `build` checks, without writing the site: content, images, templates,
+    UI strings. What it renders goes to the caches in .cache/ as a build's would."""
+    refuse_tracked_cache(root)
+    loaded = load_site(root, options)
+    _render(loaded, options)
+    return loaded
+
+
+def _render(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, Content], int]:
+    markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
+    markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache))
+    files, pages = render_site(prepare(loaded, options, markdown))
+    markdown.cache.save(markdown_cache)
+    return files, pages
+
+
 @contextlib.contextmanager
 def _long_lived() -> Iterator[None]:
     """What exists now (the loaded site) lives until the end of the build: the garbage
@@ -195,14 +282,6 @@ def _long_lived() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def check(root: Path, options: BuildOptions) -> Loaded:
-    """Everything `build` checks, without writing: content, images, templates, UI strings."""
-    refuse_tracked_cache(root)
-    loaded = load_site(root, options)
-    render_site(loaded, options)
-    return loaded
 
 
 def refuse_tracked_cache(root: Path) -> None:
@@ -227,47 +306,6 @@ def missing_string(config: SiteConfig, exc: i18n.MissingString) -> Diagnostic:
     catalog = config.theme_dir / "i18n" / f"{exc.lang}.yaml"
     return Diagnostic(sources.rel(config, catalog), str(exc), field=exc.key,
                       hint="every theme defines it")
-
-
-def load_catalogs(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str, i18n.Catalog]:
-    """The UI strings of every language; every catalogue must define the same keys."""
-    merged: dict[str, dict[str, str]] = {}
-    origin: dict[str, str] = {}
-    for lang in config.languages:
-        paths = i18n.catalog_paths(config.theme_dir, config.overrides_dir, lang)
-        theme_file = config.theme_dir / "i18n" / f"{lang}.yaml"
-        if not theme_file.is_file():
-            diagnostics.append(Diagnostic(
-                sources.rel(config, theme_file), f"the theme has no UI strings for {lang!r}",
-                hint=f"copy i18n/{config.default_language}.yaml and translate it"))
-        strings: dict[str, str] = {}
-        for path in paths:
-            rel_path = sources.rel(config, path)
-            try:
-                data, positions = read_yaml_file(path, rel_path)
-            except ContentError as exc:
-                diagnostics.append(exc.diagnostic)
-                continue
-            if not isinstance(data, dict):
-                diagnostics.append(Diagnostic(rel_path, "expected a mapping of UI strings", 1))
-                continue
-            for key, value in i18n.flatten(data).items():
-                if not isinstance(value, str):
-                    diagnostics.append(Diagnostic(
-                        rel_path, "a UI string must be text", *positions.of_value(tuple(key.split("."))),
-                        key, hint='quote it: key: "text"'))
-                    continue
-                strings[key] = value
-        merged[lang] = strings
-        origin[lang] = sources.rel(config, theme_file)
-    every_key = set().union(*merged.values()) if merged else set()
-    for lang, strings in merged.items():
-        for key in sorted(every_key - strings.keys()):
-            having = next(other for other in config.languages if key in merged.get(other, {}))
-            diagnostics.append(Diagnostic(
-                origin[lang], f"the UI string {key!r} is missing", field=key,
-                hint=f"it is defined in i18n/{having}.yaml; add its translation"))
-    return {lang: i18n.Catalog(lang, strings, config.locales[lang]) for lang, strings in merged.items()}
 
 
 def _raise_errors(diagnostics: list[Diagnostic]) -> None:

@@ -1,5 +1,5 @@
 """The JSON Schemas for editors and CI, and the field reference in docs/, both derived from
-the schemas in schema.py (with the vocabularies of content/vocabularies.yaml as enums).
+the schemas in load/schema.py (with the vocabularies of content/vocabularies.yaml as enums).
 
 `circlemade schema` writes them; a test checks that the committed files are up to date.
 """
@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from circlemade_site import communes, schema
+from circlemade_site import communes
+from circlemade_site.load import diagnose, schema
 from circlemade_site.models import Facet
 
 SCHEMA_DIR = "schemas"
@@ -97,7 +98,7 @@ def _model_table(model: type[BaseModel], prefix: str) -> list[str]:
     rows = ["| field | required | what it is | example |", "|---|---|---|---|"]
     for name, info in model.model_fields.items():
         examples = info.examples or [e for meta in info.metadata for e in (getattr(meta, "examples", None) or [])]
-        example = f"`{schema._yaml_inline(examples[0])}`" if examples else ""
+        example = f"`{diagnose.yaml_inline(examples[0])}`" if examples else ""
         rows.append(f"| `{prefix}{name}` | {'yes' if info.is_required() else 'no'} | "
                     f"{info.description or ''} | {example} |")
     return rows

@@ -6,7 +6,8 @@ import functools
 import re
 import unicodedata
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"   # lowercase ASCII words joined by single hyphens
+SLUG_RE = re.compile(SLUG_PATTERN)
 
 
 @functools.lru_cache(maxsize=65536)    # names are folded on every build and reload

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from circlemade_site.config import SITE_FILE
 from circlemade_site.i18n import Localized
-from circlemade_site.members import MEMBER_FILE, VOCABULARIES_FILE
+from circlemade_site.load.members import MEMBER_FILE, VOCABULARIES_FILE
 from circlemade_site.models import Site
 
 

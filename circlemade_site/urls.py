@@ -37,13 +37,11 @@ Routes:
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import PurePosixPath
 
-import dataclasses
-
 from circlemade_site.config import SiteConfig
-from circlemade_site.models import (Campaign, Event, Facet, Image, Member, NewsItem, Page,
-                                    Site)
+from circlemade_site.models import Campaign, Event, Facet, Image, Member, NewsItem, Offer, Page, Site
 
 ROOT = "root"
 HOME = "home"
@@ -163,6 +161,18 @@ class Router:
     def dest_for(self, target: Target, lang: str | None = None) -> PurePosixPath:
         """The output file, relative to the output folder, that serves `url_for(...)`."""
         return PurePosixPath(dest_of(self.url_for(target, lang)))
+
+    def file_url(self, dest_rel: str) -> str:
+        """The URL of an output file known by its path: media/x.webp -> /media/x.webp."""
+        return "/" + dest_rel
+
+    @staticmethod
+    def offer_anchor(offer: Offer) -> str:
+        """The id of an offer on its member's profile: offer-1, offer-2..."""
+        return f"offer-{offer.index}"
+
+    def offer_url(self, member: Member, offer: Offer, lang: str) -> str:
+        return f"{self.url_for(member, lang)}#{self.offer_anchor(offer)}"
 
     def image_stem(self, member: Member, image: Image) -> str:
         """Output path, without width and extension, of a member's picture. The content

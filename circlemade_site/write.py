@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from circlemade_site.errors import UsageError
+from circlemade_site.files import Content, content_bytes, write_atomic
 
 MARKER = ".circlemade-output"
 MARKER_TEXT = b"This folder is written by circlemade build; it is replaced on every build.\n"
@@ -55,32 +56,6 @@ def check_out_dir(root: Path, out: Path) -> Path:
         raise UsageError(f"refusing to replace {out}: it is not empty and was not written by "
                          f"circlemade (no {MARKER} file in it); delete it or choose another folder")
     return out
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class FileSlice:
-    """Bytes left on disk until they are written: an image in the cache (after its
-    checksum), so that a build does not hold every image of the site in memory."""
-
-    path: Path
-    offset: int
-    size: int
-    digest: bytes          # SHA-256 of the bytes
-
-    def read(self) -> bytes:
-        with self.path.open("rb") as file:
-            file.seek(self.offset)
-            data = file.read(self.size)
-        if len(data) != self.size:
-            raise OSError(f"{self.path} is shorter than expected")
-        return data
-
-
-Content = bytes | FileSlice
-
-
-def content_bytes(data: Content) -> bytes:
-    return data if isinstance(data, bytes) else data.read()
 
 
 def _digest(data: Content) -> str:
@@ -125,10 +100,7 @@ class Manifest:
         for rel_path, data in files.items():
             st = os.stat(out / rel_path, follow_symlinks=False)
             entries[rel_path] = [st.st_size, st.st_mtime_ns, st.st_ino, _digest(data)]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"out": str(out), "files": entries}), encoding="utf-8")
-        tmp.replace(self.path)
+        write_atomic(self.path, json.dumps({"out": str(out), "files": entries}).encode("utf-8"))
 
 
 def write_site(out: Path, files: Mapping[str, Content],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from circlemade_site.config import load_config
+from circlemade_site.load.settings import load_config
 from circlemade_site.errors import BuildFailed
 
 

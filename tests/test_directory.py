@@ -14,11 +14,9 @@ import PIL.Image
 import pytest
 from bs4 import BeautifulSoup
 
-from circlemade_site import images, pipeline
-from circlemade_site.config import load_config
+from circlemade_site import pipeline, reference
+from circlemade_site.assets import images
 from circlemade_site.errors import BuildFailed
-from circlemade_site.members import load_vocabularies
-from circlemade_site import reference
 
 from conftest import NOW, run_cli
 

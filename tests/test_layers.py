@@ -128,17 +128,17 @@ def test_the_check_sees_a_wrong_way_import(tmp_path: Path) -> None:
             if TYPE_CHECKING:
                 from ..plan.views import Output
         """,
-        "load/sources.py": "import circlemade_site.serve.http\n",
+        "load/sources.py": "import circlemade_site.serve.handler\n",
         "assets/__init__.py": "",
         "assets/images.py": "from circlemade_site.load import members\n",
     })
     assert wrong_way_imports(package) == [
         "circlemade_site/load/members.py:3: circlemade_site.load.members (load) imports "
-        "circlemade_site.assets.images (assets), a later stage",
+        "circlemade_site.assets (assets), a later stage",
         "circlemade_site/load/pages.py:4: circlemade_site.load.pages (load) imports "
         "circlemade_site.plan.views (plan), a later stage",
         "circlemade_site/load/sources.py:1: circlemade_site.load.sources (load) imports "
-        "circlemade_site.serve.http (serve), a later stage",
+        "circlemade_site.serve.handler (serve), a later stage",
     ]
 
 

@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from circlemade_site.markup import MarkdownRenderer
+from circlemade_site.render.markup import MarkdownRenderer
 
 PAGES = {"contact": "/nl/contact/"}
 

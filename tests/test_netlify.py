@@ -6,7 +6,7 @@ import json
 import tomllib
 
 from circlemade_site import pipeline
-from circlemade_site.config import load_config
+from circlemade_site.load.settings import load_config
 
 
 def test_netlify_wires_the_build_and_every_language(repo, sample) -> None:

@@ -10,7 +10,8 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
-from circlemade_site import newsroom, pipeline, publications
+from circlemade_site import models, pipeline
+from circlemade_site.load import publications
 from circlemade_site.errors import BuildFailed
 
 from conftest import NOW
@@ -40,14 +41,14 @@ def soup(path: Path) -> BeautifulSoup:
 
 def test_agenda_splits_upcoming_and_past_around_now(sample: Path) -> None:
     site = pipeline.load_site(sample, options(NOW)).site
-    upcoming, past = newsroom.split_agenda(site.events, site.now)
+    upcoming, past = models.split_agenda(site.events, site.now)
     assert [e.name for e in upcoming][:2] == ["formation-achats-publics",
                                               "webinaire-informatique-reconditionnee"]
     assert all(e.last_day >= site.now for e in upcoming)
     assert all(e.last_day < site.now for e in past)
-    starts = [newsroom.publications._sort_moment(e.start) for e in upcoming]
+    starts = [publications._sort_moment(e.start) for e in upcoming]
     assert starts == sorted(starts)                                  # soonest first
-    past_starts = [newsroom.publications._sort_moment(e.start) for e in past]
+    past_starts = [publications._sort_moment(e.start) for e in past]
     assert past_starts == sorted(past_starts, reverse=True)          # most recent first
     assert past[-1].name == "tournee-des-membres-2018"
 
@@ -55,8 +56,8 @@ def test_agenda_splits_upcoming_and_past_around_now(sample: Path) -> None:
 def test_an_event_is_upcoming_through_its_last_day(sample: Path) -> None:
     site = pipeline.load_site(sample, options("2027-03-19")).site
     fair = next(e for e in site.events if e.name == "salon-bruxelles-circulaire-2027")
-    assert newsroom.is_upcoming(fair, dt.date(2027, 3, 19))
-    assert not newsroom.is_upcoming(fair, dt.date(2027, 3, 20))
+    assert models.is_upcoming(fair, dt.date(2027, 3, 19))
+    assert not models.is_upcoming(fair, dt.date(2027, 3, 20))
 
 
 def test_agenda_pages(built_site: Path) -> None:
@@ -83,7 +84,7 @@ def test_ics_per_event_parses_back(built_site: Path) -> None:
     assert str(event["uid"]) == "formation-achats-publics@circlemade.brussels"
     assert str(event["summary"]) == "Formation : vendre circulaire aux acheteurs publics"
     start = event.decoded("dtstart")
-    assert start == dt.datetime(2026, 12, 10, 9, 30, tzinfo=publications.TIMEZONE)
+    assert start == dt.datetime(2026, 12, 10, 9, 30, tzinfo=models.TIMEZONE)
     assert start.utcoffset() == dt.timedelta(hours=1)
     assert event.decoded("dtend").hour == 12
     assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Brussels"]
@@ -147,11 +148,11 @@ def test_campaign_window_boundaries(sample: Path, tmp_path: Path, now: str, publ
 def test_campaign_selects_members_and_offers_by_facet(sample: Path, built_site: Path) -> None:
     site = pipeline.load_site(sample, options(NOW)).site
     campaign = next(c for c in site.campaigns if c.name == "achats-circulaires")
-    chosen = publications.select_members(campaign, site.members)
+    chosen = models.select_members(campaign, site.members)
     assert [m.slug for m in chosen[:2]] == ["publi-boucle", "recable"]      # named first
     expected = {m.slug for m in site.members if {"repair", "reuse"} & set(m.activities)}
     assert {m.slug for m in chosen} == expected | {"publi-boucle", "recable"}
-    offers = publications.select_offers(campaign, site.members)
+    offers = models.select_offers(campaign, site.members)
     assert offers and all({"business", "public-sector"} & set(o.audiences) for _, o in offers)
     assert len(offers) == sum(1 for m in site.members for o in m.offers
                               if {"business", "public-sector"} & set(o.audiences))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -93,12 +95,33 @@ def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(server) -> Non
     assert process.poll() is None
 
 
+def raw_get(base: str, path: str) -> tuple[int, bytes]:
+    """GET `path` exactly as written: no client-side normalisation of dots or escapes."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
 def test_serve_never_serves_files_outside_the_site(server) -> None:
+    """/pagefind/ is served from a folder on disk (the background build's index): a path
+    that climbs out of it, plainly or %-encoded, is refused. Without the check in
+    serve.handler.candidates these requests would return the secret files."""
     root, base, _ = server
-    (root / "secret.txt").write_text("do not serve")
-    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/fr/../../secret.txt"):
-        status, body = fetch(base + path)
-        assert "do not serve" not in body
+    wait_for(lambda: fetch(base + "/pagefind/pagefind.js")[0] == 200, timeout=60)
+    (root / ".cache" / "secret.txt").write_text("do not serve: cache")     # .cache/serve/pagefind/../../
+    (root / "secret.txt").write_text("do not serve: project")              # one folder higher
+    for path in ("/pagefind/../../secret.txt", "/pagefind/%2e%2e/%2e%2e/secret.txt",
+                 "/pagefind/%2E%2E/%2E%2E/%2E%2E/secret.txt", "/pagefind/..%2f..%2fsecret.txt",
+                 "/pagefind/..%2F..%2F..%2Fsecret.txt", "/pagefind/..\\..\\secret.txt"):
+        status, body = raw_get(base, path)
+        assert b"do not serve" not in body, path
+        assert status == 404, path
+    assert raw_get(base, "/pagefind/pagefind.js")[0] == 200
 
 
 def output(tmp_path: Path) -> str:
@@ -163,7 +186,7 @@ def test_the_watcher_falls_back_to_polling(monkeypatch, tmp_path: Path) -> None:
 
     monkeypatch.setattr(watchfiles, "watch", fake_watch)
     changes = []
-    serve.watch(tmp_path, [tmp_path], lambda: changes.append(1))
+    serve.background.watch([tmp_path], lambda: changes.append(1), threading.Event())
     assert calls == [None, True] and changes == [1]
 
 
@@ -187,7 +210,7 @@ def test_an_open_page_reloads_by_itself_after_a_save(server, browser) -> None:
 def test_an_internal_error_while_reloading_keeps_the_preview_alive(make_project, monkeypatch) -> None:
     from circlemade_site import pipeline, serve
     root = make_project()
-    preview = serve.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
     assert preview.refresh() and preview.get("fr/index.html")
     def broken(*args: object) -> None:
         raise KeyError("a bug")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jinja2
 
-from circlemade_site import templates
+from circlemade_site.render import templates
 
 
 def test_reuse_renders_a_macro_once_per_object_and_arguments() -> None:

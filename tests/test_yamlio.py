@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from circlemade_site import frontmatter, yamlio
+from circlemade_site.load import frontmatter, yamlio
 from circlemade_site.errors import ContentError
 
 

@@ -10,20 +10,17 @@ silently disagree on a date.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from circlemade_site import images, schema, yamlio
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import ContentError, Diagnostic
-from circlemade_site.models import (Campaign, Event, Facet, Member, NewsItem, Translation, Venue)
-from circlemade_site.sources import RawDoc
+from circlemade_site.errors import ContentError, Diagnostic, did_you_mean
+from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load.sources import RawDoc
+from circlemade_site.models import TIMEZONE, Campaign, Event, Facet, Member, NewsItem, Translation, Venue
 
-TIMEZONE = ZoneInfo("Europe/Brussels")
 MODELS: Mapping[str, type[BaseModel]] = {"event": schema.EventFront, "news": schema.NewsFront,
                                          "campaign": schema.CampaignFront}
 REQUIRED_SHARED = {"event": ("type", "start"), "news": ("date",),
@@ -111,7 +108,7 @@ def _required_hint(kind: str, field: str) -> str:
 def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
     model = MODELS[item.kind]
     rel_path = doc.source.rel_path
-    front = schema.validate(model, doc.data, doc.positions, rel_path, diagnostics)
+    front = diagnose.validate(model, doc.data, doc.positions, rel_path, diagnostics)
     if front is None:
         return
     values = front.model_dump(exclude_none=True)
@@ -156,23 +153,21 @@ def _check_terms(item: _Item, field: str, keys: Iterable[str], facet: Facet | No
         return
     for key in keys:
         if key not in facet.terms:
-            close = difflib.get_close_matches(key, list(facet.terms), n=1)
             path, line, column = item.where(field)
             errors.append(Diagnostic(
                 path, f"{key!r} is not a known {label} (see content/vocabularies.yaml)", line,
-                column, field, f"did you mean {close[0]!r}?" if close else
-                "expected one of: " + ", ".join(facet.terms)))
+                column, field, did_you_mean(key, facet.terms,
+                                            "expected one of: " + ", ".join(facet.terms))))
 
 
 def _check_members(item: _Item, field: str, slugs: Iterable[str], known: set[str],
                    errors: list[Diagnostic]) -> None:
     for slug in slugs:
         if slug not in known:
-            close = difflib.get_close_matches(slug, sorted(known), n=1)
             path, line, column = item.where(field)
             errors.append(Diagnostic(path, f"there is no member {slug!r}", line, column, field,
-                                     f"did you mean {close[0]!r}?" if close else
-                                     "use the name of a folder in members/"))
+                                     did_you_mean(slug, sorted(known),
+                                                  "use the name of a folder in members/")))
 
 
 def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
@@ -211,9 +206,8 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
         errors.append(item.error("end", "the campaign ends before it starts"))
     cta = shared["cta"]
     if "page" in cta and cta["page"] not in page_names:
-        close = difflib.get_close_matches(cta["page"], sorted(page_names), n=1)
         errors.append(item.error("cta", f"there is no page named {cta['page']!r}",
-                                 f"did you mean {close[0]!r}?" if close else None, "cta.page"))
+                                 did_you_mean(cta["page"], sorted(page_names)), "cta.page"))
     for text in item.texts.values():
         if not text.cta_label:
             errors.append(Diagnostic(text.rel_path, "this field is required", 1, None, "cta_label",
@@ -274,24 +268,3 @@ def _check_slugs(config: SiteConfig, items: Sequence[Event | NewsItem | Campaign
                                               f"used by {taken[key]}", field="slug",
                                               hint="choose another slug"))
             taken.setdefault(key, text.rel_path)
-
-
-def select_members(campaign: Campaign, members: Sequence[Member]) -> list[Member]:
-    """The members a campaign promotes: those named, then those matching its facets
-    (every facet given must match: OR within a facet, AND across facets)."""
-    by_slug = {m.slug: m for m in members}
-    chosen = [by_slug[slug] for slug in campaign.members if slug in by_slug]
-    if campaign.member_facets:
-        named = set(campaign.members)
-        wanted = [(f, set(keys)) for f, keys in campaign.member_facets.items()]
-        chosen += [m for m in members if m.slug not in named
-                   and all(keys.intersection(m.facet_keys(f)) for f, keys in wanted)]
-    return chosen
-
-
-def select_offers(campaign: Campaign, members: Sequence[Member]) -> list[tuple[Member, Any]]:
-    if not campaign.offer_facets:
-        return []
-    wanted = [(f, set(keys)) for f, keys in campaign.offer_facets.items()]
-    return [(m, o) for m in members for o in m.offers
-            if all(keys.intersection(getattr(o, f)) for f, keys in wanted)]

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from circlemade_site.files import write_atomic
 from circlemade_site.slugs import slugify
 
 ALLOWED_TAGS = frozenset({
@@ -117,11 +117,8 @@ class MarkdownCache:
         if not self._added and self._used == self._entries.keys():
             return
         kept = {k: self._entries[k] for k in sorted(self._used)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": RENDER_VERSION, "entries": kept},
-                                  ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, json.dumps({"version": RENDER_VERSION, "entries": kept},
+                                      ensure_ascii=False).encode("utf-8"))
 
 
 def _valid(variants: object) -> bool:
@@ -133,7 +130,7 @@ def _valid(variants: object) -> bool:
         for v in variants)
 
 
-def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]
+def _walk(tokens: list[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
         if token.children:

@@ -1,20 +1,20 @@
-"""Raw documents -> validated models -> the Site, with every cross-file check."""
+"""Pages: raw documents -> PageVersions; then the Site, with every cross-file check
+(slugs, menus, member folder names)."""
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from circlemade_site import schema
 from circlemade_site.config import SITE_FILE, SiteConfig
-from circlemade_site.errors import Diagnostic
+from circlemade_site.errors import Diagnostic, did_you_mean
+from circlemade_site.load import diagnose, schema
+from circlemade_site.load.sources import RawDoc
 from circlemade_site.models import HOME, Facet, Member, Page, PageVersion, Site
-from circlemade_site.sources import RawDoc
 
 
 def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | None:
-    front = schema.validate(schema.PageFront, doc.data, doc.positions, doc.source.rel_path,
+    front = diagnose.validate(schema.PageFront, doc.data, doc.positions, doc.source.rel_path,
                             diagnostics)
     if front is None:
         return None
@@ -86,8 +86,7 @@ def _check_menus(config: SiteConfig, page_names: set[str],
     for menu, entries in config.menus.items():
         for entry in entries:
             if entry.page is not None and entry.page not in page_names:
-                close = difflib.get_close_matches(entry.page, sorted(page_names), n=1)
                 diagnostics.append(Diagnostic(
                     SITE_FILE, f"there is no page named {entry.page!r}", entry.line,
-                    field=f"menus.{menu}", hint=f"did you mean {close[0]!r}?" if close else
-                    "pages are " + ", ".join(sorted(page_names))))
+                    field=f"menus.{menu}", hint=did_you_mean(
+                        entry.page, sorted(page_names), "pages are " + ", ".join(sorted(page_names)))))

@@ -2,6 +2,11 @@
 
 A site overrides one template by putting a file of the same name in
 content/overrides/templates/; everything else comes from themes/<theme>/templates/.
+
+The environment knows nothing of one site's content, so the preview keeps it (and its
+compiled templates) from reload to reload. What depends on the site (`url_for`,
+`absolute`, `asset_url`, `reuse`) comes with each render, as `Helpers`; templates import
+their macros `with context` to see them.
 """
 
 from __future__ import annotations
@@ -26,8 +31,7 @@ def template_dirs(config: SiteConfig) -> list[Path]:
             if d.is_dir()]
 
 
-def make_env(config: SiteConfig, url_for: Callable[..., str], absolute: Callable[[str], str],
-             asset_url: Callable[[str], str]) -> jinja2.Environment:
+def make_env(config: SiteConfig) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         undefined=jinja2.StrictUndefined,
@@ -36,8 +40,7 @@ def make_env(config: SiteConfig, url_for: Callable[..., str], absolute: Callable
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(url_for=url_for, absolute=absolute, asset_url=asset_url,
-                       language_name=i18n.language_name, text=text_in_page, reuse=fragments())
+    env.globals.update(language_name=i18n.language_name, text=text_in_page)
     env.filters["date"] = lambda value, locale, format="long": i18n.format_date(value, locale, format)
     env.filters["number"] = lambda value, locale: i18n.format_number(value, locale)
     return env
@@ -74,12 +77,20 @@ def fragments() -> Callable[..., markupsafe.Markup]:
     return reuse
 
 
+def helpers(url_for: Callable[..., str], absolute: Callable[[str], str],
+            asset_url: Callable[[str], str]) -> dict[str, Any]:
+    """What templates call that depends on the site being rendered: its router's URLs, its
+    fingerprinted static files, and a `reuse` cache of its own."""
+    return {"url_for": url_for, "absolute": absolute, "asset_url": asset_url,
+            "reuse": fragments()}
+
+
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any],
-           config: SiteConfig) -> str:
+           site_helpers: Mapping[str, Any], config: SiteConfig) -> str:
     """Render `template`; a template or UI-string problem becomes a TemplateProblem that
     names the template file and line."""
     try:
-        return env.get_template(template).render(context)
+        return env.get_template(template).render({**site_helpers, **context})
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(Diagnostic(_rel(config, exc.filename or template),
                                          f"template syntax: {exc.message}", exc.lineno)) from exc

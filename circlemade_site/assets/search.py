@@ -33,8 +33,8 @@ from pathlib import Path
 
 from circlemade_site import urls
 from circlemade_site.errors import SiteError
+from circlemade_site.files import Content, write_atomic
 from circlemade_site.models import Site
-from circlemade_site.write import Content
 
 OUTPUT = "pagefind"
 CACHE_VERSION = "2"
@@ -52,7 +52,7 @@ def offer_records(site: Site, router: urls.Router) -> dict[str, str]:
             for lang in site.config.languages:
                 title, title_lang = offer.title.get(lang, order)
                 summary, _ = offer.summary.get(lang, order)
-                link = f"{router.url_for(member, lang)}#offer-{offer.index}"
+                link = router.offer_url(member, offer, lang)
                 records[f"{RECORDS}/{lang}/{member.slug}-{offer.index}.html"] = (
                     f'<!doctype html><html lang="{lang}"><body><main data-pagefind-body '
                     f'data-pagefind-meta="kind:offer">'
@@ -147,10 +147,8 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
     job.cache.parent.mkdir(parents=True, exist_ok=True)
     for old in job.cache.parent.glob("*.json"):       # keep only the latest bundle
         old.unlink(missing_ok=True)
-    tmp = job.cache.with_name(f".{job.cache.name}.tmp")
-    tmp.write_text(json.dumps({p: base64.b64encode(d).decode() for p, d in bundle.items()}),
-                   encoding="utf-8")
-    tmp.replace(job.cache)
+    write_atomic(job.cache, json.dumps({p: base64.b64encode(d).decode()
+                                        for p, d in bundle.items()}).encode("utf-8"))
     return bundle
 
 

@@ -1,4 +1,4 @@
-"""Find the content files and read them into raw documents (the only reading stage)."""
+"""Find the content files of content/ and read them into raw documents."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import dataclasses
 import re
 from pathlib import Path
 
-from circlemade_site import frontmatter, yamlio
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.errors import Diagnostic
+from circlemade_site.files import read_limited
+from circlemade_site.load import frontmatter, yamlio
 
 MAX_MARKDOWN_BYTES = 1024 * 1024
 PAGE_NAME = re.compile(r"^(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3})\.md$")
@@ -73,16 +74,7 @@ def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[SourceFi
 
 def load(source: SourceFile) -> RawDoc:
     """Read a Markdown file with front matter. Raises ContentError."""
-    try:
-        size = source.src_path.stat().st_size
-        if size > MAX_MARKDOWN_BYTES:
-            raise ContentError(Diagnostic(
-                source.rel_path, f"the file is too large ({size} bytes, at most "
-                f"{MAX_MARKDOWN_BYTES})", 1))
-        raw = source.src_path.read_bytes()
-    except OSError as exc:
-        raise ContentError(Diagnostic(source.rel_path,
-                                      f"cannot read the file: {exc.strerror}")) from exc
+    raw = read_limited(source.src_path, source.rel_path, MAX_MARKDOWN_BYTES)
     text = yamlio.decode(raw, source.rel_path)
     parts = frontmatter.split(text, source.rel_path)
     data, positions = yamlio.parse(parts.front, source.rel_path, parts.front_line)

@@ -7,23 +7,23 @@ the file, line and field, and a hint; one member's problems never hide another's
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from circlemade_site import communes, images, schema, yamlio
-from circlemade_site.config import SiteConfig, read_yaml_file
-from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site import communes
+from circlemade_site.config import SiteConfig
+from circlemade_site.errors import ContentError, Diagnostic, did_you_mean
+from circlemade_site.files import read_limited
 from circlemade_site.i18n import Localized
+from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load.settings import read_yaml_file
+from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, rel
 from circlemade_site.models import Facet, Member, Offer, Term
 from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
-from circlemade_site.sources import MAX_MARKDOWN_BYTES, rel
 
 MEMBER_FILE = "member.yaml"
 VOCABULARIES_FILE = "content/vocabularies.yaml"
-FACETS = ("kind", "activities", "sectors", "communes")     # facets of the directory
-OFFER_FACETS = ("audiences", "activities")                  # facets of the offers catalogue
 
 
 # -- vocabularies ---------------------------------------------------------------------------
@@ -39,7 +39,7 @@ def load_vocabularies(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict
     except ContentError as exc:
         diagnostics.append(exc.diagnostic)
         return {}
-    parsed = schema.validate(schema.VocabulariesFile, data, positions, VOCABULARIES_FILE, diagnostics)
+    parsed = diagnose.validate(schema.VocabulariesFile, data, positions, VOCABULARIES_FILE, diagnostics)
     if parsed is None:
         return {}
     facets: dict[str, Facet] = {}
@@ -122,7 +122,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
     except ContentError as exc:
         diagnostics.append(exc.diagnostic)
         return None
-    front = schema.validate(schema.MemberFront, data, positions, yaml_rel, errors)
+    front = diagnose.validate(schema.MemberFront, data, positions, yaml_rel, errors)
 
     def problem(path: yamlio.FieldPath, message: str, hint: str | None = None,
                 at_key: bool = False) -> None:
@@ -208,9 +208,7 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
             if keys.index(key) != i:
                 problem(item_path, f"{key!r} is listed twice", "remove one of them")
             elif key not in facet.terms:
-                close = difflib.get_close_matches(key, list(facet.terms), n=1, cutoff=0.6)
-                hint = (f"did you mean {close[0]!r}?" if close else
-                        "expected one of: " + ", ".join(facet.terms))
+                hint = did_you_mean(key, facet.terms, "expected one of: " + ", ".join(facet.terms))
                 noun = {"kind": "member type", "activities": "activity", "sectors": "sector",
                         "audiences": "audience"}[facet_key]
                 problem(item_path, f"{key!r} is not a known {noun} (see {VOCABULARIES_FILE})", hint)
@@ -235,13 +233,11 @@ def _commune(front: schema.MemberFront, problem) -> str | None:  # type: ignore[
         return candidates[0].key
     named = communes.by_name(address.municipality)
     if named is None:
-        close = difflib.get_close_matches(address.municipality,
-                                          [n for c in communes.COMMUNES for n in c.names.texts.values()],
-                                          n=1, cutoff=0.6)
         problem(("address", "municipality"), f"{address.municipality!r} is not one of the 19 "
                 "communes of the Brussels-Capital Region",
-                f"did you mean {close[0]!r}?" if close else f"for {address.postal_code} it is "
-                f"{candidates[0].names.texts['fr']}")
+                did_you_mean(address.municipality,
+                             [n for c in communes.COMMUNES for n in c.names.texts.values()],
+                             f"for {address.postal_code} it is {candidates[0].names.texts['fr']}"))
         return None
     if named not in candidates:
         expected = " or ".join(c.names.texts["fr"] for c in candidates)
@@ -290,13 +286,9 @@ def _descriptions(config: SiteConfig, folder: Path, rel_dir: str,
         if path.is_symlink() or not path.is_file():
             errors.append(Diagnostic(rel_path, "must be a plain file, not a link or a folder"))
             continue
-        size = path.stat().st_size
-        if size > MAX_MARKDOWN_BYTES:
-            errors.append(Diagnostic(rel_path, f"the file is too large ({size} bytes, at most "
-                                     f"{MAX_MARKDOWN_BYTES})"))
-            continue
         try:
-            text = yamlio.decode(path.read_bytes(), rel_path)
+            text = yamlio.decode(read_limited(path, rel_path, MAX_MARKDOWN_BYTES, line=None),
+                                 rel_path)
         except ContentError as exc:
             errors.append(exc.diagnostic)
             continue

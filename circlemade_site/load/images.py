@@ -1,0 +1,155 @@
+"""Pictures named by content (members' logos, campaigns' heroes), checked without decoding
+them in full: format, size, pixel count and, for SVG, a strict allowlist.
+
+Inspection reads only what it needs, so `check` is cheap; the full decode happens once
+per file and width when a variant is first made (assets/images.py). Pillow's own
+decompression-bomb limit is left as it is: the pixel count is checked here, from the
+header, before anything is decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import warnings
+import xml.etree.ElementTree as ElementTree  # serialising only; parsing goes through defusedxml
+from collections.abc import Callable
+from pathlib import Path
+
+import defusedxml.ElementTree
+import PIL.Image
+
+from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.models import Image
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 25_000_000
+MIN_SIDE = 32
+RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+EXTENSIONS = frozenset({*RASTER_FORMATS, ".svg"})
+
+
+def inspect(src_path: Path, rel_path: str, line: int | None, column: int | None,
+            field: str) -> Image:
+    """Check a picture without decoding it in full. Raises ContentError."""
+
+    def refuse(message: str, hint: str | None = None) -> ContentError:
+        return ContentError(Diagnostic(rel_path, message, line, column, field, hint))
+
+    suffix = src_path.suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise refuse(f"{src_path.name!r} is not a PNG, JPEG, WebP or SVG file",
+                     "export the logo as PNG")
+    try:
+        size = src_path.stat().st_size
+        if size > MAX_BYTES:
+            raise refuse(f"{src_path.name!r} is too large ({size / 1_048_576:.1f} MB, at most "
+                         f"{MAX_BYTES // 1_048_576} MB)", "export it smaller, 1000 pixels wide is plenty")
+        data = src_path.read_bytes()
+    except OSError as exc:
+        raise refuse(f"cannot read {src_path.name!r}: {exc.strerror}") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix == ".svg":
+        width, height = svg_size(data, refuse)
+        return Image(src_path, rel_path, line, "SVG", width, height, digest)
+    try:
+        with warnings.catch_warnings():
+            # opening reads the header only; the pixel count is checked below, with a lower
+            # limit than Pillow's, before anything is decoded
+            warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)
+            with PIL.Image.open(io.BytesIO(data)) as im:
+                found, width, height = im.format, im.width, im.height
+    except PIL.Image.DecompressionBombError:      # far above Pillow's own limit
+        raise refuse(f"{src_path.name!r} has too many pixels (at most {MAX_PIXELS:,})",
+                     "export it at most 2000 pixels wide") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise refuse(f"{src_path.name!r} is not a readable image ({exc})",
+                     "open it in an image editor and export it again as PNG") from None
+    expected = RASTER_FORMATS[suffix]
+    if found != expected:
+        raise refuse(f"{src_path.name!r} is a {found or 'unknown'} file, not {expected} as its name says",
+                     f"rename it to end in .{(found or 'png').lower()} or export it again")
+    if width * height > MAX_PIXELS:
+        raise refuse(f"{src_path.name!r} has too many pixels ({width}x{height}, at most "
+                     f"{MAX_PIXELS:,})", "export it at most 2000 pixels wide")
+    if min(width, height) < MIN_SIDE:
+        raise refuse(f"{src_path.name!r} is too small ({width}x{height} pixels)",
+                     f"it needs at least {MIN_SIDE} pixels on each side; 600 is better")
+    return Image(src_path, rel_path, line, found, width, height, digest)
+
+
+SVG_NS = "http://www.w3.org/2000/svg"
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "path", "circle", "ellipse", "rect", "line", "polyline", "polygon", "text",
+    "tspan", "defs", "linearGradient", "radialGradient", "stop", "clipPath", "mask", "title",
+    "desc", "symbol", "use",
+})
+SVG_ATTRIBUTES = frozenset({
+    "id", "class", "viewBox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy",
+    "r", "rx", "ry", "d", "points", "fill", "fill-opacity", "fill-rule", "stroke",
+    "stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray",
+    "stroke-dashoffset", "stroke-opacity", "opacity", "transform", "offset", "stop-color",
+    "stop-opacity", "gradientUnits", "gradientTransform", "spreadMethod", "fx", "fy",
+    "clip-path", "clip-rule", "mask", "font-family", "font-size", "font-weight", "font-style",
+    "text-anchor", "dominant-baseline", "letter-spacing", "preserveAspectRatio", "version",
+    "clipPathUnits", "maskUnits", "href", "dx", "dy", "visibility", "display",
+})
+_LOCAL_REF = re.compile(r"^#[A-Za-z_][\w.-]*$")
+_URL_FUNCTION = re.compile(r"url\(\s*([^)]*?)\s*\)", re.IGNORECASE)
+
+
+class UnsafeSvg(ValueError):
+    pass
+
+
+def sanitize_svg(data: bytes) -> bytes:
+    """The SVG re-serialised from an allowlist, or UnsafeSvg. No script, event handler,
+    style, foreignObject, external reference, entity or processing instruction survives:
+    anything outside the allowlist refuses the file rather than being silently dropped."""
+    try:
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                                 forbid_external=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise UnsafeSvg(f"the SVG declares a DTD or entities ({type(exc).__name__})") from None
+    except Exception as exc:   # ElementTree.ParseError and friends
+        raise UnsafeSvg(f"the SVG is not well-formed XML ({exc})") from None
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise UnsafeSvg("the file's root element is not <svg>")
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not element.tag.startswith(f"{{{SVG_NS}}}"):
+            raise UnsafeSvg(f"the SVG contains a foreign element {element.tag!r}")
+        name = element.tag[len(SVG_NS) + 2:]
+        if name not in SVG_ELEMENTS:
+            raise UnsafeSvg(f"the SVG contains a <{name}> element, which is not allowed")
+        for attribute, value in list(element.attrib.items()):
+            local = attribute.rsplit("}", 1)[-1]
+            if local not in SVG_ATTRIBUTES:
+                raise UnsafeSvg(f"the SVG has a {local!r} attribute on <{name}>, which is not allowed")
+            if local == "href" and not _LOCAL_REF.match(value.strip()):
+                raise UnsafeSvg(f"the SVG links to {value!r}; only references inside the file are allowed")
+            for ref in _URL_FUNCTION.findall(value):
+                if not _LOCAL_REF.match(ref.strip("'\"")):
+                    raise UnsafeSvg(f"the SVG refers to {ref!r}; only references inside the file are allowed")
+    ElementTree.register_namespace("", SVG_NS)
+    ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
+                                                                            xml_declaration=False)
+
+
+def svg_size(data: bytes, refuse: Callable[[str, str | None], ContentError]) -> tuple[int, int]:
+    """Check an SVG now (so `check` refuses it) and read its intrinsic size."""
+    try:
+        sanitize_svg(data)
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
+    except UnsafeSvg as exc:
+        raise refuse(str(exc), "export the logo as PNG instead") from None
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    try:
+        width = float(root.get("width", "").removesuffix("px") or (box[2] if len(box) == 4 else 0))
+        height = float(root.get("height", "").removesuffix("px") or (box[3] if len(box) == 4 else 0))
+    except ValueError:
+        width = height = 0
+    if width <= 0 or height <= 0:
+        raise refuse("the SVG has no usable size", 'give the <svg> a viewBox, for example viewBox="0 0 200 100"')
+    return round(width), round(height)

@@ -1,0 +1,124 @@
+"""content/site.yaml -> SiteConfig: read, validated against schema.SiteSettings, checked
+(languages, locales, theme, sections, menus) and resolved once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import babel
+
+from circlemade_site.config import KNOWN_SECTIONS, REQUIRED_SECTIONS, SITE_FILE, MenuEntry, SiteConfig
+from circlemade_site.errors import BuildFailed, ContentError, Diagnostic
+from circlemade_site.files import read_limited
+from circlemade_site.i18n import Localized
+from circlemade_site.load import diagnose, schema, yamlio
+
+MAX_YAML_BYTES = 256 * 1024
+
+
+def read_yaml_file(path: Path, rel_path: str) -> tuple[object, yamlio.Positions]:
+    """Read and parse a YAML file, with a size limit. Raises ContentError."""
+    raw = read_limited(path, rel_path, MAX_YAML_BYTES)
+    return yamlio.parse(yamlio.decode(raw, rel_path), rel_path)
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read content/site.yaml under `root`. Raises BuildFailed with every problem."""
+    root = root.resolve()
+    path = root / SITE_FILE
+    if not path.is_file():
+        raise BuildFailed([Diagnostic(SITE_FILE, "the site settings file is missing",
+                                      hint="is this a circlemade project folder?")])
+    try:
+        data, positions = read_yaml_file(path, SITE_FILE)
+    except ContentError as exc:
+        raise BuildFailed([exc.diagnostic]) from exc
+    diagnostics: list[Diagnostic] = []
+    settings = diagnose.validate(schema.SiteSettings, data, positions, SITE_FILE, diagnostics)
+    if settings is None:
+        raise BuildFailed(diagnostics)
+    config = _to_config(root, settings, positions, diagnostics)
+    if diagnostics:
+        raise BuildFailed(diagnostics)
+    return config
+
+
+def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
+               diagnostics: list[Diagnostic]) -> SiteConfig:
+    def problem(path: yamlio.FieldPath, message: str, hint: str | None = None) -> None:
+        diagnostics.append(Diagnostic(SITE_FILE, message, *positions.of_value(path),
+                                      yamlio.dotted(path), hint))
+
+    languages = tuple(dict.fromkeys(s.languages))
+    if len(languages) != len(s.languages):
+        problem(("languages",), "a language is listed twice")
+    if s.default_language not in languages:
+        problem(("default_language",), f"{s.default_language!r} is not one of the languages "
+                f"{list(languages)}")
+
+    def localized(path: yamlio.FieldPath, texts: Mapping[str, str]) -> Localized:
+        for lang in texts:
+            if lang not in languages:
+                problem((*path, lang), f"{lang!r} is not a language of the site",
+                        f"languages are {', '.join(languages)}")
+        if s.default_language not in texts:
+            problem(path, f"missing the default language {s.default_language!r}",
+                    f"for example `{path[-1]}: {{{s.default_language}: ...}}`")
+        return Localized(dict(texts))
+
+    locales: dict[str, str] = {}
+    for lang in languages:
+        name = s.locales.get(lang, f"{lang}_BE")
+        try:
+            babel.Locale.parse(name)
+        except (ValueError, babel.UnknownLocaleError):
+            problem(("locales", lang) if lang in s.locales else ("languages",),
+                    f"Babel does not know the locale {name!r}", "set `locales: {" + lang + ": ...}`")
+        locales[lang] = name
+
+    theme_dir = root / "themes" / s.theme
+    if not (theme_dir / "templates").is_dir():
+        problem(("theme",), f"there is no theme folder themes/{s.theme}/templates",
+                "themes are " + ", ".join(sorted(p.name for p in (root / "themes").glob("*")
+                                                 if p.is_dir())) if (root / "themes").is_dir() else None)
+
+    for key in REQUIRED_SECTIONS:
+        if key not in s.sections:
+            problem(("sections",), f"the {key} section has no URL segments",
+                    f"for example `{key}: {{{', '.join(f'{lang}: ...' for lang in languages)}}}`")
+    for key, segments in s.sections.items():
+        if key not in KNOWN_SECTIONS:
+            problem(("sections", key), f"unknown section {key!r}",
+                    "sections are " + ", ".join(sorted(KNOWN_SECTIONS)))
+        for lang in languages:
+            if lang not in segments:
+                problem(("sections", key), f"no URL segment for language {lang!r}",
+                        f"for example `{key}: {{{lang}: ...}}`")
+
+    menus = {
+        name: tuple(MenuEntry(item.page, item.url,
+                              localized(("menus", name, i, "label"), item.label)
+                              if item.label else None, item.section,
+                              positions.of_value(("menus", name, i))[0])
+                    for i, item in enumerate(items))
+        for name, items in s.menus.items()
+    }
+    return SiteConfig(
+        root=root,
+        title=localized(("title",), s.title),
+        tagline=localized(("tagline",), s.tagline),
+        base_url=s.base_url,
+        languages=languages,
+        default_language=s.default_language,
+        locales=locales,
+        theme=s.theme,
+        theme_dir=theme_dir,
+        overrides_dir=root / "content" / "overrides",
+        sections={k: dict(v) for k, v in s.sections.items()},
+        menus=menus,
+        contact_email=s.contact_email,
+        organisation=localized(("organisation",), s.organisation) if s.organisation else None,
+        organisation_url=s.organisation_url,
+        listing_page_size=s.listing_page_size,
+    )

@@ -1,0 +1,248 @@
+"""What programs read: open data (/data/members.json and .csv), iCalendar files, the Atom
+feed's entries and JSON-LD. Pure: the site in, bytes or data out; documented in
+docs/open-data.md and held to the real clients by the tests (feedparser, icalendar)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import icalendar
+
+from circlemade_site import communes, urls
+from circlemade_site.errors import Diagnostic
+from circlemade_site.models import TIMEZONE, Event, Member, Site
+from circlemade_site.plan.cards import event_type
+from circlemade_site.plan.images import Variant
+from circlemade_site.plan.views import text
+
+
+def json_for_script(data: Any) -> str:
+    """JSON-LD safe inside <script>: no "</script>" or "<!--" can be formed."""
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+
+
+def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: urls.Router,
+             logo: Mapping[str, Any] | None, locality: str, tagline: str, region: str) -> str:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": member.name,
+        "url": router.absolute(router.url_for(member, lang)),
+        "description": tagline,
+        "address": {"@type": "PostalAddress", "streetAddress": member.street,
+                    "postalCode": member.postal_code, "addressLocality": locality,
+                    "addressRegion": region,
+                    "addressCountry": "BE"},
+        "memberOf": {"@type": "Organization", "name": "circlemade.brussels",
+                     "url": router.absolute(router.url_for(urls.HOME, lang))},
+    }
+    if logo:
+        data["logo"] = router.absolute(logo["largest"])
+    if member.email:
+        data["email"] = member.email
+    if member.phone:
+        data["telephone"] = member.phone
+    if member.enterprise_number:
+        data["vatID"] = "BE" + member.enterprise_number.replace(".", "")
+    same_as = [u for u in (member.website, member.linkedin) if u]
+    if same_as:
+        data["sameAs"] = same_as
+    if member.offers:
+        data["makesOffer"] = [{"@type": "Offer", "itemOffered": {
+            "@type": "Service", "name": text(o.title, lang, order).text,
+            "description": text(o.summary, lang, order).text}} for o in member.offers]
+    return json_for_script(data)
+
+
+def event_json_ld(event: Event, lang: str, site: Site, router: urls.Router, title: str,
+                   summary: str) -> str:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Event", "name": title,
+        "startDate": event.start.isoformat(), "endDate": event.end.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode" if event.online
+        else "https://schema.org/OfflineEventAttendanceMode",
+        "url": router.absolute(router.url_for(event, lang)), "inLanguage": lang,
+        "organizer": {"@type": "Organization", "name": "circlemade.brussels",
+                      "url": router.absolute(router.url_for(urls.HOME, lang))},
+    }
+    if summary:
+        data["description"] = summary
+    if event.online:
+        data["location"] = {"@type": "VirtualLocation",
+                            "url": event.registration or router.absolute(router.url_for(event, lang))}
+    elif event.venue:
+        venue = event.venue
+        data["location"] = {"@type": "Place", "name": venue.name, "address": {
+            "@type": "PostalAddress", "streetAddress": venue.street, "postalCode": venue.postal_code,
+            "addressLocality": venue.municipality, "addressCountry": "BE"}}
+    if event.registration:
+        data["offers"] = {"@type": "Offer", "url": event.registration}
+    return json_for_script(data)
+
+
+# -- iCalendar ----------------------------------------------------------------------------
+
+def brussels_timezone(events: Sequence[Event]) -> icalendar.Timezone:
+    """The Europe/Brussels VTIMEZONE with the transitions around the agenda's dates (made
+    once per build: computing it is the slow part of writing a calendar)."""
+    days = [e.first_day for e in events] or [dt.date(2018, 1, 1)]
+    return icalendar.Timezone.from_tzid(
+        "Europe/Brussels", first_date=dt.date(min(days).year - 1, 1, 1),
+        last_date=dt.date(max(days).year + 2, 1, 1))
+
+
+def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.Router,
+                   stamp: dt.datetime, name: str,
+                   timezone: Callable[[], icalendar.Timezone]) -> bytes:
+    """An RFC 5545 calendar of `events` in `lang`, with the Europe/Brussels VTIMEZONE.
+    UIDs are stable (the same event keeps its UID across builds and languages)."""
+    host = urllib.parse.urlsplit(site.config.base_url).hostname or "circlemade.brussels"
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//{host}//circlemade_site//{lang.upper()}")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Brussels")
+    if any(not e.all_day for e in events):
+        cal.add_component(timezone())
+    order = site.config.fallback_order
+    for event in events:
+        tr = event.text(lang, order)
+        url = router.absolute(router.url_for(event, lang))
+        vevent = icalendar.Event()
+        vevent.add("uid", f"{event.name}@{host}")
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", event.start)
+        # an all-day event ends the day after its last day (DTEND is exclusive)
+        vevent.add("dtend", event.end if not event.all_day else event.last_day + dt.timedelta(days=1))
+        vevent.add("summary", tr.title)
+        vevent.add("description", f"{tr.summary}\n\n{url}".strip())
+        vevent.add("url", url)
+        if event.online:
+            vevent.add("location", "Online")
+        elif event.venue:
+            v = event.venue
+            vevent.add("location", ", ".join(p for p in (v.name, v.street,
+                                                         f"{v.postal_code or ''} {v.municipality or ''}".strip()) if p))
+        if (kind := event_type(event, lang, site)) is not None:
+            vevent.add("categories", [kind.text])
+        cal.add_component(vevent)
+    return cal.to_ical()
+
+
+# -- Atom --------------------------------------------------------------------------------
+
+def feed(site: Site, router: urls.Router, lang: str, _diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The Atom feed of a language: news items and campaigns, newest first."""
+    order = site.config.fallback_order
+    host = urllib.parse.urlsplit(site.config.base_url).hostname or "circlemade.brussels"
+    entries = []
+    for item in site.news:
+        tr = item.text(lang, order)
+        entries.append((item.date, f"tag:{host},2018:{lang}/news/{item.name}", tr,
+                        router.absolute(router.url_for(item, lang))))
+    for campaign in site.campaigns:
+        tr = campaign.text(lang, order)
+        entries.append((campaign.start, f"tag:{host},2018:{lang}/campaigns/{campaign.name}", tr,
+                        router.absolute(router.url_for(campaign, lang))))
+    entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
+
+    def stamp(d: dt.date) -> str:
+        return dt.datetime.combine(d, dt.time(), TIMEZONE).isoformat()
+
+    return {
+        "feed_id": f"tag:{host},2018:{lang}/feed",
+        "feed_url": router.absolute(router.url_for(urls.FEED, lang)),
+        "home_url": router.absolute(router.url_for(urls.HOME, lang)),
+        "updated": stamp(entries[0][0]) if entries else stamp(dt.date(2018, 5, 24)),
+        "entries": [{"id": eid, "title": tr.title, "summary": tr.summary, "url": url,
+                     "lang": tr.lang, "updated": stamp(day)} for day, eid, tr, url in entries],
+    }
+
+
+# -- open data ---------------------------------------------------------------------------
+
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def open_data_paths(router: urls.Router) -> tuple[str, str]:
+    return (router.dest_for(urls.DATA_JSON).as_posix(), router.dest_for(urls.DATA_CSV).as_posix())
+
+
+def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]]) -> dict[str, bytes]:
+    """/data/members.json and /data/members.csv: the directory as open data (documented in
+    docs/open-data.md). Every translatable field has every language of the site."""
+    config = site.config
+    langs = config.languages
+    records = []
+    for m in site.members:
+        commune = communes.BY_KEY[m.commune]
+        records.append({
+            "slug": m.slug,
+            "name": m.name,
+            "kind": m.kind,
+            "tagline": {lang: m.tagline.texts.get(lang) for lang in langs},
+            "activities": list(m.activities),
+            "sectors": list(m.sectors),
+            "address": {"street": m.street, "postal_code": m.postal_code, "commune": m.commune,
+                        "commune_name": {lang: commune.names.get(lang, config.fallback_order)[0]
+                                         for lang in langs}},
+            "contact": {"email": m.email, "phone": m.phone, "website": m.website,
+                        "linkedin": m.linkedin},
+            "enterprise_number": m.enterprise_number,
+            "member_since": m.member_since.isoformat(),
+            "profile_url": {lang: router.absolute(router.url_for(m, lang)) for lang in langs},
+            "logo_url": None,
+            "offers": [{"title": {lang: o.title.texts.get(lang) for lang in langs},
+                        "summary": {lang: o.summary.texts.get(lang) for lang in langs},
+                        "audiences": list(o.audiences), "activities": list(o.activities)}
+                       for o in m.offers],
+        })
+        if m.logo is not None:
+            largest = logos[m.slug][-1]
+            records[-1]["logo_url"] = router.absolute(router.file_url(largest.dest_rel))   # WebP (or SVG)
+    vocabularies = {key: {term: {lang: facet_term.label.get(lang, config.fallback_order)[0]
+                                 for lang in langs}
+                          for term, facet_term in facet.terms.items()}
+                    for key, facet in site.facets.items()}
+    document = {"source": router.absolute("/"), "license": "CC-BY-4.0", "count": len(records),
+                "members": records, "vocabularies": vocabularies}
+    as_json = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+    out = io.StringIO()
+    columns = ["slug", "name", "kind", *(f"tagline_{lang}" for lang in langs), "activities",
+               "sectors", "street", "postal_code", "commune", "email", "phone", "website",
+               "linkedin", "enterprise_number", "member_since",
+               *(f"profile_url_{lang}" for lang in langs), "offers"]
+    free_text = {"name", "street", *(f"tagline_{lang}" for lang in langs)}   # written by members
+    writer = csv.DictWriter(out, columns, lineterminator="\r\n")
+    writer.writeheader()
+    for r in records:
+        row = {"slug": r["slug"], "name": r["name"], "kind": r["kind"],
+               **{f"tagline_{lang}": r["tagline"][lang] or "" for lang in langs},
+               "activities": ";".join(r["activities"]), "sectors": ";".join(r["sectors"]),
+               "street": r["address"]["street"], "postal_code": r["address"]["postal_code"],
+               "commune": r["address"]["commune"],
+               **{key: r["contact"][key] or "" for key in ("email", "phone", "website", "linkedin")},
+               "enterprise_number": r["enterprise_number"] or "", "member_since": r["member_since"],
+               **{f"profile_url_{lang}": r["profile_url"][lang] for lang in langs},
+               "offers": len(r["offers"])}
+        writer.writerow({k: _csv_safe(v) if k in free_text else v for k, v in row.items()})
+    json_path, csv_path = open_data_paths(router)
+    return {json_path: as_json.encode("utf-8"),
+            csv_path: ("\ufeff" + out.getvalue()).encode("utf-8")}
+
+
+def _csv_safe(value: object) -> object:
+    """Spreadsheets run a cell that starts with = + - @ as a formula: neutralise it."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value

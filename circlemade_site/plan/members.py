@@ -1,0 +1,242 @@
+"""The member directory: listing, facet pages, profiles, offers catalogue.
+
+Pure planning: members -> outputs (template + context) and image variants. Every card is
+built once per language (plan.cards.Cards) and reused by every page that lists it, so the
+cost grows with members x languages x their terms, never members x members.
+"""
+
+from __future__ import annotations
+
+import functools
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from circlemade_site import communes, urls
+from circlemade_site.errors import Diagnostic
+from circlemade_site.i18n import Catalog, country_name, format_date
+from circlemade_site.models import FACETS, OFFER_FACETS, Member, Offer, Site
+from circlemade_site.plan import exports
+from circlemade_site.plan.cards import Cards, term_label
+from circlemade_site.plan.images import ShareCards, Variant, variants
+from circlemade_site.plan.views import Markdown, Output, page_output, picture, text
+from circlemade_site.slugs import sort_key
+
+PROFILE_LOGO_SIZES = "(max-width: 40rem) 160px, 240px"
+
+Listing = Callable[..., dict[str, Any]]
+
+
+def member_logos(site: Site, router: urls.Router) -> dict[str, list[Variant]]:
+    """Member slug -> the published variants of its logo."""
+    return {m.slug: variants(m.logo, router.image_stem(m, m.logo))
+            for m in site.members if m.logo is not None}
+
+
+class _Listings:
+    """The listings of one plan: the directory, the offers catalogue and their facet pages,
+    with the facet panels (made once per language)."""
+
+    def __init__(self, site: Site, router: urls.Router, cards: Cards) -> None:
+        self.site, self.router, self.cards = site, router, cards
+        self.offers = [o for m in site.members for o in m.offers]
+        self.members_by_term = index_terms(site.members, FACETS)
+        self.offers_by_term = index_terms(self.offers, OFFER_FACETS)
+        self._panels: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def panels(self, lang: str) -> dict[str, list[dict[str, Any]]]:
+        if lang not in self._panels:
+            self._panels[lang] = {
+                urls.MEMBERS: facet_panel(self.site, self.router, lang, urls.MEMBERS, FACETS,
+                                          self.members_by_term),
+                urls.OFFERS: facet_panel(self.site, self.router, lang, urls.OFFERS, OFFER_FACETS,
+                                         self.offers_by_term)}
+        return self._panels[lang]
+
+    def members(self, lang: str, listed: Sequence[Member] | None, term: dict[str, Any] | None,
+                window: slice, pagination: dict[str, Any] | None,
+                _diagnostics: list[Diagnostic]) -> dict[str, Any]:
+        items = self.site.members if listed is None else listed
+        return {"cards": [self.cards.member(m, lang) for m in items[window]], "total": len(items),
+                "pagination": pagination, "facets": self.panels(lang)[urls.MEMBERS], "term": term,
+                "listing": urls.MEMBERS}
+
+    def offers_of(self, lang: str, listed: Sequence[Offer] | None, term: dict[str, Any] | None,
+                  window: slice, pagination: dict[str, Any] | None,
+                  _diagnostics: list[Diagnostic]) -> dict[str, Any]:
+        items = self.offers if listed is None else listed
+        return {"cards": [self.cards.offer(o, lang) for o in items[window]], "total": len(items),
+                "pagination": pagination, "facets": self.panels(lang)[urls.OFFERS], "term": term,
+                "listing": urls.OFFERS}
+
+
+def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
+                 base: Callable[[str], dict[str, Any]], markdown: Markdown,
+                 logos: Mapping[str, list[Variant]], cards: Cards,
+                 share: ShareCards) -> tuple[list[Output], list[Variant]]:
+    """The listings, their facet pages and the profiles, in every language. Cards and
+    profiles are made when an output asks for them (see Output.more)."""
+    config = site.config
+    outputs: list[Output] = []
+    listings = _Listings(site, router, cards)
+    page_size = config.listing_page_size
+    share_urls = {m.slug: share.card("members", m.slug, m.name, picture=m.logo, layout="logo")
+                  for m in site.members}
+    for lang in config.languages:
+        context = base(lang)
+
+        def listing(target: urls.TermPage | str, template: str, make: Listing,
+                    listed: Sequence[Any] | None, count: int, term: dict[str, Any] | None,
+                    lang: str = lang, context: dict[str, Any] = context) -> None:
+            outputs.extend(listing_outputs(router, target, lang, template, context, make, listed,
+                                           count, term, page_size))
+
+        listing(urls.MEMBERS, "directory.html", listings.members, None, len(site.members), None)
+        for facet_key, terms in listings.members_by_term.items():
+            for term_key, listed in terms.items():
+                listing(urls.TermPage(urls.MEMBERS, facet_key, term_key), "directory.html",
+                        listings.members, listed, len(listed),
+                        term_view(site, lang, facet_key, term_key))
+        listing(urls.OFFERS, "offers.html", listings.offers_of, None, len(listings.offers), None)
+        for facet_key, terms in listings.offers_by_term.items():
+            for term_key, listed in terms.items():
+                listing(urls.TermPage(urls.OFFERS, facet_key, term_key), "offers.html",
+                        listings.offers_of, listed, len(listed),
+                        term_view(site, lang, facet_key, term_key))
+        for member in site.members:
+            outputs.append(page_output(router, member, lang, "member.html", context, more=functools.partial(
+                profile, member, lang, site, router, catalogs[lang], logos.get(member.slug),
+                markdown, share_urls[member.slug])))
+    return outputs, [v for vs in logos.values() for v in vs]
+
+
+def listing_outputs(router: urls.Router, target: urls.TermPage | str, lang: str, template: str,
+                    context: dict[str, Any], make: Listing, listed: Sequence[Any] | None,
+                    count: int, term: dict[str, Any] | None, page_size: int) -> list[Output]:
+    """The outputs of a listing: one page, or several of `page_size` cards each."""
+    pages = page_count(count, page_size)
+    found = []
+    for number in range(1, pages + 1):
+        where = target if number == 1 else urls.Paged(target, number)
+        window = slice((number - 1) * page_size, number * page_size)
+        found.append(page_output(
+            router, where, lang, template, context, first_url=router.url_for(target, lang),
+            more=functools.partial(make, lang, listed, term, window,
+                                   pagination(router, target, lang, number, pages))))
+    return found
+
+
+def page_count(items: int, page_size: int) -> int:
+    """How many pages a listing of `items` cards takes (at least one, even if empty)."""
+    return max(1, -(-items // page_size))
+
+
+def pagination(router: urls.Router, target: urls.TermPage | str, lang: str, number: int,
+               pages: int) -> dict[str, Any] | None:
+    """The links between the pages of a long listing; None when it fits on one page."""
+    if pages == 1:
+        return None
+    all_urls = [router.url_for(urls.Paged(target, n), lang) for n in range(1, pages + 1)]
+    return {"number": number, "count": pages, "urls": all_urls,
+            "previous": all_urls[number - 2] if number > 1 else None,
+            "next": all_urls[number] if number < pages else None,
+            "pages": [{"number": n, "url": url, "current": n == number}
+                      for n, url in enumerate(all_urls, 1)]}
+
+
+def facet_keys(item: Member | Offer, facet: str) -> tuple[str, ...]:
+    """The terms of a member or an offer in a facet."""
+    if isinstance(item, Member):
+        return item.facet_keys(facet)
+    return tuple(getattr(item, facet))
+
+
+def index_terms(items: Sequence[Member] | Sequence[Offer],
+                facets: Sequence[str]) -> dict[str, dict[str, list[Any]]]:
+    """facet -> term -> the items that have it, in the items' order; one pass."""
+    index: dict[str, dict[str, list[Any]]] = {f: defaultdict(list) for f in facets}
+    for item in items:
+        for facet in facets:
+            for key in facet_keys(item, facet):
+                index[facet][key].append(item)
+    return {f: dict(terms) for f, terms in index.items()}
+
+
+def term_link(site: Site, router: urls.Router, lang: str, listing: str, facet: str,
+              key: str) -> dict[str, Any]:
+    return {"label": term_label(site, lang, facet, key),
+            "url": router.url_for(urls.TermPage(listing, facet, key), lang)}
+
+
+def term_view(site: Site, lang: str, facet: str, key: str) -> dict[str, Any]:
+    return {"facet": text(site.facets[facet].label, lang, site.config.fallback_order),
+            "label": term_label(site, lang, facet, key)}
+
+
+def facet_panel(site: Site, router: urls.Router, lang: str, listing: str, facets: Sequence[str],
+                index: Mapping[str, Mapping[str, list[Any]]]) -> list[dict[str, Any]]:
+    """The facets of a listing with every value that has items, its count and its page."""
+    panel = []
+    for facet_key in facets:
+        facet = site.facets[facet_key]
+        terms = [{"slug": term.slugs[lang], "label": term_label(site, lang, facet_key, key),
+                  "count": len(index[facet_key][key]),
+                  "url": router.url_for(urls.TermPage(listing, facet_key, key), lang)}
+                 for key, term in facet.terms.items() if index[facet_key].get(key)]
+        if facet_key == "communes":   # alphabetical in the page's language, not by key
+            terms.sort(key=lambda t: sort_key(t["label"].text))
+        panel.append({"key": facet_key, "param": facet.segment[lang],
+                      "label": text(facet.label, lang, site.config.fallback_order), "terms": terms})
+    return panel
+
+
+def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catalog,
+            logo: Sequence[Variant] | None, markdown: Markdown, share_url: str,
+            diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The context of a member's profile in `lang` (made when the page is rendered)."""
+    config = site.config
+    order = config.fallback_order
+    locality = text(communes.BY_KEY[member.commune].names, lang, order)
+    description = None
+    if member.description.texts:
+        source, source_lang = member.description.get(lang, order)
+        html, unknown = markdown.render(source, lambda name: None, top=3)
+        if unknown and source_lang == lang:
+            rel_path, line = member.description_lines[source_lang]
+            diagnostics.append(Diagnostic(rel_path, "links to pages of the site (page:...) are "
+                                          "not available in member descriptions", line))
+        description = {"html": html, "lang": source_lang}
+    address_line = f"{member.street}, {member.postal_code} {locality.text}"
+    osm = "https://www.openstreetmap.org/search?" + urllib.parse.urlencode(
+        {"query": f"{address_line}, {country_name(config.locales[lang])}"})
+    logo_view = picture(router, logo, PROFILE_LOGO_SIZES)
+    tagline = text(member.tagline, lang, order)
+    return {
+        "member": member,
+        "tagline": tagline,
+        "kind": term_label(site, lang, "kind", member.kind),
+        "kind_url": router.url_for(urls.TermPage(urls.MEMBERS, "kind", member.kind), lang),
+        "logo": logo_view,
+        "description": description,
+        "member_since": format_date(member.member_since, config.locales[lang], "long"),
+        "offers": [{
+            "id": router.offer_anchor(o),
+            "title": text(o.title, lang, order), "summary": text(o.summary, lang, order),
+            "audiences": [term_link(site, router, lang, urls.OFFERS, "audiences", k)
+                          for k in o.audiences],
+        } for o in member.offers],
+        "activities": [term_link(site, router, lang, urls.MEMBERS, "activities", k)
+                       for k in member.activities],
+        "sectors": [term_link(site, router, lang, urls.MEMBERS, "sectors", k)
+                    for k in member.sectors],
+        "commune": {"label": locality, "url": router.url_for(
+            urls.TermPage(urls.MEMBERS, "communes", member.commune), lang)},
+        "osm_url": osm,
+        "website_label": urllib.parse.urlsplit(member.website).hostname if member.website else None,
+        "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
+        "json_ld": exports.member_json_ld(member, lang, order, router, logo_view, locality.text,
+                                          tagline.text, t("region_name")),
+        "og": {"type": "profile", "title": member.name, "description": tagline.text,
+               "image": share_url},
+    }

@@ -1,0 +1,195 @@
+"""Site -> Plan: every output (object, language) with its template and an explicit
+context, the files made without a template (open data, calendars) and every image to make
+(logo and hero variants, share cards). Pure: no I/O; what is expensive in a context is
+deferred (views.Output.more) until the output is rendered."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from circlemade_site import urls
+from circlemade_site.config import SiteConfig
+from circlemade_site.errors import Diagnostic
+from circlemade_site.i18n import Catalog, Localized, language_name
+from circlemade_site.models import FACETS, OFFER_FACETS, Page, Site
+from circlemade_site.plan import exports
+from circlemade_site.plan.cards import Cards
+from circlemade_site.plan.images import Card, ShareCards, Variant
+from circlemade_site.plan.members import facet_keys, member_logos, page_count, plan_members
+from circlemade_site.plan.publications import hero_variants, home_context, plan_publications
+from circlemade_site.plan.views import Markdown, Output, Text, body, page_output, text
+
+FEATURED = 6     # members shown on the home page: the most recent ones
+
+Job = Variant | Card
+Maker = Output | Callable[[], bytes] | Job
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Plan:
+    outputs: list[Output]                 # pages and text files to render from templates
+    files: dict[str, Callable[[], bytes]] # files made without a template (open data, .ics)
+    images: list[Job]                     # logo and hero variants, share cards
+
+    def by_path(self) -> dict[str, Maker]:
+        """Output path -> what makes it."""
+        found: dict[str, Maker] = {o.dest_rel: o for o in self.outputs}
+        found.update(self.files)
+        found.update((job.dest_rel, job) for job in self.images)
+        return found
+
+
+def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, dev: bool,
+         markdown: Markdown, font_key: str) -> Plan:
+    """The plan of the whole site. `font_key` is the digest of the theme's fonts (the
+    share cards are drawn with them). Raises i18n.MissingString for a UI string the
+    generator itself needs (menus)."""
+    config = site.config
+    outputs: list[Output] = []
+    share = ShareCards(router, config.theme_dir / "fonts", font_key)
+    logos = member_logos(site, router)
+    cards = Cards(site, router, logos)
+    heroes = hero_variants(site, router)
+    bases = {lang: base_context(site, router, catalogs, lang, dev, share) for lang in config.languages}
+    recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
+    for lang in config.languages:
+        base = bases[lang]
+        featured = {"cards": [cards.member(m, lang) for m in recent],
+                    "count": len(site.members),
+                    **home_context(site, router, lang, catalogs[lang], heroes)}
+        if site.page(urls.HOME) is None:
+            outputs.append(page_output(router, urls.HOME, lang, "home.html", base, page=None,
+                                       page_lang=lang, body_html="", featured=featured))
+        for page in site.pages:
+            version = page.version(lang, config.fallback_order)
+            extra = {"featured": featured} if page.is_home else {}
+            outputs.append(page_output(
+                router, page, lang, "home.html" if page.is_home else "page.html", base,
+                functools.partial(page_body, markdown, router, page, version.lang, lang),
+                page=version, page_lang=version.lang, **extra))
+        outputs.append(page_output(router, urls.SEARCH, lang, "search.html", base))
+        outputs.append(Output(router.dest_for(urls.NOT_FOUND, lang).as_posix(), "404.html",
+                              {**base, "alternates": router.alternates(urls.NOT_FOUND),
+                               "x_default": "/404.html", "canonical": None,
+                               "current_url": router.url_for(urls.NOT_FOUND, lang)}))
+    default = bases[config.default_language]
+    for target, template in ((urls.ROOT, "choose_language.html"),
+                             (urls.ROOT_NOT_FOUND, "root_404.html")):
+        outputs.append(Output(router.dest_for(target).as_posix(), template, {
+            **default, "by_language": bases, "alternates": {}, "x_default": None,
+            "canonical": router.absolute("/") if target == urls.ROOT else None,
+            "current_url": router.url_for(target)}))
+    member_outputs, variants = plan_members(site, router, catalogs, bases.__getitem__, markdown,
+                                            logos, cards, share)
+    outputs.extend(member_outputs)
+    news_outputs, news_files, hero_jobs = plan_publications(
+        site, router, catalogs, bases.__getitem__, markdown, cards, share, heroes)
+    outputs.extend(news_outputs)
+    outputs.append(Output("sitemap.xml", "sitemap.xml", {
+        **default, "entries": sitemap(site, router)}))
+    outputs.append(Output("robots.txt", "robots.txt", {
+        **default, "sitemap_url": router.absolute("/sitemap.xml")}))
+    open_data = functools.cache(functools.partial(exports.open_data, site, router, logos))
+    data_files: dict[str, Callable[[], bytes]] = {
+        path: functools.partial(lambda path: open_data()[path], path)
+        for path in exports.open_data_paths(router)}
+    return Plan(outputs, {**data_files, **news_files},
+                [*variants, *hero_jobs, *share.jobs.values()])
+
+
+def page_body(markdown: Markdown, router: urls.Router, page: Page, text_lang: str, lang: str,
+              diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The body of `page` (written in `text_lang`) as HTML for the `lang` site."""
+    version = page.versions[text_lang]
+    return {"body_html": body(markdown, router, version.body, text_lang, lang, version.rel_path,
+                              version.body_line, diagnostics)["html"]}
+
+
+def base_context(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
+                 lang: str, dev: bool, share: ShareCards) -> dict[str, Any]:
+    """What every page of `lang` shows: the site's texts, the menus, the default share card."""
+    config = site.config
+    tagline = config.tagline.get(lang, config.fallback_order)[0]
+    return {
+        "share_image": share.card("site", lang, tagline),
+        "lang": lang,
+        "locale": config.locales[lang],
+        "t": catalogs[lang],
+        "dev": dev,
+        "site": {
+            "title": _text(config.title, lang, config),
+            "tagline": _text(config.tagline, lang, config),
+            "contact_email": config.contact_email,
+            "organisation": _text(config.organisation, lang, config) if config.organisation else None,
+            "organisation_url": config.organisation_url,
+            "languages": [{"code": code, "name": language_name(code)} for code in config.languages],
+            "default_language": config.default_language,
+        },
+        "menus": {name: _menu(site, router, name, lang, catalogs[lang]) for name in config.menus},
+    }
+
+
+def _text(value: Localized, lang: str, config: SiteConfig) -> Text:
+    return text(value, lang, config.fallback_order)
+
+
+def _menu(site: Site, router: urls.Router, name: str, lang: str,
+          catalog: Catalog) -> list[dict[str, Any]]:
+    config = site.config
+    items = []
+    for entry in config.menus[name]:
+        if entry.page is not None:
+            page = site.page(entry.page)
+            if page is None:        # reported by load.pages
+                continue
+            url = router.url_for(page, lang)
+            label = (_text(entry.label, lang, config) if entry.label else
+                     _page_title(page, lang, config))
+            items.append({"url": url, "label": label, "external": False})
+        elif entry.section is not None:
+            label = (_text(entry.label, lang, config) if entry.label else
+                     Text(catalog(f"{entry.section}_title"), lang))
+            items.append({"url": router.url_for(entry.section, lang), "label": label,
+                          "external": False})
+        else:
+            assert entry.url is not None and entry.label is not None
+            items.append({"url": entry.url, "label": _text(entry.label, lang, config),
+                          "external": True})
+    return items
+
+
+def _page_title(page: Page, lang: str, config: SiteConfig) -> Text:
+    version = page.version(lang, config.fallback_order)
+    return Text(version.title, version.lang)
+
+
+def sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
+    entries = []
+    targets: list[urls.Target] = list(site.pages)
+    if site.page(urls.HOME) is None:
+        targets.insert(0, urls.HOME)
+    targets += [urls.MEMBERS, urls.OFFERS, *site.members, urls.EVENTS, *site.events, urls.NEWS,
+                *site.news, urls.CAMPAIGNS, *site.campaigns]
+    size = site.config.listing_page_size
+    for listing, facets, items in ((urls.MEMBERS, FACETS, site.members),
+                                   (urls.OFFERS, OFFER_FACETS,
+                                    [o for m in site.members for o in m.offers])):
+        used = collections.Counter((f, k) for item in items for f in facets
+                                   for k in facet_keys(item, f))
+        targets += [urls.Paged(listing, n) for n in range(2, page_count(len(items), size) + 1)]
+        for f in facets:
+            for k in site.facets[f].terms:
+                if used[(f, k)]:
+                    term = urls.TermPage(listing, f, k)
+                    targets += [term, *(urls.Paged(term, n) for n in
+                                        range(2, page_count(used[(f, k)], size) + 1))]
+    for target in targets:
+        alternates = {lang: router.absolute(url) for lang, url in router.alternates(target).items()}
+        x_default = router.absolute(router.x_default(target))
+        for url in alternates.values():
+            entries.append({"loc": url, "alternates": alternates, "x_default": x_default})
+    return sorted(entries, key=lambda e: e["loc"])

@@ -1,0 +1,99 @@
+"""What templates receive: outputs to render, texts that know their language, and the
+views several kinds of page share (a page's output, a picture, a Markdown body)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from circlemade_site import urls
+from circlemade_site.errors import Diagnostic
+from circlemade_site.i18n import Localized
+from circlemade_site.plan.images import Variant
+
+# The deferred part of a context: made when the output is rendered; the problems it finds
+# (a link to an unknown page) go to the list it is given.
+More = Callable[[list[Diagnostic]], Mapping[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Output:
+    """A file to render from a template. The expensive part of its context (Markdown,
+    cards, JSON-LD) can be deferred in `more`: a full build asks every output for it,
+    the preview server only the pages the browser requests."""
+
+    dest_rel: str                 # output-relative POSIX path
+    template: str
+    context: Mapping[str, Any]
+    more: More | None = None
+
+    def full_context(self, diagnostics: list[Diagnostic]) -> Mapping[str, Any]:
+        return self.context if self.more is None else {**self.context, **self.more(diagnostics)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Text:
+    """A text as shown in one language: `lang` is the language it is actually written
+    in; templates wrap it in an element with that `lang` when it differs from the page's."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def text(value: Localized, lang: str, order: tuple[str, ...]) -> Text:
+    found, used = value.get(lang, order)
+    return Text(found, used)
+
+
+class Markdown(Protocol):
+    """What the plan needs of the Markdown renderer (render.markup.MarkdownRenderer)."""
+
+    def render(self, text: str, resolve: Callable[[str], str | None],
+               top: int = 2) -> tuple[str, list[str]]: ...
+
+
+def page_output(router: urls.Router, target: urls.Target, lang: str, template: str,
+                base: Mapping[str, Any], more: More | None = None, **extra: Any) -> Output:
+    """An HTML page of `target` in `lang`, with its alternates and canonical URL; `more`
+    makes the rest of its context when the page is rendered."""
+    alternates = router.alternates(target)
+    url = alternates[lang]
+    return Output(urls.dest_of(url), template, {
+        **base, "alternates": alternates, "x_default": router.x_default(target, alternates),
+        "canonical": router.absolute(url), "current_url": url, **extra}, more)
+
+
+def picture(router: urls.Router, variants: Sequence[Variant] | None,
+            sizes: str) -> dict[str, Any] | None:
+    """An <img> of a logo or a hero: the middle width as `src`, every width in `srcset`
+    (none for an SVG), and the largest for JSON-LD and link previews."""
+    if not variants:
+        return None
+    main = variants[min(1, len(variants) - 1)]
+    return {"src": router.file_url(main.dest_rel), "width": main.width, "height": main.height,
+            "srcset": ", ".join(f"{router.file_url(v.dest_rel)} {v.width}w" for v in variants)
+            if main.kind != "svg" else None,
+            "sizes": sizes, "largest": router.file_url(variants[-1].dest_rel)}
+
+
+def body(markdown: Markdown, router: urls.Router, source: str, source_lang: str, lang: str,
+         rel_path: str, line: int, diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """A Markdown body (written in `source_lang`) as HTML for the `lang` site, `page:<name>`
+    links resolved; a link to an unknown page is reported once, from the text's own
+    language, on its line."""
+    def resolve(name: str) -> str | None:
+        target = router.page_named(name)
+        return router.url_for(target, lang) if target is not None else None
+
+    html, unknown = markdown.render(source, resolve)
+    if source_lang == lang:
+        for name in unknown:
+            offset = next((i for i, text in enumerate(source.split("\n")) if f"page:{name}" in text), 0)
+            diagnostics.append(Diagnostic(rel_path, f"link to an unknown page 'page:{name}'",
+                                          line + offset, hint="pages are named after their file: "
+                                          "page:about links to content/pages/about.<language>.md"))
+    return {"html": html, "lang": source_lang}

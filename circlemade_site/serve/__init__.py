@@ -1,0 +1,76 @@
+"""`circlemade serve`: preview the site on 127.0.0.1 while editing it.
+
+Fast at thousands of members, because the preview does no more than the browser needs:
+- content/, members/ and themes/ are watched (watchfiles: inotify, polling where inotify
+  is missing). On a change, only the files that changed are read and validated again,
+  and the site is planned again without rendering anything (preview.py).
+- A page is made when the browser asks for it, by the function a build uses for every
+  output (pipeline.make), and kept until the next change.
+- Open pages reload by themselves: each holds a Server-Sent Events connection
+  (/_circlemade/events) that announces every change (handler.py).
+- The search index needs every page: a full build makes it in a background process,
+  a moment after the last change, into .cache/serve/ (background.py; `--no-search`
+  turns this off).
+
+While the content has errors, every page shows them (and the terminal lists them), and
+the page reloads by itself once they are fixed. The server never stops on a content error.
+"""
+
+from __future__ import annotations
+
+import http.server
+import signal
+import threading
+import time
+from pathlib import Path
+
+from circlemade_site import pipeline
+from circlemade_site.serve.background import SearchBuilder, watch
+from circlemade_site.serve.handler import make_handler
+from circlemade_site.serve.preview import Preview
+
+WATCHED = ("content", "members", "themes")
+SERVE_DIR = ".cache/serve"          # the background full build (search index)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = True) -> int:
+    root = root.resolve()
+    stopping = threading.Event()          # this server's: set when it stops
+    preview = Preview(root, options)
+    started = time.perf_counter()
+    preview.refresh()
+    print(f"Ready in {time.perf_counter() - started:.2f} s", flush=True)
+    searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping)
+                if search else None)
+
+    def on_change() -> None:
+        if preview.refresh() and searcher is not None:
+            searcher.schedule()
+
+    threads = [threading.Thread(target=watch, args=(
+        [root / f for f in WATCHED if (root / f).is_dir()], on_change, stopping), daemon=True)]
+    if searcher is not None:
+        searcher.schedule()
+        searcher.due = time.monotonic()           # the first index right away
+        threads.append(threading.Thread(target=searcher.run, daemon=True))
+    for thread in threads:
+        thread.start()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                             make_handler(preview, root / SERVE_DIR, stopping))
+    server.daemon_threads = True
+    print(f"Serving the site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)      # stop as on Ctrl+C: no orphan build
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stopping.set()
+        if searcher is not None:
+            searcher.stop()
+        server.server_close()
+    return 0

@@ -1,0 +1,85 @@
+"""What the preview runs in the background: the file watcher, and a full build in a niced
+process a moment after the last change, which makes the search index (and lists every
+problem of pages not yet visited)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from circlemade_site import pipeline
+
+SEARCH_DELAY = 2.0                  # seconds of quiet before the search index is rebuilt
+
+
+class SearchBuilder:
+    """A full build in a background process, a moment after the last change: it makes the
+    search index the preview serves under /pagefind/, and lists every problem of pages not
+    yet visited."""
+
+    def __init__(self, root: Path, options: pipeline.BuildOptions, out: Path,
+                 stopping: threading.Event) -> None:
+        self.root, self.options, self.out, self.stopping = root, options, out, stopping
+        self.due: float | None = None
+        self.wake = threading.Event()
+        self.process: subprocess.Popen[str] | None = None
+
+    def stop(self) -> None:
+        self.wake.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+
+    def schedule(self) -> None:
+        self.due = time.monotonic() + SEARCH_DELAY
+        self.wake.set()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            self.wake.wait()
+            self.wake.clear()
+            while self.due is not None and time.monotonic() < self.due and not self.stopping.is_set():
+                time.sleep(min(0.2, max(0.0, self.due - time.monotonic())))
+            if self.stopping.is_set() or self.due is None:
+                continue
+            self.due = None
+            started = time.perf_counter()
+            command = [sys.executable, "-m", "circlemade_site", "-C", str(self.root), "build",
+                       "--out", str(self.out), "--now", self.options.now.isoformat(),
+                       "--preview"]
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            text=True, preexec_fn=lambda: os.nice(10))
+            _, errors = self.process.communicate()
+            if self.stopping.is_set():
+                return
+            if self.process.returncode == 0:
+                print(f"Search index updated in {time.perf_counter() - started:.1f} s", flush=True)
+            else:
+                print(errors.strip(), file=sys.stderr)
+                print("The full build found problems (listed above); pages show them when "
+                      "visited.", file=sys.stderr, flush=True)
+
+
+def watch(paths: list[Path], on_change: Callable[[], None], stopping: threading.Event) -> None:
+    """Call on_change after every change under `paths`: inotify events, or polling every
+    0.3 s where inotify is missing or its watch limit is reached (a watch per folder:
+    thousands of members may exceed the kernel's fs.inotify.max_user_watches)."""
+    import watchfiles  # the file watcher is needed only here
+
+    polling = False
+    while not stopping.is_set():
+        try:
+            for _ in watchfiles.watch(*paths, stop_event=stopping, step=20, debounce=400,
+                                      watch_filter=watchfiles.DefaultFilter(),
+                                      raise_interrupt=False, force_polling=polling or None):
+                on_change()
+            return
+        except (OSError, RuntimeError) as exc:
+            if polling:
+                raise
+            print(f"Watching files by polling ({exc})", file=sys.stderr, flush=True)
+            polling = True
