@@ -1,13 +1,13 @@
 # Two commands set everything up on a fresh machine:
 #   make serve   install into .venv, build the sample site, serve it with live reload
-#   make test    install into .venv, run the whole test suite
+#   make test    install into .venv, run the whole test suite (ruff, mypy, then pytest)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: serve build check test chromium screenshots clean
+.PHONY: serve build check test lint test-fast chromium screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,17 @@ $(TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts
 	touch $(TOOLS)
 
-test: $(STAMP) chromium $(TOOLS)
+test: lint $(STAMP) chromium $(TOOLS)
 	$(PY) -m pytest
+
+# lint and type checks, also run first by `make test`
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+# the fast loop: no browser
+test-fast: lint
+	$(PY) -m pytest -m "not browser"
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
 chromium:

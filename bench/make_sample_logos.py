@@ -240,7 +240,7 @@ def centre_matiere_seconde():
     slate, ochre, grey = (44, 62, 80), (214, 140, 30), (170, 180, 190)
     cx, cy = 300 * s, 220 * s
     # nested squares turned by 45 degrees, a material being tested layer by layer
-    for k, (size, c) in enumerate([(180, slate), (130, grey), (82, ochre), (36, slate)]):
+    for _k, (size, c) in enumerate([(180, slate), (130, grey), (82, ochre), (36, slate)]):
         pts = rot([(-size * s, 0), (0, -size * s), (size * s, 0), (0, size * s)], 0, cx, cy)
         d.polygon(pts, fill=c)
     for a in (45, 135, 225, 315):

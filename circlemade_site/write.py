@@ -164,7 +164,7 @@ def _is_unchanged(out: Path, files: Mapping[str, Content], manifest: Manifest) -
     """True if `out` holds exactly `files`, byte for byte (and the marker)."""
     if not (out / MARKER).is_file():
         return False
-    present = set()
+    present: set[str] = set()
     for folder, _, names in os.walk(out):
         base = os.path.relpath(folder, out)
         present.update(name if base == "." else f"{base}/{name}" for name in names)

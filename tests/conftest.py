@@ -101,9 +101,8 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
     """Debian's Chromium driven by Playwright, for the whole session."""
-    from playwright.sync_api import sync_playwright
-
     from browser import CHROMIUM_FLAGS, chromium_path
+    from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield launched

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
+from conftest import NOW, copy_fixture_site
 from playwright.sync_api import Browser, Page, expect
 
 from circlemade_site import pipeline
-from conftest import NOW, copy_fixture_site
 
 
 @pytest.fixture

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from xml.etree import ElementTree
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import NOW, run_cli
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed, UsageError
-
-from conftest import NOW, run_cli
 
 OPTIONS = pipeline.BuildOptions(now=dt.date.fromisoformat(NOW))
 LANGS = ("fr", "nl")

@@ -10,11 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import NOW
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed
-
-from conftest import NOW
 
 OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from circlemade_site.load.settings import load_config
 from circlemade_site.errors import BuildFailed
+from circlemade_site.load.settings import load_config
 
 
 def errors(root) -> list[str]:

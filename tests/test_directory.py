@@ -13,12 +13,11 @@ from pathlib import Path
 import PIL.Image
 import pytest
 from bs4 import BeautifulSoup
+from conftest import NOW, run_cli
 
 from circlemade_site import pipeline, reference
 from circlemade_site.assets import images
 from circlemade_site.errors import BuildFailed
-
-from conftest import NOW, run_cli
 
 OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
 
@@ -33,7 +32,7 @@ def cards(page: BeautifulSoup) -> list[str]:
 
 def test_directory_lists_every_member_sorted_with_count(built_site: Path, sample: Path) -> None:
     members = pipeline.load_site(sample, OPTIONS).site.members
-    for lang, path, word in (("fr", "fr/membres", "membres"), ("nl", "nl/leden", "leden")):
+    for _lang, path, word in (("fr", "fr/membres", "membres"), ("nl", "nl/leden", "leden")):
         page = soup(built_site / path / "index.html")
         assert cards(page) == [m.name for m in members]
         assert page.select_one("#result-count").get_text() == f"{len(members)} {word}"
@@ -172,7 +171,7 @@ def test_images_are_cached_by_content(make_project, tmp_path: Path, monkeypatch)
     assert any(p.name.startswith("card-") for p in cache)
     stamps = {p: p.stat().st_mtime_ns for p in cache}
 
-    def must_not_run(task):  # noqa: ANN001, ANN202
+    def must_not_run(task):
         raise AssertionError(f"image made again: {task}")
     monkeypatch.setattr(images, "_make", must_not_run)
     time.sleep(0.01)

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import NOW
 
 from circlemade_site import pipeline, urls
-
-from conftest import NOW
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FINGERPRINT = re.compile(r"(/static/[\w/.-]+?)\.[0-9a-f]{10}(\.\w+)")

@@ -11,16 +11,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import NOW, REPO, copy_fixture_site, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_members import SLUG, VALID, YAML, errors, member, png
 
 from circlemade_site import pipeline
-from circlemade_site.load.settings import load_config
 from circlemade_site.errors import Diagnostic
 from circlemade_site.load.members import load_member, load_vocabularies
-
-from conftest import NOW, REPO, copy_fixture_site, run_cli
-from test_members import SLUG, VALID, YAML, errors, member, png
+from circlemade_site.load.settings import load_config
 
 OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
 

@@ -6,11 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from conftest import NOW, run_cli
 
 from circlemade_site import pipeline, translations
 from circlemade_site.i18n import Catalog, format_date, format_list, format_number, language_name
-
-from conftest import NOW, run_cli
 
 OPTIONS = pipeline.BuildOptions(now=dt.date.fromisoformat(NOW))
 
@@ -112,7 +111,7 @@ def test_a_third_language_is_configuration(make_project, tmp_path: Path) -> None
     assert len(en_pages) == len(fr_pages) > 60
     about = soup(out / "en" / "about-us" / "index.html")
     assert about.html["lang"] == "en" and about.h1.get_text() == "About us"
-    alternates = {l["hreflang"]: l["href"] for l in about.find_all("link", rel="alternate", hreflang=True)}
+    alternates = {link["hreflang"]: link["href"] for link in about.find_all("link", rel="alternate", hreflang=True)}
     assert alternates == {"fr": "https://circlemade.brussels/fr/a-propos/",
                           "nl": "https://circlemade.brussels/nl/over-ons/",
                           "en": "https://circlemade.brussels/en/about-us/",

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import PIL.Image
 import pytest
+from conftest import run_cli
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed
-
-from conftest import run_cli
 
 SLUG = "atelier-exemple"
 YAML = f"members/{SLUG}/member.yaml"
@@ -238,7 +237,7 @@ def test_a_truncated_image_fails_the_build_with_its_file(make_project, tmp_path)
 
 
 def test_unexpected_files_in_a_member_folder(make_project) -> None:
-    root = member(make_project, **{"invoice_pdf": b"%PDF", "run_sh": "rm -rf /"})
+    root = member(make_project, invoice_pdf=b"%PDF", run_sh="rm -rf /")
     assert errors(root) == [
         f"members/{SLUG}/invoice.pdf: error: unexpected file in a member folder (a member folder "
         "holds member.yaml, fr.md, nl.md and the logo named in member.yaml; remove it)",

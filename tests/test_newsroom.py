@@ -9,12 +9,11 @@ import feedparser
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
+from conftest import NOW
 
 from circlemade_site import models, pipeline
-from circlemade_site.load import publications
 from circlemade_site.errors import BuildFailed
-
-from conftest import NOW
+from circlemade_site.load import publications
 
 EVENT = """\
 ---
@@ -96,7 +95,7 @@ def test_ics_per_event_parses_back(built_site: Path) -> None:
 
 def test_subscribable_calendar_per_language(built_site: Path, sample: Path) -> None:
     site = pipeline.load_site(sample, options(NOW)).site
-    for lang, path in (("fr", "fr/agenda.ics"), ("nl", "nl/agenda.ics")):
+    for _lang, path in (("fr", "fr/agenda.ics"), ("nl", "nl/agenda.ics")):
         cal = icalendar.Calendar.from_ical((built_site / path).read_bytes())
         uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
         assert len(uids) == len(site.events) == len(set(uids))

@@ -22,7 +22,7 @@ def test_french_search_stems_plurals_and_stays_in_french(browser: Browser, site_
     page, links, errors = search(browser, site_url, "/fr/recherche/?q=r%C3%A9parations")
     assert errors == []
     assert links and all(link.startswith("/fr/") for link in links)
-    assert "/fr/membres/recable/" in links or any(l.startswith("/fr/membres/recable/") for l in links)
+    assert "/fr/membres/recable/" in links or any(link.startswith("/fr/membres/recable/") for link in links)
     assert page.locator("#search-status").inner_text().endswith(("résultat", "résultats"))
     assert page.locator("#search-results mark").count() > 0
     page.context.close()

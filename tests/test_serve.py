@@ -16,10 +16,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from circlemade_site import scaffold
-
-from conftest import REPO
 
 
 def free_port() -> int:

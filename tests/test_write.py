@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from circlemade_site import write
-
 from conftest import REPO
+
+from circlemade_site import write
 
 SLOW_WRITER = """
 import sys, time

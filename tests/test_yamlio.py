@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from circlemade_site.load import frontmatter, yamlio
 from circlemade_site.errors import ContentError
+from circlemade_site.load import frontmatter, yamlio
 
 
 def error_of(text: str, first_line: int = 1) -> str:

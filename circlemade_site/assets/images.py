@@ -20,7 +20,7 @@ import PIL.ImageOps
 
 from circlemade_site.assets import share
 from circlemade_site.errors import Diagnostic
-from circlemade_site.files import Content, FileSlice, write_atomic
+from circlemade_site.files import Content, FileSlice, content_bytes, write_atomic
 from circlemade_site.load.images import UnsafeSvg, sanitize_svg
 from circlemade_site.plan.images import Card, Variant
 
@@ -40,7 +40,7 @@ def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
         cached = cache_dir / (job.cache_name() if isinstance(job, Card) else _cache_name(job))
         data: Content | None = _cached_slice(cached)
         if data is not None and not isinstance(job, Card) and job.kind == "svg":
-            data = _checked_svg(data.read())   # the cache folder is not trusted more than content
+            data = _checked_svg(content_bytes(data))   # the cache folder is not trusted more than content
         if data is None:
             missing.append((job, cached))
         else:
@@ -122,11 +122,11 @@ def _make(task: tuple[Any, ...]) -> tuple[bytes | None, str | None]:
 
 
 def resize(data: bytes, width: int, height: int, fmt: str = "WEBP") -> bytes:
-    with PIL.Image.open(io.BytesIO(data)) as im:
-        if im.format == "JPEG":
-            im.draft("RGB", (width, height))     # let libjpeg decode at a reduced scale
-        im.load()
-        im = PIL.ImageOps.exif_transpose(im)
+    with PIL.Image.open(io.BytesIO(data)) as opened:
+        if opened.format == "JPEG":
+            opened.draft("RGB", (width, height))     # let libjpeg decode at a reduced scale
+        opened.load()
+        im: PIL.Image.Image = PIL.ImageOps.exif_transpose(opened)
         has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
         im = im.convert("RGBA" if has_alpha else "RGB")
         if im.width > width:

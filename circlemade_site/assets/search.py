@@ -88,7 +88,7 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{pagefind_version()}".encode())
     pages = []
     for path, data in sorted(files.items()):
-        if path.endswith(".html") and b"data-pagefind-body" in data:
+        if path.endswith(".html") and isinstance(data, bytes) and b"data-pagefind-body" in data:
             pages.append(path)
             digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     for path, text in sorted(records.items()):
@@ -140,8 +140,8 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
             _merge(bundle_dir, out)
             shutil.rmtree(bundle_dir, ignore_errors=True)
     for unused in UNUSED:     # Pagefind's own interfaces: the theme has its search page
-        for path in out.glob(unused):
-            path.unlink()
+        for found in out.glob(unused):
+            found.unlink()
     bundle = {f"{OUTPUT}/{p.relative_to(out).as_posix()}": p.read_bytes()
               for p in sorted(out.rglob("*")) if p.is_file()}
     job.cache.parent.mkdir(parents=True, exist_ok=True)
@@ -161,7 +161,7 @@ def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str]
         written = {}
     state_file.unlink(missing_ok=True)      # until it is true again: a killed build
     wanted = set(pages) | records.keys()
-    present = set()
+    present: set[str] = set()
     if folder.is_dir():
         for parent, _, names in os.walk(folder):
             base = os.path.relpath(parent, folder)

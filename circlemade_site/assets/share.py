@@ -47,16 +47,16 @@ def draw(task: tuple[str, ...]) -> bytes:
     canvas.ellipse((900, -120, 1340, 320), outline=(255, 255, 255, 30), width=2)
     text_width = 1080
     if layout == "hero" and picture:
-        with PIL.Image.open(picture) as hero:
-            hero.draft("RGB", (520 * 2, HEIGHT * 2))      # JPEG: decode at a reduced scale
-            hero = PIL.ImageOps.fit(hero.convert("RGB"), (520, HEIGHT), PIL.Image.Resampling.LANCZOS)
+        with PIL.Image.open(picture) as opened:
+            opened.draft("RGB", (520 * 2, HEIGHT * 2))      # JPEG: decode at a reduced scale
+            hero = PIL.ImageOps.fit(opened.convert("RGB"), (520, HEIGHT), PIL.Image.Resampling.LANCZOS)
         image.paste(hero, (WIDTH - 520, 0))
         text_width = 560
     elif layout == "logo" and picture:
         box = (WIDTH - 420, 120, WIDTH - 60, 480)
         canvas.rounded_rectangle(box, radius=24, fill=WHITE)
-        with PIL.Image.open(picture) as logo:
-            logo = logo.convert("RGBA")
+        with PIL.Image.open(picture) as opened:
+            logo = opened.convert("RGBA")
             logo.thumbnail((300, 300), PIL.Image.Resampling.LANCZOS, reducing_gap=3.0)
             x = box[0] + (box[2] - box[0] - logo.width) // 2
             y = box[1] + (box[3] - box[1] - logo.height) // 2

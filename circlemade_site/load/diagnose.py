@@ -76,9 +76,7 @@ def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
 def _is_union_tag(part: object) -> bool:
     # pydantic names the branch of a union in `loc` (for example 'str' or 'function-after');
     # these are not field names.
-    return isinstance(part, str) and (part in {"str", "int", "bool", "list", "dict", "none"}
-                                      or "[" in part or part.startswith("function-")
-                                      or part.startswith("constrained-"))
+    return isinstance(part, str) and (part in {"str", "int", "bool", "list", "dict", "none"} or "[" in part or part.startswith(("function-", "constrained-")))
 
 
 _MESSAGES = {

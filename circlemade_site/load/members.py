@@ -8,7 +8,7 @@ the file, line and field, and a hint; one member's problems never hide another's
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from circlemade_site import communes
@@ -19,10 +19,11 @@ from circlemade_site.i18n import Localized
 from circlemade_site.load import diagnose, images, schema, yamlio
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, rel
-from circlemade_site.models import Facet, Member, Offer, Term
+from circlemade_site.models import Facet, Image, Member, Offer, Term
 from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
 
 MEMBER_FILE = "member.yaml"
+Problem = Callable[..., None]      # problem(field path, message, hint=None, at_key=False)
 VOCABULARIES_FILE = "content/vocabularies.yaml"
 
 
@@ -55,10 +56,10 @@ def load_vocabularies(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict
         else:
             labels = {term: Localized(dict(texts)) for term, texts in raw.terms.items()}
         terms: dict[str, Term] = {}
-        for term, label in labels.items():
-            slugs = {lang: slugify(label.get(lang, config.fallback_order)[0]) or term
+        for term_key, label in labels.items():
+            slugs = {lang: slugify(label.get(lang, config.fallback_order)[0]) or term_key
                      for lang in config.languages}
-            terms[term] = Term(term, label, slugs)
+            terms[term_key] = Term(term_key, label, slugs)
         for lang in config.languages:
             seen: dict[str, str] = {}
             for term in terms.values():
@@ -184,7 +185,7 @@ def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic]) -> li
     return sorted(kept, key=lambda m: sort_key(m.name))
 
 
-def _check_localized(config: SiteConfig, front: schema.MemberFront, problem) -> None:  # type: ignore[no-untyped-def]
+def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Problem) -> None:
     fields: list[tuple[yamlio.FieldPath, Mapping[str, str]]] = [(("tagline",), front.tagline)]
     for i, offer in enumerate(front.offers):
         fields += [(("offers", i, "title"), offer.title), (("offers", i, "summary"), offer.summary)]
@@ -198,7 +199,7 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem) -> 
                     f"for example `{path[-1]}: {{{config.default_language}: ...}}`")
 
 
-def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem) -> None:  # type: ignore[no-untyped-def]
+def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem: Problem) -> None:
     def check(facet_key: str, path: yamlio.FieldPath, keys: Sequence[str], is_list: bool = True) -> None:
         facet = facets.get(facet_key)
         if facet is None:
@@ -221,7 +222,7 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
         check("activities", ("offers", i, "activities"), offer.activities)
 
 
-def _commune(front: schema.MemberFront, problem) -> str | None:  # type: ignore[no-untyped-def]
+def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
     address = front.address
     candidates = communes.BY_POSTAL_CODE.get(address.postal_code)
     if not candidates:
@@ -248,7 +249,7 @@ def _commune(front: schema.MemberFront, problem) -> str | None:  # type: ignore[
 
 
 def _logo(folder: Path, yaml_rel: str, name: str, positions: yamlio.Positions,
-          errors: list[Diagnostic]):  # type: ignore[no-untyped-def]
+          errors: list[Diagnostic]) -> Image | None:
     line, column = positions.of_value(("logo",))
 
     def refuse(message: str, hint: str) -> None:

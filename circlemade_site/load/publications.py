@@ -19,7 +19,17 @@ from circlemade_site.config import SiteConfig
 from circlemade_site.errors import ContentError, Diagnostic, did_you_mean
 from circlemade_site.load import diagnose, images, schema, yamlio
 from circlemade_site.load.sources import RawDoc
-from circlemade_site.models import TIMEZONE, Campaign, Event, Facet, Member, NewsItem, Translation, Venue
+from circlemade_site.models import (
+    TIMEZONE,
+    Campaign,
+    Event,
+    Facet,
+    Image,
+    Member,
+    NewsItem,
+    Translation,
+    Venue,
+)
 
 MODELS: Mapping[str, type[BaseModel]] = {"event": schema.EventFront, "news": schema.NewsFront,
                                          "campaign": schema.CampaignFront}
@@ -236,7 +246,7 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
         draft=bool(shared.get("draft")))
 
 
-def _hero(config: SiteConfig, item: _Item, name: str, errors: list[Diagnostic]):  # type: ignore[no-untyped-def]
+def _hero(config: SiteConfig, item: _Item, name: str, errors: list[Diagnostic]) -> Image | None:
     path, line, column = item.where("hero")
     folder = config.content_dir / "campaigns"
     if "/" in name or "\\" in name or name.startswith("."):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 import urllib.parse
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import email_validator
 import phonenumbers
@@ -229,7 +229,7 @@ def _check_enterprise_number(value: str) -> str:
     try:
         number = stdnum.be.vat.validate(value)
     except stdnum.exceptions.ValidationError as exc:
-        raise invalid(f"{value!r} is not a valid Belgian enterprise number ({exc.message})",
+        raise invalid(f"{value!r} is not a valid Belgian enterprise number ({getattr(exc, 'message', exc)})",
                       'ten digits as on the Crossroads Bank for Enterprises, for example '
                       '"0123.456.749"') from None
     return f"{number[:4]}.{number[4:7]}.{number[7:]}"
@@ -247,6 +247,17 @@ LinkedIn = Annotated[str, Field(max_length=500,
 EnterpriseNumber = Annotated[str, Field(max_length=20, examples=["0123.456.749"]),
                              AfterValidator(_check_enterprise_number)]
 Keys = Annotated[list[VocabularyKey], Field(max_length=12)]
+
+
+if TYPE_CHECKING:      # what the validators check, as a type checker sees it
+    OfferTitle: TypeAlias = dict[str, str]
+    OfferSummary: TypeAlias = dict[str, str]
+    Tagline: TypeAlias = dict[str, str]
+else:
+    OfferTitle = _localized(80, "Réparation de mobilier de bureau", "Herstelling van kantoormeubilair")
+    OfferSummary = _localized(280, "Nous remettons en état chaises et bureaux sur site.",
+                              "We knappen stoelen en bureaus ter plaatse op.")
+    Tagline = _localized(160, "Atelier de réparation de meubles", "Herstelatelier voor meubels")
 
 
 class Address(Strict):
@@ -273,11 +284,8 @@ class Contact(Strict):
 class Offer(Strict):
     """Something the member sells: a product or a service."""
 
-    title: _localized(80, "Réparation de mobilier de bureau", "Herstelling van kantoormeubilair") = Field(
-        description="Name of the offer per language")
-    summary: _localized(280, "Nous remettons en état chaises et bureaux sur site.",
-                         "We knappen stoelen en bureaus ter plaatse op.") = Field(
-        description="One or two sentences per language")
+    title: OfferTitle = Field(description="Name of the offer per language")
+    summary: OfferSummary = Field(description="One or two sentences per language")
     audiences: Annotated[Keys, Field(min_length=1)] = Field(
         description="Who it is for: keys of `audiences` in content/vocabularies.yaml",
         examples=[["business", "public-sector"]])
@@ -299,8 +307,7 @@ class MemberFront(Strict):
         examples=["0123.456.749"])
     member_since: datetime.date = Field(description="Date the organisation joined the cluster",
                                         examples=["2018-05-24"])
-    tagline: _localized(160, "Atelier de réparation de meubles", "Herstelatelier voor meubels") = Field(
-        description="One line per language describing what the member does")
+    tagline: Tagline = Field(description="One line per language describing what the member does")
     activities: Annotated[Keys, Field(min_length=1)] = Field(
         description="Keys of `activities` in content/vocabularies.yaml",
         examples=[["repair", "reuse"]])

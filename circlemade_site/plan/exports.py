@@ -182,7 +182,7 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
     docs/open-data.md). Every translatable field has every language of the site."""
     config = site.config
     langs = config.languages
-    records = []
+    records: list[dict[str, Any]] = []
     for m in site.members:
         commune = communes.BY_KEY[m.commune]
         records.append({

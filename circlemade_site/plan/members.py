@@ -185,7 +185,7 @@ def facet_panel(site: Site, router: urls.Router, lang: str, listing: str, facets
                   "url": router.url_for(urls.TermPage(listing, facet_key, key), lang)}
                  for key, term in facet.terms.items() if index[facet_key].get(key)]
         if facet_key == "communes":   # alphabetical in the page's language, not by key
-            terms.sort(key=lambda t: sort_key(t["label"].text))
+            terms.sort(key=lambda t: sort_key(str(t["label"])))
         panel.append({"key": facet_key, "param": facet.segment[lang],
                       "label": text(facet.label, lang, site.config.fallback_order), "terms": terms})
     return panel

@@ -68,7 +68,7 @@ def plan_publications(site: Site, router: urls.Router, catalogs: Mapping[str, Ca
     room = Newsroom(site, router, markdown, cards, heroes, {m.slug: m for m in site.members})
     outputs: list[Output] = []
     files: dict[str, Callable[[], bytes]] = {}
-    stamp = dt.datetime.combine(site.now, dt.time(), dt.timezone.utc)
+    stamp = dt.datetime.combine(site.now, dt.time(), dt.UTC)
     timezone = functools.cache(lambda: exports.brussels_timezone(site.events))   # when a calendar is made
     order = config.fallback_order
     for lang in config.languages:
