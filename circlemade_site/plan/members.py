@@ -92,16 +92,16 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
             outputs.extend(listing_outputs(router, target, lang, template, context, make, listed,
                                            count, term, page_size))
 
-        listing(urls.MEMBERS, "directory.html", listings.members, None, len(site.members), None)
+        listing(urls.MEMBERS, "listing.html", listings.members, None, len(site.members), None)
         for facet_key, terms in listings.members_by_term.items():
             for term_key, listed in terms.items():
-                listing(urls.TermPage(urls.MEMBERS, facet_key, term_key), "directory.html",
+                listing(urls.TermPage(urls.MEMBERS, facet_key, term_key), "listing.html",
                         listings.members, listed, len(listed),
                         term_view(site, lang, facet_key, term_key))
-        listing(urls.OFFERS, "offers.html", listings.offers_of, None, len(listings.offers), None)
+        listing(urls.OFFERS, "listing.html", listings.offers_of, None, len(listings.offers), None)
         for facet_key, terms in listings.offers_by_term.items():
             for term_key, listed in terms.items():
-                listing(urls.TermPage(urls.OFFERS, facet_key, term_key), "offers.html",
+                listing(urls.TermPage(urls.OFFERS, facet_key, term_key), "listing.html",
                         listings.offers_of, listed, len(listed),
                         term_view(site, lang, facet_key, term_key))
         for member in site.members:
