@@ -40,7 +40,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import PurePosixPath
 
-from circlemade_site.config import SiteConfig
 from circlemade_site.models import Campaign, Event, Facet, Image, Member, NewsItem, Offer, Page, Site
 
 ROOT = "root"
@@ -104,14 +103,6 @@ class Router:
         self._config = site.config
         self._pages = site.pages_by_name
         self._facets: dict[str, Facet] = dict(site.facets)
-
-    @property
-    def config(self) -> SiteConfig:
-        return self._config
-
-    @property
-    def pages(self) -> list[Page]:
-        return list(self._pages.values())
 
     def page_named(self, name: str) -> Page | None:
         return self._pages.get(name)
