@@ -54,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-search", dest="search", action="store_false",
                        help="do not build the search index in the background")
 
-    check = commands.add_parser("check", help="validate the content without writing anything")
+    check = commands.add_parser("check", help="validate the content and render everything, without writing the site")
     check.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
     output_format(check)
 
