@@ -10,12 +10,18 @@ import dataclasses
 import functools
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from circlemade_site.i18n import Localized
 
 SITE_FILE = "content/site.yaml"
-KNOWN_SECTIONS = frozenset({"members", "offers", "events", "news", "campaigns", "search"})
 REQUIRED_SECTIONS = ("members", "offers", "events", "news", "campaigns", "search")
+# optional sections: their URL segment per language when site.yaml names none (a language
+# not listed here takes the section's key)
+DEFAULT_SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "opportunities": MappingProxyType({"fr": "opportunites", "nl": "kansen", "en": "opportunities"}),
+})
+KNOWN_SECTIONS = frozenset({*REQUIRED_SECTIONS, *DEFAULT_SEGMENTS})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

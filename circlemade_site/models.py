@@ -16,6 +16,9 @@ HOME = "home"   # the page named `home` is each language's home page
 TIMEZONE = ZoneInfo("Europe/Brussels")     # events' times, `now`, feeds and calendars
 FACETS = ("kind", "activities", "sectors", "communes")     # facets of the directory
 OFFER_FACETS = ("audiences", "activities")                  # facets of the offers catalogue
+OPPORTUNITY_FACETS = ("need_types", "materials", "directions")   # of the opportunities
+MATERIAL_NEED = "material"        # the need type whose materials are required
+OUT, IN = "out", "in"             # the directions of a flow
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -90,6 +93,62 @@ class Offer:
     audiences: tuple[str, ...]
     activities: tuple[str, ...]
 
+    def facet_keys(self, facet: str) -> tuple[str, ...]:
+        """The offer's terms in a facet of the offers catalogue."""
+        return {"audiences": self.audiences, "activities": self.activities}.get(facet, ())
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Need:
+    """Something a member looks for (members/<slug>/member.yaml `needs`)."""
+
+    member_slug: str
+    index: int                        # position in member.yaml, from 1, for anchors (#need-1)
+    title: Localized
+    summary: Localized
+    type: str                         # key of need_types
+    materials: tuple[str, ...]
+    activities: tuple[str, ...]
+    since: dt.date
+    until: dt.date | None
+
+    def facet_keys(self, facet: str) -> tuple[str, ...]:
+        return {"need_types": (self.type,), "materials": self.materials}.get(facet, ())
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Quantity:
+    amount: float
+    unit: str                         # t, kg, m3, pieces
+    per: str                          # week, month, year, once
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Flow:
+    """A material a member gives off (`out`) or takes in (`in`)."""
+
+    member_slug: str
+    index: int                        # position in member.yaml, from 1, for anchors (#flow-1)
+    direction: str                    # OUT or IN
+    material: str                     # key of materials
+    waste_code: str | None            # "03 01 05", without the hazardous mark
+    hazardous: bool                   # the code ended with "*"
+    quantity: Quantity | None
+    summary: Localized
+    since: dt.date
+    until: dt.date | None
+
+    def facet_keys(self, facet: str) -> tuple[str, ...]:
+        return {"directions": (self.direction,), "materials": (self.material,)}.get(facet, ())
+
+
+Opportunity = Need | Flow
+
+
+def is_current(item: Opportunity, now: dt.date) -> bool:
+    """Published from its `since` to its `until`, both included."""
+    return item.since <= now and (item.until is None or now <= item.until)
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Member:
@@ -113,6 +172,8 @@ class Member:
     description: Localized            # Markdown per language (fr.md, nl.md)
     description_lines: Mapping[str, tuple[str, int]]   # language -> (rel_path, first line)
     rel_dir: str
+    needs: tuple[Need, ...] = ()      # only the current ones once the site is assembled
+    flows: tuple[Flow, ...] = ()
 
     def facet_keys(self, facet: str) -> tuple[str, ...]:
         """The member's terms in a facet of the directory."""
@@ -237,6 +298,27 @@ def split_agenda(events: Sequence[Event], now: dt.date) -> tuple[list[Event], li
     upcoming = [e for e in events if is_upcoming(e, now)]
     past = [e for e in events if not is_upcoming(e, now)]
     return upcoming, list(reversed(past))
+
+
+def at_date(member: Member, now: dt.date) -> Member:
+    """The member as published on `now`: needs and flows outside their window are gone
+    (from every page, feed, index and export, since nothing after this sees them)."""
+    needs = tuple(n for n in member.needs if is_current(n, now))
+    flows = tuple(f for f in member.flows if is_current(f, now))
+    if len(needs) == len(member.needs) and len(flows) == len(member.flows):
+        return member
+    return dataclasses.replace(member, needs=needs, flows=flows)
+
+
+def opportunities(members: Sequence[Member]) -> list[Opportunity]:
+    """Every need and flow of `members`, newest `since` first (then by member and file
+    order, for a stable listing)."""
+    found: list[Opportunity] = []
+    for member in members:
+        found += member.needs
+        found += member.flows
+    found.sort(key=lambda o: (-o.since.toordinal(), o.member_slug, isinstance(o, Flow), o.index))
+    return found
 
 
 def select_members(campaign: Campaign, members: Sequence[Member]) -> list[Member]:

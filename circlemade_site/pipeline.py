@@ -38,7 +38,7 @@ from circlemade_site.files import Content
 from circlemade_site.load import members, pages, publications, sources, theme
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
-from circlemade_site.models import TIMEZONE, PageVersion, Site
+from circlemade_site.models import TIMEZONE, PageVersion, Site, at_date
 from circlemade_site.plan.images import Card, Variant
 from circlemade_site.plan.site import Maker, Plan, plan
 from circlemade_site.plan.views import Output
@@ -137,7 +137,8 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
                                                            facets),
                                          diagnostics)) is not None]
     drafts = options.drafts or options.dev
-    unique_members = members.check_unique(loaded_members, diagnostics)
+    unique_members = [at_date(m, options.now)   # needs and flows current on `now` only
+                      for m in members.check_unique(loaded_members, diagnostics)]
     page_names = {v.name for v in versions}
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,

@@ -15,6 +15,9 @@ Routes:
     /<lang>/<members>/2/, .../<term>/2/     more of a long listing Paged(listing, 2)
     /<lang>/<offers>/                       the offers catalogue   OFFERS
     /<lang>/<offers>/<facet>/<term>/        offers by facet value  TermPage("offers", ...)
+    /<lang>/<opportunities>/                needs and flows        OPPORTUNITIES
+    /<lang>/<opportunities>/<facet>/<term>/ by need type, material, direction
+    /<lang>/<members>/<slug>/#need-N        a need, a flow (#flow-N) on its profile
     /media/members/<slug>/<stem>-<hash>     a member's picture     image_stem(...)
     /data/members.json, /data/members.csv   open data              DATA_JSON, DATA_CSV
     /<lang>/<events>/                       the agenda             EVENTS
@@ -40,7 +43,19 @@ from __future__ import annotations
 import dataclasses
 from pathlib import PurePosixPath
 
-from circlemade_site.models import Campaign, Event, Facet, Image, Member, NewsItem, Offer, Page, Site
+from circlemade_site.models import (
+    Campaign,
+    Event,
+    Facet,
+    Flow,
+    Image,
+    Member,
+    Need,
+    NewsItem,
+    Offer,
+    Page,
+    Site,
+)
 
 ROOT = "root"
 HOME = "home"
@@ -51,12 +66,15 @@ OFFERS = "offers"
 EVENTS = "events"
 NEWS = "news"
 CAMPAIGNS = "campaigns"
+OPPORTUNITIES = "opportunities"
 SEARCH = "search"
 CALENDAR = "calendar"
 FEED = "feed"
 DATA_JSON = "data-json"
 DATA_CSV = "data-csv"
+DATA_OPPORTUNITIES = "data-opportunities"
 _FILES = {ROOT_NOT_FOUND: "/404.html", DATA_JSON: "/data/members.json",
+          DATA_OPPORTUNITIES: "/data/opportunities.csv",
           DATA_CSV: "/data/members.csv"}
 
 
@@ -64,7 +82,7 @@ _FILES = {ROOT_NOT_FOUND: "/404.html", DATA_JSON: "/data/members.json",
 class TermPage:
     """The page of one facet value in a listing: members by activity, offers by audience..."""
 
-    listing: str          # MEMBERS or OFFERS
+    listing: str          # MEMBERS, OFFERS or OPPORTUNITIES
     facet: str            # key in content/vocabularies.yaml
     term: str
 
@@ -120,7 +138,7 @@ class Router:
                 return f"/{self._lang(lang)}/"
             elif target == NOT_FOUND:
                 return f"/{self._lang(lang)}/404.html"
-            elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS, SEARCH):
+            elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS, SEARCH, OPPORTUNITIES):
                 return self._section(target, self._lang(lang))
             elif target == CALENDAR:
                 return self._section(EVENTS, self._lang(lang)).rstrip("/") + ".ics"
@@ -164,6 +182,14 @@ class Router:
 
     def offer_url(self, member: Member, offer: Offer, lang: str) -> str:
         return f"{self.url_for(member, lang)}#{self.offer_anchor(offer)}"
+
+    @staticmethod
+    def opportunity_anchor(item: Need | Flow) -> str:
+        """The id of a need or a flow on its member's profile: need-1, flow-2..."""
+        return f"{'need' if isinstance(item, Need) else 'flow'}-{item.index}"
+
+    def opportunity_url(self, member: Member, item: Need | Flow, lang: str) -> str:
+        return f"{self.url_for(member, lang)}#{self.opportunity_anchor(item)}"
 
     def image_stem(self, member: Member, image: Image) -> str:
         """Output path, without width and extension, of a member's picture. The content

@@ -22,7 +22,8 @@ PAGES = ["/", "/fr/", "/nl/", "/fr/a-propos/", "/nl/over-ons/", "/fr/membres/", 
          "/fr/membres/recable/", "/nl/leden/atelier-copeau-vif/", "/fr/offres/", "/nl/aanbod/",
          "/nl/leden/activiteit/herstelling/", "/fr/agenda/", "/nl/agenda/opleiding-overheidsopdrachten/",
          "/fr/actualites/", "/nl/campagnes/koop-circulair/", "/fr/recherche/?q=r%C3%A9paration",
-         "/nl/zoeken/?q=herstelling", "/nl/404.html"]
+         "/nl/zoeken/?q=herstelling", "/nl/404.html", "/fr/opportunites/", "/nl/kansen/",
+         "/fr/membres/seconde-pierre/", "/nl/leden/ouate-nouvelle/"]
 WIDTHS = {"phone": (375, 1700), "desktop": (1280, 1500)}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",

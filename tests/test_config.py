@@ -34,7 +34,8 @@ def test_the_sample_config_loads(sample) -> None:
     assert config.sections["members"] == {"fr": "membres", "nl": "leden"}
     assert config.theme_dir == sample / "themes" / "circlemade"
     assert [e.page or e.section for e in config.menus["main"]] == [
-        "members", "offers", "events", "news", "about", "join", "contact"]
+        "members", "offers", "opportunities", "events", "news", "about", "join", "contact"]
+    assert config.sections["opportunities"] == {"fr": "opportunites", "nl": "kansen"}   # default
 
 
 def test_unknown_setting_suggests_the_right_one(make_project) -> None:
@@ -73,7 +74,7 @@ def test_every_section_needs_every_language(make_project) -> None:
         f"content/site.yaml:{line}:12: error: sections.members: no URL segment for language 'nl' "
         "(for example `members: {nl: ...}`)",
         f"content/site.yaml:{line + 1}:9: error: sections.shop: unknown section 'shop' "
-        "(sections are campaigns, events, members, news, offers, search)",
+        "(sections are campaigns, events, members, news, offers, opportunities, search)",
     ]
 
 
@@ -89,7 +90,7 @@ def test_a_menu_entry_needs_a_target(make_project) -> None:
     root = make_project()
     edit_site(root, "    - page: about", "    - label: {fr: A, nl: B}")
     line = line_of(root, "label: {fr: A, nl: B}")
-    assert errors(root) == [f"content/site.yaml:{line}:7: error: menus.main[4]: give one of "
+    assert errors(root) == [f"content/site.yaml:{line}:7: error: menus.main[5]: give one of "
                             "`page`, `section` or `url`"]
 
 

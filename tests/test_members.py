@@ -77,7 +77,7 @@ def test_the_valid_member_loads(make_project) -> None:
 def test_sample_members_sorted_as_readers_expect(sample) -> None:
     site = pipeline.load_site(sample, pipeline.BuildOptions()).site
     names = [m.name for m in site.members]
-    assert len(names) == 12
+    assert len(names) == 13
     folded = [n.casefold().replace("â", "a").replace("è", "e") for n in names]
     assert folded == sorted(folded)
 

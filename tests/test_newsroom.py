@@ -113,7 +113,8 @@ def test_atom_feed_per_language_parses_back(built_site: Path, sample: Path) -> N
         assert not feed.bozo, feed.bozo_exception
         assert feed.feed.language == lang if "language" in feed.feed else True
         entries = feed.entries
-        assert len(entries) == len(site.news) + len(site.campaigns)
+        opportunities = sum(len(m.needs) + len(m.flows) for m in site.members)
+        assert len(entries) == len(site.news) + len(site.campaigns) + opportunities
         assert len({e.id for e in entries}) == len(entries)
         assert all(e.link.startswith(f"https://circlemade.brussels/{lang}/") for e in entries)
         dates = [e.updated_parsed for e in entries]
@@ -121,6 +122,8 @@ def test_atom_feed_per_language_parses_back(built_site: Path, sample: Path) -> N
     fr = feedparser.parse((built_site / "fr" / "feed.xml").read_bytes())
     titles = [e.title for e in fr.entries]
     assert "Achetez circulaire, achetez bruxellois" in titles
+    assert "Marc de café pour nos pleurotes – Racines Canal" in titles          # a need
+    assert "Sous-produits disponibles : Biodéchets – Quai Partagé" in titles    # a flow
 
 
 @pytest.mark.parametrize(("now", "published", "active"), [

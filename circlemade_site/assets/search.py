@@ -34,7 +34,7 @@ from pathlib import Path
 from circlemade_site import urls
 from circlemade_site.errors import SiteError
 from circlemade_site.files import Content, write_atomic
-from circlemade_site.models import Site
+from circlemade_site.models import Need, Opportunity, Site
 
 OUTPUT = "pagefind"
 CACHE_VERSION = "2"
@@ -44,10 +44,28 @@ RECORDS = "_records"      # folder of the synthetic offer pages: _records/<lang>
 
 
 def offer_records(site: Site, router: urls.Router) -> dict[str, str]:
-    """A small HTML page per offer and language (temporary path -> HTML), for the index."""
+    """A small HTML page per offer, need and flow and per language (temporary path ->
+    HTML), for the index: a result links to it on its member's profile."""
     records = {}
     order = site.config.fallback_order
     for member in site.members:
+        posted: list[Opportunity] = [*member.needs, *member.flows]
+        for found in posted:
+            anchor = router.opportunity_anchor(found)
+            for lang in site.config.languages:
+                if isinstance(found, Need):
+                    title, title_lang = found.title.get(lang, order)
+                else:
+                    title, title_lang = site.facets["materials"].terms[found.material].label.get(lang, order)
+                summary, _ = found.summary.get(lang, order)
+                link = router.opportunity_url(member, found, lang)
+                records[f"{RECORDS}/{lang}/{member.slug}-{anchor}.html"] = (
+                    f'<!doctype html><html lang="{lang}"><body><main data-pagefind-body '
+                    f'data-pagefind-meta="kind:opportunity">'
+                    f'<span data-pagefind-meta="link:{html.escape(link)}"></span>'
+                    f'<span data-pagefind-meta="member:{html.escape(member.name)}"></span>'
+                    f'<h1 lang="{title_lang}">{html.escape(title)}</h1><p>{html.escape(summary)}</p>'
+                    f'<p>{html.escape(member.name)}</p></main></body></html>')
         for offer in member.offers:
             for lang in site.config.languages:
                 title, title_lang = offer.title.get(lang, order)

@@ -19,7 +19,19 @@ from circlemade_site.i18n import Localized
 from circlemade_site.load import diagnose, images, schema, yamlio
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, rel
-from circlemade_site.models import Facet, Image, Member, Offer, Term
+from circlemade_site.models import (
+    IN,
+    MATERIAL_NEED,
+    OUT,
+    Facet,
+    Flow,
+    Image,
+    Member,
+    Need,
+    Offer,
+    Quantity,
+    Term,
+)
 from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
 
 MEMBER_FILE = "member.yaml"
@@ -69,6 +81,11 @@ def load_vocabularies(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict
                         f"URL in {lang!r}", *positions.of_key((key, "terms", term.key)),
                         f"{key}.terms.{term.key}", "make the labels different"))
                 seen[term.slugs[lang]] = term.key
+        if key == "directions" and set(terms) != {OUT, IN}:
+            diagnostics.append(Diagnostic(
+                VOCABULARIES_FILE, f"the directions of a flow are {OUT!r} and {IN!r}, nothing else",
+                *positions.of_value((key, "terms")), f"{key}.terms",
+                f"for example `terms: {{{OUT}: {{fr: Sous-produits}}, {IN}: {{fr: Intrants}}}}`"))
         facets[key] = Facet(key, Localized(dict(raw.label)), dict(raw.segment), terms)
     return facets
 
@@ -135,6 +152,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
     if front is not None:
         _check_localized(config, front, problem)
         _check_terms(facets, front, problem)
+        _check_opportunities(front, problem)
         commune = _commune(front, problem)
         if front.logo is not None:
             logo = _logo(folder, yaml_rel, front.logo, positions, errors)
@@ -147,6 +165,17 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         Offer(slug, index, Localized(dict(o.title)), Localized(dict(o.summary)),
               tuple(o.audiences), tuple(o.activities) or tuple(front.activities))
         for index, o in enumerate(front.offers, 1))
+    needs = tuple(
+        Need(slug, index, Localized(dict(n.title)), Localized(dict(n.summary)), n.type,
+             tuple(n.materials), tuple(n.activities), n.since, n.until)
+        for index, n in enumerate(front.needs, 1))
+    flows = tuple(
+        Flow(slug, index, f.direction, f.material,
+             f.waste_code.rstrip("*") if f.waste_code else None,
+             bool(f.waste_code and f.waste_code.endswith("*")),
+             Quantity(f.quantity.amount, f.quantity.unit, f.quantity.per) if f.quantity else None,
+             Localized(dict(f.summary)), f.since, f.until)
+        for index, f in enumerate(front.flows, 1))
     return Member(
         slug=slug, name=front.name, kind=front.kind, enterprise_number=front.enterprise_number,
         member_since=front.member_since, tagline=Localized(dict(front.tagline)),
@@ -155,7 +184,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         commune=commune or "", email=front.contact.email, phone=front.contact.phone,
         website=front.contact.website, linkedin=front.contact.linkedin, logo=logo,
         offers=offers, description=Localized(descriptions),
-        description_lines=description_lines, rel_dir=rel_dir)
+        description_lines=description_lines, rel_dir=rel_dir, needs=needs, flows=flows)
 
 
 def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic]) -> list[Member]:
@@ -189,6 +218,10 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Pro
     fields: list[tuple[yamlio.FieldPath, Mapping[str, str]]] = [(("tagline",), front.tagline)]
     for i, offer in enumerate(front.offers):
         fields += [(("offers", i, "title"), offer.title), (("offers", i, "summary"), offer.summary)]
+    for i, need in enumerate(front.needs):
+        fields += [(("needs", i, "title"), need.title), (("needs", i, "summary"), need.summary)]
+    for i, flow in enumerate(front.flows):
+        fields.append((("flows", i, "summary"), flow.summary))
     for path, texts in fields:
         for lang in texts:
             if lang not in config.languages:
@@ -211,7 +244,8 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
             elif key not in facet.terms:
                 hint = did_you_mean(key, facet.terms, "expected one of: " + ", ".join(facet.terms))
                 noun = {"kind": "member type", "activities": "activity", "sectors": "sector",
-                        "audiences": "audience"}[facet_key]
+                        "audiences": "audience", "need_types": "need type",
+                        "materials": "material", "directions": "direction"}[facet_key]
                 problem(item_path, f"{key!r} is not a known {noun} (see {VOCABULARIES_FILE})", hint)
 
     check("kind", ("kind",), [front.kind], is_list=False)
@@ -220,6 +254,29 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
     for i, offer in enumerate(front.offers):
         check("audiences", ("offers", i, "audiences"), offer.audiences)
         check("activities", ("offers", i, "activities"), offer.activities)
+    for i, need in enumerate(front.needs):
+        check("need_types", ("needs", i, "type"), [need.type], is_list=False)
+        check("materials", ("needs", i, "materials"), need.materials)
+        check("activities", ("needs", i, "activities"), need.activities)
+    for i, flow in enumerate(front.flows):
+        check("directions", ("flows", i, "direction"), [flow.direction], is_list=False)
+        check("materials", ("flows", i, "material"), [flow.material], is_list=False)
+
+
+def _check_opportunities(front: schema.MemberFront, problem: Problem) -> None:
+    """What the schema cannot say alone: a material need names its materials; a window
+    ends after it starts."""
+    for i, need in enumerate(front.needs):
+        if need.type == MATERIAL_NEED and not need.materials:
+            problem(("needs", i, "type"), "a need of type material names its materials",
+                    "for example `materials: [wood]`, keys of `materials` in "
+                    f"{VOCABULARIES_FILE}")
+    windows = [("needs", i, n.since, n.until) for i, n in enumerate(front.needs)]
+    windows += [("flows", i, f.since, f.until) for i, f in enumerate(front.flows)]
+    for kind, i, since, until in windows:
+        if until is not None and until < since:
+            problem((kind, i, "until"), f"ends ({until}) before it is posted ({since})",
+                    "`until` is the last day it is published, on or after `since`")
 
 
 def _commune(front: schema.MemberFront, problem: Problem) -> str | None:

@@ -29,7 +29,10 @@ ORIGIN_PATTERN = r"^https?://[^/\s]+$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 LOCALE_PATTERN = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 POSTAL_CODE_PATTERN = r"^[0-9]{4}$"
+WASTE_CODE_PATTERN = r"^(0[1-9]|1[0-9]|20) [0-9]{2} [0-9]{2}\*?$"   # the 20 chapters of the List of Waste
 PATTERN_NAMES = {
+    WASTE_CODE_PATTERN: "a code of the European List of Waste (three pairs of digits, the "
+                        "first from 01 to 20, then * if the waste is hazardous)",
     POSTAL_CODE_PATTERN: "a Belgian postal code (four digits)",
     HTTPS_PATTERN: "an https:// address",
     LINK_PATTERN: "a link starting with https://, http:// or mailto:",
@@ -63,7 +66,7 @@ class MenuItem(Strict):
 
     page: Slug | None = Field(None, description="Name of a page in content/pages (file name "
                               "without language and extension)", examples=["about"])
-    section: Literal["members", "offers", "events", "news", "campaigns"] | None = Field(
+    section: Literal["members", "offers", "events", "news", "campaigns", "opportunities"] | None = Field(
         None, description="A section of the site", examples=["members"])
     url: Annotated[str, Field(pattern=LINK_PATTERN, max_length=500)] | None = Field(
         None, description="An external link", examples=["https://hub.brussels"])
@@ -154,6 +157,11 @@ class VocabulariesFile(Strict):
     audiences: Facet
     communes: Facet
     event_types: Facet
+    need_types: Facet = Field(description="What a member's need is: material, service, "
+                              "partner, space, funding...")
+    directions: Facet = Field(description="The two directions of a flow: `out` (by-products, "
+                              "surplus) and `in` (materials taken in)")
+    materials: Facet = Field(description="Materials of needs and flows")
 
 
 # ---------------------------------------------------------------------------------------
@@ -253,11 +261,16 @@ if TYPE_CHECKING:      # what the validators check, as a type checker sees it
     OfferTitle: TypeAlias = dict[str, str]
     OfferSummary: TypeAlias = dict[str, str]
     Tagline: TypeAlias = dict[str, str]
+    NeedTitle: TypeAlias = dict[str, str]
+    NeedSummary: TypeAlias = dict[str, str]
 else:
     OfferTitle = _localized(80, "Réparation de mobilier de bureau", "Herstelling van kantoormeubilair")
     OfferSummary = _localized(280, "Nous remettons en état chaises et bureaux sur site.",
                               "We knappen stoelen en bureaus ter plaatse op.")
     Tagline = _localized(160, "Atelier de réparation de meubles", "Herstelatelier voor meubels")
+    NeedTitle = _localized(80, "Chutes de bois de chêne", "Resthout van eik")
+    NeedSummary = _localized(280, "Des chutes de chêne massif, 20 cm au moins, pour nos tabourets.",
+                             "Massief eiken resthout van minstens 20 cm, voor onze krukken.")
 
 
 class Address(Strict):
@@ -294,6 +307,48 @@ class Offer(Strict):
                              examples=[["repair"]])
 
 
+class Need(Strict):
+    """Something the member is looking for: a material, a service, a partner, a space,
+    funding. Published from `since` to `until` (included) against the build's date."""
+
+    title: NeedTitle = Field(description="What is sought, per language")
+    summary: NeedSummary = Field(description="One or two sentences per language")
+    type: VocabularyKey = Field(description="Keys of `need_types` in content/vocabularies.yaml",
+                                examples=["material"])
+    materials: Keys = Field(default_factory=list, description="Keys of `materials`; required "
+                            "when the type is material", examples=[["wood"]])
+    activities: Keys = Field(default_factory=list, description="What a service or a partner "
+                             "should do: keys of `activities`", examples=[["repair"]])
+    since: datetime.date = Field(description="When it was posted", examples=["2026-10-01"])
+    until: datetime.date | None = Field(None, description="The last day it is published",
+                                        examples=["2027-06-30"])
+
+
+class Quantity(Strict):
+    """How much of a material, how often."""
+
+    amount: Annotated[float, Field(gt=0, le=1_000_000_000)] = Field(examples=[2])
+    unit: Literal["t", "kg", "m3", "pieces"] = Field(examples=["t"])
+    per: Literal["week", "month", "year", "once"] = Field(examples=["month"])
+
+
+class Flow(Strict):
+    """A material the member gives off (`out`: by-products, surplus) or takes in (`in`)."""
+
+    direction: VocabularyKey = Field(description="`out` or `in` (`directions` in "
+                                     "content/vocabularies.yaml)", examples=["out"])
+    material: VocabularyKey = Field(description="A key of `materials`", examples=["wood"])
+    waste_code: Annotated[str, Field(pattern=WASTE_CODE_PATTERN)] | None = Field(
+        None, description="European List of Waste code; a trailing * declares it hazardous",
+        examples=["03 01 05"])
+    quantity: Quantity | None = Field(None, description="How much, how often",
+                                      examples=[{"amount": 2, "unit": "t", "per": "month"}])
+    summary: NeedSummary = Field(description="What it is, per language")
+    since: datetime.date = Field(description="When it was posted", examples=["2026-10-01"])
+    until: datetime.date | None = Field(None, description="The last day it is published",
+                                        examples=["2027-06-30"])
+
+
 class MemberFront(Strict):
     """members/<slug>/member.yaml: a member's profile."""
 
@@ -322,6 +377,10 @@ class MemberFront(Strict):
         examples=["logo.png"])
     offers: Annotated[list[Offer], Field(max_length=20)] = Field(
         default_factory=list, description="What the member sells")
+    needs: Annotated[list[Need], Field(max_length=10)] = Field(
+        default_factory=list, description="What the member is looking for")
+    flows: Annotated[list[Flow], Field(max_length=10)] = Field(
+        default_factory=list, description="Materials the member gives off or takes in")
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import babel
 
-from circlemade_site.config import KNOWN_SECTIONS, REQUIRED_SECTIONS, SITE_FILE, MenuEntry, SiteConfig
+from circlemade_site.config import (
+    DEFAULT_SEGMENTS,
+    KNOWN_SECTIONS,
+    REQUIRED_SECTIONS,
+    SITE_FILE,
+    MenuEntry,
+    SiteConfig,
+)
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic
 from circlemade_site.files import read_limited
 from circlemade_site.i18n import Localized
@@ -115,7 +122,9 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         theme=s.theme,
         theme_dir=theme_dir,
         overrides_dir=root / "content" / "overrides",
-        sections={k: dict(v) for k, v in s.sections.items()},
+        sections={**{key: {lang: defaults.get(lang, key) for lang in languages}
+                     for key, defaults in DEFAULT_SEGMENTS.items()},
+                  **{k: dict(v) for k, v in s.sections.items()}},
         menus=menus,
         contact_email=s.contact_email,
         organisation=localized(("organisation",), s.organisation) if s.organisation else None,

@@ -5,6 +5,7 @@ docs/open-data.md and held to the real clients by the tests (feedparser, icalend
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -16,10 +17,11 @@ import icalendar
 
 from circlemade_site import communes, urls
 from circlemade_site.errors import Diagnostic
-from circlemade_site.models import TIMEZONE, Event, Member, Site
+from circlemade_site.i18n import Catalog
+from circlemade_site.models import TIMEZONE, Event, Member, Need, Opportunity, Site, opportunities
 from circlemade_site.plan.cards import event_type
 from circlemade_site.plan.images import Variant
-from circlemade_site.plan.views import text
+from circlemade_site.plan.views import Text, text
 
 
 def json_for_script(data: Any) -> str:
@@ -57,6 +59,13 @@ def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: ur
         data["makesOffer"] = [{"@type": "Offer", "itemOffered": {
             "@type": "Service", "name": text(o.title, lang, order).text,
             "description": text(o.summary, lang, order).text}} for o in member.offers]
+    if member.needs:
+        data["seeks"] = [{"@type": "Demand", "name": text(n.title, lang, order).text,
+                          "description": text(n.summary, lang, order).text,
+                          "url": router.absolute(router.opportunity_url(member, n, lang)),
+                          "validFrom": n.since.isoformat(),
+                          **({"validThrough": n.until.isoformat()} if n.until else {})}
+                         for n in member.needs]
     return json_for_script(data)
 
 
@@ -140,19 +149,32 @@ def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.
 
 # -- Atom --------------------------------------------------------------------------------
 
-def feed(site: Site, router: urls.Router, lang: str, _diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    """The Atom feed of a language: news items and campaigns, newest first."""
+FEED_OPPORTUNITIES = 20     # the newest needs and flows in a feed, by `since`
+
+
+def feed(site: Site, router: urls.Router, lang: str, t: Catalog,
+         _diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The Atom feed of a language: news items, campaigns and the newest opportunities,
+    newest first."""
     order = site.config.fallback_order
     host = urllib.parse.urlsplit(site.config.base_url).hostname or "circlemade.brussels"
-    entries = []
+    entries: list[tuple[dt.date, str, Text, str, str]] = []    # day, id, title, summary, url
     for item in site.news:
         tr = item.text(lang, order)
-        entries.append((item.date, f"tag:{host},2018:{lang}/news/{item.name}", tr,
-                        router.absolute(router.url_for(item, lang))))
+        entries.append((item.date, f"tag:{host},2018:{lang}/news/{item.name}",
+                        Text(tr.title, tr.lang), tr.summary, router.absolute(router.url_for(item, lang))))
     for campaign in site.campaigns:
         tr = campaign.text(lang, order)
-        entries.append((campaign.start, f"tag:{host},2018:{lang}/campaigns/{campaign.name}", tr,
+        entries.append((campaign.start, f"tag:{host},2018:{lang}/campaigns/{campaign.name}",
+                        Text(tr.title, tr.lang), tr.summary,
                         router.absolute(router.url_for(campaign, lang))))
+    members = {m.slug: m for m in site.members}
+    for found in opportunities(site.members)[:FEED_OPPORTUNITIES]:
+        member = members[found.member_slug]
+        title, summary = opportunity_title(found, member, site, lang, t), text(found.summary, lang, order)
+        entries.append((found.since, f"tag:{host},2018:{lang}/opportunities/{member.slug}/"
+                        f"{router.opportunity_anchor(found)}", title, summary.text,
+                        router.absolute(router.opportunity_url(member, found, lang))))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
 
     def stamp(d: dt.date) -> str:
@@ -163,9 +185,23 @@ def feed(site: Site, router: urls.Router, lang: str, _diagnostics: list[Diagnost
         "feed_url": router.absolute(router.url_for(urls.FEED, lang)),
         "home_url": router.absolute(router.url_for(urls.HOME, lang)),
         "updated": stamp(entries[0][0]) if entries else stamp(dt.date(2018, 5, 24)),
-        "entries": [{"id": eid, "title": tr.title, "summary": tr.summary, "url": url,
-                     "lang": tr.lang, "updated": stamp(day)} for day, eid, tr, url in entries],
+        "entries": [{"id": eid, "title": title.text, "summary": summary, "url": url,
+                     "lang": title.lang, "updated": stamp(day)}
+                    for day, eid, title, summary, url in entries],
     }
+
+
+def opportunity_title(item: Opportunity, member: Member, site: Site, lang: str, t: Catalog) -> Text:
+    """'Chutes de bois de chêne – Atelier Copeau Vif'; a flow is named by its direction and
+    material: 'Sous-produits disponibles : Bois – Seconde Pierre'."""
+    order = site.config.fallback_order
+    if isinstance(item, Need):
+        title = text(item.title, lang, order)
+        return Text(t("opportunity_need_title", title=title.text, name=member.name), title.lang)
+    direction = text(site.facets["directions"].terms[item.direction].label, lang, order)
+    material = text(site.facets["materials"].terms[item.material].label, lang, order)
+    return Text(t("opportunity_flow_title", direction=direction.text, material=material.text,
+                  name=member.name), lang)
 
 
 # -- open data ---------------------------------------------------------------------------
@@ -173,8 +209,63 @@ def feed(site: Site, router: urls.Router, lang: str, _diagnostics: list[Diagnost
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def open_data_paths(router: urls.Router) -> tuple[str, str]:
-    return (router.dest_for(urls.DATA_JSON).as_posix(), router.dest_for(urls.DATA_CSV).as_posix())
+def open_data_paths(router: urls.Router) -> tuple[str, str, str]:
+    return (router.dest_for(urls.DATA_JSON).as_posix(), router.dest_for(urls.DATA_CSV).as_posix(),
+            router.dest_for(urls.DATA_OPPORTUNITIES).as_posix())
+
+
+def opportunity_record(item: Opportunity, member: Member, router: urls.Router,
+                       langs: Sequence[str]) -> dict[str, Any]:
+    """A need or a flow in /data/members.json: keys of the vocabularies, texts per language."""
+    found: dict[str, Any] = {"id": router.opportunity_anchor(item)}
+    if isinstance(item, Need):
+        found.update(type=item.type, title={lang: item.title.texts.get(lang) for lang in langs},
+                     materials=list(item.materials), activities=list(item.activities))
+    else:
+        found.update(direction=item.direction, material=item.material,
+                     waste_code=item.waste_code, hazardous=item.hazardous,
+                     quantity=dataclasses.asdict(item.quantity) if item.quantity else None)
+    found.update(summary={lang: item.summary.texts.get(lang) for lang in langs},
+                 since=item.since.isoformat(), until=item.until.isoformat() if item.until else None,
+                 url={lang: router.absolute(router.opportunity_url(member, item, lang))
+                      for lang in langs})
+    return found
+
+
+def opportunities_csv(site: Site, router: urls.Router) -> bytes:
+    """/data/opportunities.csv: every current need and flow, one a row, newest first."""
+    langs = site.config.languages
+    members = {m.slug: m for m in site.members}
+    columns = ["kind", "member", "member_name", "id", "type", "direction", "materials",
+               "activities", "waste_code", "hazardous", "quantity", "unit", "per",
+               *(f"title_{lang}" for lang in langs), *(f"summary_{lang}" for lang in langs),
+               "since", "until", *(f"url_{lang}" for lang in langs)]
+    free_text = {"member_name", *(f"title_{lang}" for lang in langs),
+                 *(f"summary_{lang}" for lang in langs)}       # written by members
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\r\n", restval="")
+    writer.writeheader()
+    for item in opportunities(site.members):
+        member = members[item.member_slug]
+        record = opportunity_record(item, member, router, langs)
+        row: dict[str, Any] = {
+            "kind": "need" if isinstance(item, Need) else "flow", "member": member.slug,
+            "member_name": member.name, "id": record["id"], "since": record["since"],
+            "until": record["until"] or "",
+            **{f"summary_{lang}": record["summary"][lang] or "" for lang in langs},
+            **{f"url_{lang}": record["url"][lang] for lang in langs}}
+        if isinstance(item, Need):
+            row.update(type=item.type, materials=";".join(item.materials),
+                       activities=";".join(item.activities),
+                       **{f"title_{lang}": record["title"][lang] or "" for lang in langs})
+        else:
+            row.update(direction=item.direction, materials=item.material,
+                       waste_code=item.waste_code or "", hazardous="yes" if item.hazardous else "no")
+            if item.quantity:
+                row.update(quantity=format(item.quantity.amount, "g"), unit=item.quantity.unit,
+                           per=item.quantity.per)
+        writer.writerow({k: _csv_safe(v) if k in free_text else v for k, v in row.items()})
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]]) -> dict[str, bytes]:
@@ -205,6 +296,8 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
                         "summary": {lang: o.summary.texts.get(lang) for lang in langs},
                         "audiences": list(o.audiences), "activities": list(o.activities)}
                        for o in m.offers],
+            "needs": [opportunity_record(n, m, router, langs) for n in m.needs],
+            "flows": [opportunity_record(f, m, router, langs) for f in m.flows],
         })
         if m.logo is not None:
             largest = logos[m.slug][-1]
@@ -236,9 +329,10 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
                **{f"profile_url_{lang}": r["profile_url"][lang] for lang in langs},
                "offers": len(r["offers"])}
         writer.writerow({k: _csv_safe(v) if k in free_text else v for k, v in row.items()})
-    json_path, csv_path = open_data_paths(router)
+    json_path, csv_path, opportunities_path = open_data_paths(router)
     return {json_path: as_json.encode("utf-8"),
-            csv_path: ("\ufeff" + out.getvalue()).encode("utf-8")}
+            csv_path: ("\ufeff" + out.getvalue()).encode("utf-8"),
+            opportunities_path: opportunities_csv(site, router)}
 
 
 def _csv_safe(value: object) -> object:

@@ -16,7 +16,7 @@ from typing import Any
 from circlemade_site import communes, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, country_name, format_date
-from circlemade_site.models import FACETS, OFFER_FACETS, Member, Offer, Site
+from circlemade_site.models import FACETS, OFFER_FACETS, Member, Offer, Opportunity, Site
 from circlemade_site.plan import exports
 from circlemade_site.plan.cards import Cards, term_label
 from circlemade_site.plan.images import ShareCards, Variant, variants
@@ -71,12 +71,16 @@ class _Listings:
                 "listing": urls.OFFERS}
 
 
+Extras = Callable[[Member, str], Mapping[str, Any]]
+
+
 def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                  base: Callable[[str], dict[str, Any]], markdown: Markdown,
                  logos: Mapping[str, list[Variant]], cards: Cards,
-                 share: ShareCards) -> tuple[list[Output], list[Variant]]:
+                 share: ShareCards, extras: Extras) -> tuple[list[Output], list[Variant]]:
     """The listings, their facet pages and the profiles, in every language. Cards and
-    profiles are made when an output asks for them (see Output.more)."""
+    profiles are made when an output asks for them (see Output.more); `extras(member,
+    lang)` adds to a profile what other sections know of the member (its opportunities)."""
     config = site.config
     outputs: list[Output] = []
     listings = _Listings(site, router, cards)
@@ -107,7 +111,7 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
         for member in site.members:
             outputs.append(page_output(router, member, lang, "member.html", context, more=functools.partial(
                 profile, member, lang, site, router, catalogs[lang], logos.get(member.slug),
-                markdown, share_urls[member.slug])))
+                markdown, share_urls[member.slug], extras)))
     return outputs, [v for vs in logos.values() for v in vs]
 
 
@@ -145,14 +149,12 @@ def pagination(router: urls.Router, target: urls.TermPage | str, lang: str, numb
                       for n, url in enumerate(all_urls, 1)]}
 
 
-def facet_keys(item: Member | Offer, facet: str) -> tuple[str, ...]:
-    """The terms of a member or an offer in a facet."""
-    if isinstance(item, Member):
-        return item.facet_keys(facet)
-    return tuple(getattr(item, facet))
+def facet_keys(item: Member | Offer | Opportunity, facet: str) -> tuple[str, ...]:
+    """The terms of a member, an offer, a need or a flow in a facet."""
+    return item.facet_keys(facet)
 
 
-def index_terms(items: Sequence[Member] | Sequence[Offer],
+def index_terms(items: Sequence[Member] | Sequence[Offer] | Sequence[Opportunity],
                 facets: Sequence[str]) -> dict[str, dict[str, list[Any]]]:
     """facet -> term -> the items that have it, in the items' order; one pass."""
     index: dict[str, dict[str, list[Any]]] = {f: defaultdict(list) for f in facets}
@@ -193,7 +195,7 @@ def facet_panel(site: Site, router: urls.Router, lang: str, listing: str, facets
 
 def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catalog,
             logo: Sequence[Variant] | None, markdown: Markdown, share_url: str,
-            diagnostics: list[Diagnostic]) -> dict[str, Any]:
+            extras: Extras, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     """The context of a member's profile in `lang` (made when the page is rendered)."""
     config = site.config
     order = config.fallback_order
@@ -239,4 +241,5 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
                                           tagline.text, t("region_name")),
         "og": {"type": "profile", "title": member.name, "description": tagline.text,
                "image": share_url},
+        **extras(member, lang),
     }

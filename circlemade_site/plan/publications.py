@@ -104,7 +104,7 @@ def plan_publications(site: Site, router: urls.Router, catalogs: Mapping[str, Ca
                 "campaigns", f"{campaign.name}-{lang}", tr.title, t("campaigns_title"),
                 picture=campaign.hero, layout="hero"))
         outputs.append(Output(router.dest_for(urls.FEED, lang).as_posix(), "feed.xml", context,
-                              functools.partial(exports.feed, site, router, lang)))
+                              functools.partial(exports.feed, site, router, lang, t)))
     return outputs, files, [v for vs in heroes.values() for v in vs]
 
 

@@ -8,22 +8,29 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from circlemade_site import urls
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, Localized, language_name
-from circlemade_site.models import FACETS, OFFER_FACETS, Page, Site
+from circlemade_site.models import FACETS, OFFER_FACETS, OPPORTUNITY_FACETS, Page, Site, opportunities
 from circlemade_site.plan import exports
 from circlemade_site.plan.cards import Cards
 from circlemade_site.plan.images import Card, ShareCards, Variant
 from circlemade_site.plan.members import facet_keys, member_logos, page_count, plan_members
+from circlemade_site.plan.opportunities import (
+    Matchmaker,
+    OpportunityCards,
+    plan_opportunities,
+    profile_opportunities,
+)
 from circlemade_site.plan.publications import hero_variants, home_context, plan_publications
 from circlemade_site.plan.views import Markdown, Output, Text, body, page_output, text
 
 FEATURED = 6     # members shown on the home page: the most recent ones
+OPPORTUNITIES_ON_HOME = 4
 
 Job = Variant | Card
 Maker = Output | Callable[[], bytes] | Job
@@ -56,10 +63,13 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     heroes = hero_variants(site, router)
     bases = {lang: base_context(site, router, catalogs, lang, dev, share) for lang in config.languages}
     recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
+    opportunity_cards = OpportunityCards(site, router, catalogs)
+    newest = opportunities(site.members)[:OPPORTUNITIES_ON_HOME]
     for lang in config.languages:
         base = bases[lang]
         featured = {"cards": [cards.member(m, lang) for m in recent],
                     "count": len(site.members),
+                    "opportunities": [opportunity_cards.card(o, lang) for o in newest],
                     **home_context(site, router, lang, catalogs[lang], heroes)}
         if site.page(urls.HOME) is None:
             outputs.append(page_output(router, urls.HOME, lang, "home.html", base, page=None,
@@ -83,9 +93,13 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             **default, "by_language": bases, "alternates": {}, "x_default": None,
             "canonical": router.absolute("/") if target == urls.ROOT else None,
             "current_url": router.url_for(target)}))
-    member_outputs, variants = plan_members(site, router, catalogs, bases.__getitem__, markdown,
-                                            logos, cards, share)
+    matchmaker = Matchmaker(site.members)
+    member_outputs, variants = plan_members(
+        site, router, catalogs, bases.__getitem__, markdown, logos, cards, share,
+        lambda member, lang: profile_opportunities(member, lang, site, router, catalogs[lang],
+                                                   matchmaker))
     outputs.extend(member_outputs)
+    outputs.extend(plan_opportunities(site, router, catalogs, bases.__getitem__, opportunity_cards))
     news_outputs, news_files, hero_jobs = plan_publications(
         site, router, catalogs, bases.__getitem__, markdown, cards, share, heroes)
     outputs.extend(news_outputs)
@@ -175,9 +189,12 @@ def sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
     targets += [urls.MEMBERS, urls.OFFERS, *site.members, urls.EVENTS, *site.events, urls.NEWS,
                 *site.news, urls.CAMPAIGNS, *site.campaigns]
     size = site.config.listing_page_size
-    for listing, facets, items in ((urls.MEMBERS, FACETS, site.members),
-                                   (urls.OFFERS, OFFER_FACETS,
-                                    [o for m in site.members for o in m.offers])):
+    targets.append(urls.OPPORTUNITIES)
+    listings: list[tuple[str, tuple[str, ...], Sequence[Any]]] = [
+        (urls.MEMBERS, FACETS, site.members),
+        (urls.OFFERS, OFFER_FACETS, [o for m in site.members for o in m.offers]),
+        (urls.OPPORTUNITIES, OPPORTUNITY_FACETS, opportunities(site.members))]
+    for listing, facets, items in listings:
         used = collections.Counter((f, k) for item in items for f in facets
                                    for k in facet_keys(item, f))
         targets += [urls.Paged(listing, n) for n in range(2, page_count(len(items), size) + 1)]
