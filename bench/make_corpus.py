@@ -473,7 +473,47 @@ def make_member(rng: random.Random, vocab: dict, names: set[str], numbers: set[s
         m["offers"].append((title, summary, audiences, own))
     m["description"] = description(rng, 150, 400)
     m["has_nl"] = rng.random() >= 0.1
+    m["needs"], m["flows"] = opportunities(random.Random(f"{slug}/opportunities"), vocab, activities)
     return m
+
+
+OPPORTUNITY_SINCE = (dt.date(2026, 5, 1), dt.date(2026, 11, 29))
+NEED_TYPES = [("material", 6), ("service", 2), ("partner", 2), ("space", 1), ("funding", 1)]
+NEED_WORDS = {"material": ("Recherche", "Gezocht"), "service": ("Service pour", "Dienst voor"),
+              "partner": ("Partenaire pour", "Partner voor"), "space": ("Espace pour", "Ruimte voor"),
+              "funding": ("Financement pour", "Financiering voor")}
+
+
+def opportunities(rng: random.Random, vocab: dict, activities: list[str]) -> tuple[list, list]:
+    """About 60 % of members post 1-3 needs and 1-3 flows, materials drawn from the
+    vocabulary (a separate generator per member: the rest of the corpus is unchanged)."""
+    if rng.random() >= 0.6:
+        return [], []
+    materials = vocab["materials"]["terms"]
+    keys = list(materials)
+    needs = []
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choices([k for k, _ in NEED_TYPES], weights=[w for _, w in NEED_TYPES])[0]
+        chosen = rng.sample(keys, rng.randint(1, 2)) if kind == "material" or rng.random() < 0.3 else []
+        wanted = rng.sample(activities, 1) if kind in ("service", "partner") else []
+        label = materials[chosen[0]] if chosen else {"fr": "notre projet", "nl": "ons project"}
+        fr, nl = NEED_WORDS[kind]
+        since = rand_date(rng, OPPORTUNITY_SINCE)
+        until = since + dt.timedelta(days=rng.randint(30, 365)) if rng.random() < 0.5 else None
+        needs.append({"title": (f"{fr} : {label['fr'].lower()}", f"{nl}: {label['nl'].lower()}"),
+                      "summary": fit(rng, lambda r: sentence(r), 250), "type": kind,
+                      "materials": chosen, "activities": wanted, "since": since, "until": until})
+    flows = []
+    for _ in range(rng.randint(1, 3)):
+        flows.append({"direction": "out" if rng.random() < 0.7 else "in",
+                      "material": rng.choice(keys),
+                      "waste_code": f"{rng.randint(1, 20):02d} {rng.randint(1, 12):02d} {rng.randint(1, 99):02d}"
+                                    + ("*" if rng.random() < 0.05 else "") if rng.random() < 0.6 else None,
+                      "quantity": (rng.choice([0.5, 1, 2, 5, 20, 150, 300]), rng.choice(["t", "kg", "m3", "pieces"]),
+                                   rng.choice(["week", "month", "year", "once"])) if rng.random() < 0.7 else None,
+                      "summary": fit(rng, lambda r: sentence(r), 250),
+                      "since": rand_date(rng, OPPORTUNITY_SINCE)})
+    return needs, flows
 
 
 def member_yaml(m: dict) -> str:
@@ -501,6 +541,31 @@ def member_yaml(m: dict) -> str:
                   f"    audiences: [{', '.join(audiences)}]"]
         if activities:
             lines.append(f"    activities: [{', '.join(activities)}]")
+    if m["needs"]:
+        lines.append("needs:")
+    for need in m["needs"]:
+        (tfr, tnl), (sfr, snl) = need["title"], need["summary"]
+        lines += ["  - title:", f"      fr: {q(tfr)}", f"      nl: {q(tnl)}",
+                  "    summary:", f"      fr: {q(sfr)}", f"      nl: {q(snl)}",
+                  f"    type: {need['type']}", f"    since: {need['since'].isoformat()}"]
+        if need["materials"]:
+            lines.append(f"    materials: [{', '.join(need['materials'])}]")
+        if need["activities"]:
+            lines.append(f"    activities: [{', '.join(need['activities'])}]")
+        if need["until"]:
+            lines.append(f"    until: {need['until'].isoformat()}")
+    if m["flows"]:
+        lines.append("flows:")
+    for flow in m["flows"]:
+        sfr, snl = flow["summary"]
+        lines += [f"  - direction: {flow['direction']}", f"    material: {flow['material']}",
+                  "    summary:", f"      fr: {q(sfr)}", f"      nl: {q(snl)}",
+                  f"    since: {flow['since'].isoformat()}"]
+        if flow["waste_code"]:
+            lines.append(f"    waste_code: {q(flow['waste_code'])}")
+        if flow["quantity"]:
+            amount, unit, per = flow["quantity"]
+            lines.append(f"    quantity: {{amount: {amount}, unit: {unit}, per: {per}}}")
     return "\n".join(lines) + "\n"
 
 

@@ -49,6 +49,16 @@ def _add_enums(document: dict[str, Any], facets: Mapping[str, Facet]) -> None:
     props["sectors"]["items"]["enum"] = list(facets["sectors"].terms)
     offer["audiences"]["items"]["enum"] = list(facets["audiences"].terms)
     offer["activities"]["items"]["enum"] = list(facets["activities"].terms)
+    need = document["$defs"]["Need"]["properties"]
+    flow = document["$defs"]["Flow"]["properties"]
+    if "need_types" in facets:
+        need["type"]["enum"] = list(facets["need_types"].terms)
+    if "materials" in facets:
+        need["materials"]["items"]["enum"] = list(facets["materials"].terms)
+        flow["material"]["enum"] = list(facets["materials"].terms)
+    if "directions" in facets:
+        flow["direction"]["enum"] = list(facets["directions"].terms)
+    need["activities"]["items"]["enum"] = list(facets["activities"].terms)
     document["$defs"]["Address"]["properties"]["postal_code"]["enum"] = sorted(communes.BY_POSTAL_CODE)
 
 
@@ -72,14 +82,18 @@ def member_reference(facets: Mapping[str, Facet]) -> str:
         "",
     ]
     lines += _model_table(schema.MemberFront, "")
-    for sub in (schema.Address, schema.Contact, schema.Offer):
-        prefix = {"Address": "address.", "Contact": "contact.", "Offer": "offers[]."}[sub.__name__]
+    for sub in (schema.Address, schema.Contact, schema.Offer, schema.Need, schema.Flow,
+                schema.Quantity):
+        prefix = {"Address": "address.", "Contact": "contact.", "Offer": "offers[].",
+                  "Need": "needs[].", "Flow": "flows[].", "Quantity": "flows[].quantity."}[sub.__name__]
         lines += ["", f"## `{prefix.rstrip('.')}`", "", (sub.__doc__ or "").strip(), ""]
         lines += _model_table(sub, prefix)
     lines += ["", "## Vocabularies", "",
-              "Keys to use in `kind`, `activities`, `sectors` and `offers[].audiences`, from "
-              "`content/vocabularies.yaml`:", ""]
-    for key in ("kind", "activities", "sectors", "audiences"):
+              "Keys to use in `kind`, `activities`, `sectors`, `offers[].audiences`, "
+              "`needs[].type`, `needs[].materials`, `flows[].material` and `flows[].direction`, "
+              "from `content/vocabularies.yaml`:", ""]
+    for key in ("kind", "activities", "sectors", "audiences", "need_types", "materials",
+                "directions"):
         facet = facets.get(key)
         if facet is None:
             continue

@@ -72,6 +72,28 @@ offers: []
 #  - title: {{fr: "...", nl: "..."}}
 #    summary: {{fr: "...", nl: "..."}}
 #    audiences: [business]
+
+# FR : ce que vous recherchez (matière, service, partenaire, espace, financement), publié
+#      de `since` à `until` inclus ; les membres qui peuvent y répondre sont proposés.
+# NL : wat u zoekt (materiaal, dienst, partner, ruimte, financiering), gepubliceerd van
+#      `since` tot en met `until`; leden die kunnen helpen worden voorgesteld.
+needs: []
+#  - title: {{fr: "Chutes de bois de chêne", nl: "Resthout van eik"}}
+#    summary: {{fr: "...", nl: "..."}}
+#    type: material
+#    materials: [wood]
+#    since: {today}
+#    until: 2027-06-30
+
+# FR : les matières que vous cédez (out : sous-produits, surplus) ou valorisez (in).
+# NL : de materialen die u afstaat (out: reststromen, overschotten) of verwerkt (in).
+flows: []
+#  - direction: out
+#    material: wood
+#    waste_code: "03 01 05"
+#    quantity: {{amount: 2, unit: t, per: month}}
+#    summary: {{fr: "...", nl: "..."}}
+#    since: {today}
 """
 
 FR_TEMPLATE = """\

@@ -2,8 +2,8 @@
 
 Counted per language: every page (one text: its file in that language), the settings of
 content/site.yaml that take a text per language, the labels of content/vocabularies.yaml,
-and per member its tagline, its long description (when it has one in any language) and
-the title and summary of each offer. A missing text is published in another language
+and per member its tagline, its long description (when it has one in any language), the
+title and summary of each offer and current need, and the summary of each current flow. A missing text is published in another language
 (marked with its `lang`), so a gap is never an empty block: this report says where.
 Missing UI strings are not gaps but build errors.
 """
@@ -79,6 +79,11 @@ def _texts(site: Site) -> Iterable[Text]:
         for i, offer in enumerate(member.offers):
             yield from localized(path, f"offers[{i}].title", offer.title)
             yield from localized(path, f"offers[{i}].summary", offer.summary)
+        for need in member.needs:
+            yield from localized(path, f"needs[{need.index - 1}].title", need.title)
+            yield from localized(path, f"needs[{need.index - 1}].summary", need.summary)
+        for flow in member.flows:
+            yield from localized(path, f"flows[{flow.index - 1}].summary", flow.summary)
 
 
 def summary(report: Mapping[str, Coverage]) -> str:
