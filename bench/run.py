@@ -52,6 +52,7 @@ BENCH = ROOT / "bench"
 VENV_PY = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 NOW = "2026-11-29"
+MATCHES_HEADING = "## Matches between members"     # the section bench/matches.py writes
 WORK_MARKER = ".bench-runs"
 HUGO_MARKER = ".bench-hugo-site"
 HUGO_SITE_VERSION = 3            # bump when the generated Hugo site changes shape
@@ -1066,7 +1067,11 @@ def main(argv: list[str] | None = None) -> int:
     log(f"\ntotal {total:.0f} s ({total / 60:.1f} min)")
     if args.write_docs:
         doc = render_doc(results, args, info, hugo_ver, total, started)
-        (ROOT / "docs" / "performance.md").write_text(doc, encoding="utf-8")
+        target = ROOT / "docs" / "performance.md"
+        previous = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if MATCHES_HEADING in previous:          # written by bench/matches.py: kept
+            doc = doc.rstrip("\n") + "\n\n" + previous[previous.index(MATCHES_HEADING):]
+        target.write_text(doc, encoding="utf-8")
         log(f"wrote {ROOT / 'docs' / 'performance.md'}")
     failed = any(s.error for r in results for s in list(r.circlemade.values()) + list(r.hugo.values()))
     return 1 if failed else 0

@@ -62,6 +62,22 @@ def test_filters_combine_keep_url_state_and_announce_count(page: Page, base_url:
     assert page.url.endswith("/fr/membres/")
 
 
+def test_opportunities_filter_like_the_directory(page: Page, base_url: str) -> None:
+    """Needs and flows, filtered by material (OR within) and direction (AND across)."""
+    page.goto(f"{base_url}/nl/kansen/")
+    assert page.locator(".facet-links").is_hidden() and page.locator("form.filters").is_visible()
+    page.locator("form.filters").get_by_label("Hout", exact=True).check()
+    assert visible_names(page) == ["Resthout van eik", "Hout"]      # a need, then a flow
+    assert page.locator("#result-count").inner_text() == "2 kansen"
+    assert page.url.endswith("/nl/kansen/?materiaal=hout")
+    page.get_by_label("Beschikbare reststromen").check()
+    assert visible_names(page) == ["Hout"]
+    assert page.locator("#result-count").inner_text() == "1 kans"
+    page.locator("#results .card:visible .card-title a").click()     # to the flow on its profile
+    assert page.url.endswith("/nl/leden/seconde-pierre/#flow-1")
+    assert page.locator("#flow-1 h3").inner_text() == "Hout"
+
+
 def test_a_shared_filtered_url_opens_filtered(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/nl/leden/?activiteit=herstelling&gemeente=schaarbeek")
     assert visible_names(page) == ["Recâblé"]
