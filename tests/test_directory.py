@@ -252,7 +252,7 @@ def test_a_long_listing_continues_on_numbered_pages(make_project, tmp_path) -> N
     assert '<a href="/fr/membres/2/" aria-label="Page 2" aria-current="page">2</a>' in page2
     assert '<link rel="canonical" href="https://circlemade.brussels/fr/membres/2/">' in page2
     assert 'hreflang="nl" href="https://circlemade.brussels/nl/leden/2/"' in page2
-    assert "12 membres" in page2 and "Page 2 sur 2" in page2
+    assert "13 membres" in page2 and "Page 2 sur 2" in page2
     assert (out / "nl/leden/2/index.html").is_file()
     offers = [p for p in (out / "fr" / "offres").iterdir() if p.name.isdigit()]
     assert offers                                                     # offers paginate too
