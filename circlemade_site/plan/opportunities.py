@@ -78,6 +78,7 @@ class Matchmaker:
             for key in keys:
                 groups[key].append(member)
         self._groups = dict(groups)
+        self.reasons: dict[tuple[str, Reason], str] = {}    # (lang, reason) -> its text
 
     def uses(self, member: Member) -> MatchList:
         """Who could use the member's by-products (its `out` flows)."""
@@ -114,17 +115,28 @@ class Matchmaker:
         return MatchList(tuple(Match(m, tuple(reasons[m.slug])) for m in shown), more)
 
 
-def match_view(site: Site, router: urls.Router, lang: str, t: Catalog,
-               found: MatchList) -> dict[str, Any] | None:
-    """What a profile shows of a list of matches; None when there is none."""
+REASON_STRINGS = {NEED: "match_need", INTAKE: "match_intake", SUPPLY: "match_supply",
+                  ACTIVITY: "match_activity"}
+
+
+def match_view(site: Site, router: urls.Router, lang: str, t: Catalog, found: MatchList,
+               reasons: dict[tuple[str, Reason], str] | None = None) -> dict[str, Any] | None:
+    """What a profile shows of a list of matches; None when there is none. `reasons`
+    keeps the text of each reason per language from profile to profile."""
     if not found.matches:
         return None
-    labels = {NEED: "match_need", INTAKE: "match_intake", SUPPLY: "match_supply",
-              ACTIVITY: "match_activity"}
+    said = reasons if reasons is not None else {}
+
+    def reason(why: Reason) -> str:
+        if (text_ := said.get((lang, why))) is None:
+            role, facet, key = why
+            text_ = said[(lang, why)] = t(REASON_STRINGS[role],
+                                          label=str(term_label(site, lang, facet, key)))
+        return text_
+
     return {
         "matches": [{"name": match.member.name, "url": router.url_for(match.member, lang),
-                     "reasons": [t(labels[role], label=str(term_label(site, lang, facet, key)))
-                                 for role, facet, key in match.reasons]}
+                     "reasons": [reason(why) for why in match.reasons]}
                     for match in found.matches],
         "more": [{"label": t("more_matches", label=str(term_label(site, lang, facet, key))),
                   "url": router.url_for(urls.TermPage(
@@ -235,7 +247,8 @@ def profile_opportunities(member: Member, lang: str, site: Site, router: urls.Ro
     return {
         "needs": [opportunity_view(n, member, lang, site, router, t) for n in member.needs],
         "flows": [opportunity_view(f, member, lang, site, router, t) for f in member.flows],
-        "uses": match_view(site, router, lang, t, matchmaker.uses(member)),
-        "supplies": match_view(site, router, lang, t, matchmaker.supplies(member)),
+        "uses": match_view(site, router, lang, t, matchmaker.uses(member), matchmaker.reasons),
+        "supplies": match_view(site, router, lang, t, matchmaker.supplies(member),
+                               matchmaker.reasons),
     }
 
