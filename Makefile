@@ -23,6 +23,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 	$(PY) build.py schema --check
+	$(PY) build.py owners --check
 
 TOOLS := tests/tools/node_modules/.installed-stamp
 

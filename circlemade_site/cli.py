@@ -56,7 +56,15 @@ def parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate the content and render everything, without writing the site")
     check.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
+    check.add_argument("--author", metavar="LOGIN", help="with --base: the GitHub login of the "
+                       "pull request's author; adds who may change what")
+    check.add_argument("--base", metavar="REF", help="with --author: the pull request's base "
+                       "commit, where the team and the maintainers are read")
     output_format(check)
+
+    owners = commands.add_parser("owners", help="write .github/CODEOWNERS from the team")
+    owners.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if .github/CODEOWNERS is out of date")
 
     new = commands.add_parser("new", help="scaffold new content")
     new_kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
@@ -89,7 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{report.unchanged} unchanged, {report.removed} removed) into "
                   f"{_shown(report.out)} in {report.seconds:.2f} s{_peak_memory()}")
         elif args.command == "check":
-            loaded = pipeline.check(root, options)
+            if (args.author is None) != (args.base is None):
+                raise UsageError("--author and --base go together")
+            loaded = pipeline.check(root, options, (args.author, args.base)
+                                    if args.author is not None else None)
             print_diagnostics(loaded.warnings, fmt)
             site = loaded.site
             print(f"No problems found: {len(site.pages)} pages, {len(site.members)} members, "
@@ -112,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_CONTENT if stale else EXIT_OK
             for written in write_schemas(root):
                 print(f"Wrote {_shown(written.resolve()).rstrip('/')}")
+        elif args.command == "owners":
+            return write_codeowners(root, args.check)
         elif args.command == "serve":
             from circlemade_site import serve  # imports the web server only when needed
             return serve.serve(root, port=args.port, options=options, search=args.search)
@@ -162,6 +175,24 @@ def check_schemas(root: Path) -> list[str]:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(rel_path)
     return stale
+
+
+def write_codeowners(root: Path, check_only: bool) -> int:
+    from circlemade_site.load.ownership import codeowners
+    from circlemade_site.load.settings import load_config
+    config = load_config(root)
+    path = config.root / ".github" / "CODEOWNERS"
+    text = codeowners(config.team)
+    if check_only:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return EXIT_OK
+        print(".github/CODEOWNERS: error: out of date; run `circlemade owners` and commit it",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {_shown(path.resolve()).rstrip('/')}")
+    return EXIT_OK
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:

@@ -51,6 +51,9 @@ class SiteConfig:
     organisation: Localized | None
     organisation_url: str | None
     listing_page_size: int = 1000       # cards per page of a listing (see schema.SiteSettings)
+    repository: str | None = None       # "owner/name" on GitHub
+    branch: str = "main"
+    team: tuple[str, ...] = ()          # GitHub logins of the communications team
 
     @property
     def content_dir(self) -> Path:

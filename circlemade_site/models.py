@@ -174,6 +174,7 @@ class Member:
     rel_dir: str
     needs: tuple[Need, ...] = ()      # only the current ones once the site is assembled
     flows: tuple[Flow, ...] = ()
+    maintainers: tuple[str, ...] = ()  # GitHub logins (never published)
 
     def facet_keys(self, facet: str) -> tuple[str, ...]:
         """The member's terms in a facet of the directory."""

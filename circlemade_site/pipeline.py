@@ -35,7 +35,7 @@ from circlemade_site.assets import images, search, static
 from circlemade_site.config import SITE_FILE, SiteConfig
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
 from circlemade_site.files import Content
-from circlemade_site.load import members, pages, publications, sources, theme
+from circlemade_site.load import members, ownership, pages, publications, sources, theme
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, PageVersion, Site, at_date
@@ -61,6 +61,7 @@ class BuildOptions:
     drafts: bool = False
     dev: bool = False             # the preview server: drafts are marked, nothing else
     search: bool = True           # build the Pagefind index
+    established: frozenset[str] | None = None   # member folders of a pull request's base
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -138,7 +139,8 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
                                          diagnostics)) is not None]
     drafts = options.drafts or options.dev
     unique_members = [at_date(m, options.now)   # needs and flows current on `now` only
-                      for m in members.check_unique(loaded_members, diagnostics)]
+                      for m in members.check_unique(loaded_members, diagnostics,
+                                                    options.established)]
     page_names = {v.name for v in versions}
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
@@ -260,12 +262,22 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
                        translations.coverage(loaded.site))
 
 
-def check(root: Path, options: BuildOptions) -> Loaded:
+def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | None = None) -> Loaded:
     """Everything `build` checks, without writing the site: content, images, templates,
-    UI strings. What it renders goes to the caches in .cache/ as a build's would."""
+    UI strings. What it renders goes to the caches in .cache/ as a build's would. With
+    `pull_request` = (author, base ref), also who may change what (load.ownership), and a
+    name taken at base stays with its folder."""
     refuse_tracked_cache(root)
-    loaded = load_site(root, options)
-    _render(loaded, options)
+    owners: list[Diagnostic] = []
+    if pull_request is not None:
+        owners, established = ownership.review(root.resolve(), *pull_request)
+        options = dataclasses.replace(options, established=established)
+    try:
+        loaded = load_site(root, options)
+        _render(loaded, options)
+    except BuildFailed as exc:
+        raise BuildFailed([*exc.diagnostics, *owners]) from exc
+    _raise_errors(owners)
     return loaded
 
 

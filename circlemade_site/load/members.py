@@ -184,16 +184,21 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         commune=commune or "", email=front.contact.email, phone=front.contact.phone,
         website=front.contact.website, linkedin=front.contact.linkedin, logo=logo,
         offers=offers, description=Localized(descriptions),
-        description_lines=description_lines, rel_dir=rel_dir, needs=needs, flows=flows)
+        description_lines=description_lines, rel_dir=rel_dir, needs=needs, flows=flows,
+        maintainers=tuple(front.maintainers))
 
 
-def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic]) -> list[Member]:
+def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
+                 established: frozenset[str] | None = None) -> list[Member]:
     """Refuse a second member with the name (ignoring case, accents and punctuation) or
-    the enterprise number of another: the first one, in folder order, keeps it."""
+    the enterprise number of another. The folder that already exists keeps it: those in
+    `established` (the folders of a pull request's base commit) first, then the others,
+    each group in folder order; a date a member writes decides nothing."""
     by_name: dict[str, Member] = {}
     by_number: dict[str, Member] = {}
     kept = []
-    for member in sorted(members, key=lambda m: m.member_since.isoformat() + m.slug):
+    known = established if established is not None else frozenset(m.slug for m in members)
+    for member in sorted(members, key=lambda m: (m.slug not in known, m.slug)):
         name_key = "".join(ch for ch in fold(member.name) if ch.isalnum())
         if (other := by_name.get(name_key)) is not None:
             diagnostics.append(Diagnostic(

@@ -29,8 +29,12 @@ ORIGIN_PATTERN = r"^https?://[^/\s]+$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 LOCALE_PATTERN = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 POSTAL_CODE_PATTERN = r"^[0-9]{4}$"
+LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"   # a GitHub login (39 characters at most)
+REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
 WASTE_CODE_PATTERN = r"^(0[1-9]|1[0-9]|20) [0-9]{2} [0-9]{2}\*?$"   # the 20 chapters of the List of Waste
 PATTERN_NAMES = {
+    LOGIN_PATTERN: "a GitHub login (letters, digits and single hyphens, 39 at most)",
+    REPOSITORY_PATTERN: "a GitHub repository, owner/name",
     WASTE_CODE_PATTERN: "a code of the European List of Waste (three pairs of digits, the "
                         "first from 01 to 20, then * if the waste is hazardous)",
     POSTAL_CODE_PATTERN: "a Belgian postal code (four digits)",
@@ -82,6 +86,18 @@ class MenuItem(Strict):
         return self
 
 
+Login = Annotated[str, Field(pattern=LOGIN_PATTERN, max_length=39, examples=["atelier-exemple"])]
+
+
+class Repository(Strict):
+    """Where the site's sources are on GitHub: the members' upload link, CODEOWNERS."""
+
+    github: Annotated[str, Field(pattern=REPOSITORY_PATTERN)] = Field(
+        description="owner/name on GitHub", examples=["hubbrussels/circlemade-site"])
+    branch: Slug = Field("main", description="The branch the site is built from",
+                         examples=["main"])
+
+
 class SiteSettings(Strict):
     """content/site.yaml: the site's settings."""
 
@@ -109,6 +125,11 @@ class SiteSettings(Strict):
     organisation: LocalizedText | None = Field(
         None, description="Who runs the site, per language, shown in the footer")
     organisation_url: Annotated[str, Field(pattern=HTTPS_PATTERN)] | None = None
+    repository: Repository | None = Field(None, description="The site's repository on GitHub")
+    team: Annotated[list[Login], Field(max_length=50)] = Field(
+        default_factory=list, description="GitHub logins of the communications team: they may "
+        "change anything in a pull request; members only their own folders",
+        examples=[["equipe-circlemade"]])
     listing_page_size: Annotated[int, Field(ge=10, le=100_000)] = Field(
         1000, description="Members (or offers) per page of the directory, the offers catalogue "
         "and their facet pages; a longer listing continues on numbered pages (/fr/membres/2/)",
@@ -381,6 +402,9 @@ class MemberFront(Strict):
         default_factory=list, description="What the member is looking for")
     flows: Annotated[list[Flow], Field(max_length=10)] = Field(
         default_factory=list, description="Materials the member gives off or takes in")
+    maintainers: Annotated[list[Login], Field(max_length=10)] = Field(
+        default_factory=list, description="GitHub logins of the people who may change this "
+        "folder by pull request (a new member lists its author)", examples=[["atelier-exemple"]])
 
 
 # ---------------------------------------------------------------------------------------

@@ -130,4 +130,7 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         organisation=localized(("organisation",), s.organisation) if s.organisation else None,
         organisation_url=s.organisation_url,
         listing_page_size=s.listing_page_size,
+        repository=s.repository.github if s.repository else None,
+        branch=s.repository.branch if s.repository else "main",
+        team=tuple(dict.fromkeys(s.team)),
     )
