@@ -20,6 +20,12 @@ MEMBER_TEMPLATE = """\
 # NL : de fiche van uw organisatie. Vervang de voorbeelden en voer `circlemade check` uit.
 #      De gids: /nl/handleiding-leden/ op de site; alle velden: docs/member-reference.md
 
+# FR : vos identifiants GitHub : avec l'équipe du cluster, les seules personnes qui peuvent
+#      modifier ce dossier (une fiche envoyée par GitHub nomme la personne qui l'envoie).
+# NL : uw GitHub-gebruikersnamen: met het team van de cluster de enigen die deze map mogen
+#      wijzigen (een fiche die via GitHub wordt ingediend, vermeldt wie ze indient).
+# maintainers: [uw-github-login]
+
 # FR : le nom de votre organisation, tel qu'il figure sur votre logo (non traduit).
 # NL : de naam van uw organisatie, zoals op uw logo (niet vertaald).
 name: {name}

@@ -142,6 +142,14 @@ def test_bad_ownership_arguments_are_usage_errors(repo_site: Path, args: list[st
     assert result.returncode == 2 and message in result.stderr
 
 
+def test_maintainers_are_never_published(repo_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run_cli("build", "--out", str(out), "--now", "2026-11-29", cwd=repo_site).returncode == 0
+    for path in out.rglob("*"):
+        if path.is_file() and not path.is_relative_to(out / "pagefind"):
+            assert b"recable-dev" not in path.read_bytes(), path
+
+
 def test_the_rules_are_a_pure_function() -> None:
     base = ownership.Base(frozenset({"team"}), {"a": frozenset({"ann"})}, frozenset({"a", "b"}))
     changed = [ownership.Change("members/a/member.yaml", "M"), ownership.Change("members/c/fr.md", "A")]
