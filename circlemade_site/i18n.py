@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -96,6 +97,7 @@ def catalog_paths(theme_dir: Path, overrides_dir: Path, lang: str) -> list[Path]
 
 # -- Babel formatting ---------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=16384)     # measured: Babel takes ~20 µs a date; pages repeat them
 def format_date(value: dt.date, locale: str, format: str = "long") -> str:
     """24 May 2018 -> 'jeudi 24 mai 2018' (format='full', fr_BE)."""
     return babel.dates.format_date(value, format=format, locale=locale)

@@ -13,7 +13,7 @@ from typing import Any
 import babel.dates
 
 from circlemade_site import communes, urls
-from circlemade_site.i18n import Catalog
+from circlemade_site.i18n import Catalog, format_date
 from circlemade_site.models import (
     FACETS,
     OFFER_FACETS,
@@ -103,7 +103,7 @@ def offer_card(offer: Offer, member: Member, lang: str, site: Site,
 def when(event: Event, t: Catalog, locale: str) -> str:
     """'jeudi 10 décembre 2026, de 09:30 à 12:30', 'du jeudi 18 au vendredi 19 mars 2027'."""
     def day(d: dt.date) -> str:
-        return babel.dates.format_date(d, "full", locale=locale)
+        return format_date(d, locale, "full")
 
     def clock(moment: dt.datetime) -> str:
         return babel.dates.format_time(moment, "short", tzinfo=TIMEZONE, locale=locale)
@@ -140,7 +140,7 @@ def event_card(event: Event, lang: str, site: Site, router: urls.Router, t: Cata
 
 
 def news_date(item: NewsItem, lang: str, site: Site) -> str:
-    return babel.dates.format_date(item.date, "long", locale=site.config.locales[lang])
+    return format_date(item.date, site.config.locales[lang], "long")
 
 
 def news_card(item: NewsItem, lang: str, site: Site, router: urls.Router) -> dict[str, Any]:

@@ -242,11 +242,13 @@ def plan_opportunities(site: Site, router: urls.Router, catalogs: Mapping[str, C
 
 
 def profile_opportunities(member: Member, lang: str, site: Site, router: urls.Router,
-                          t: Catalog, matchmaker: Matchmaker) -> dict[str, Any]:
-    """What a profile shows of the member's needs, flows and matches."""
+                          t: Catalog, matchmaker: Matchmaker,
+                          cards: OpportunityCards) -> dict[str, Any]:
+    """What a profile shows of the member's needs, flows (the same views as their cards)
+    and matches."""
     return {
-        "needs": [opportunity_view(n, member, lang, site, router, t) for n in member.needs],
-        "flows": [opportunity_view(f, member, lang, site, router, t) for f in member.flows],
+        "needs": [cards.card(n, lang) for n in member.needs],
+        "flows": [cards.card(f, lang) for f in member.flows],
         "uses": match_view(site, router, lang, t, matchmaker.uses(member), matchmaker.reasons),
         "supplies": match_view(site, router, lang, t, matchmaker.supplies(member),
                                matchmaker.reasons),

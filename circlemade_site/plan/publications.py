@@ -11,11 +11,9 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import babel.dates
-
 from circlemade_site import urls
 from circlemade_site.errors import Diagnostic
-from circlemade_site.i18n import Catalog, country_name
+from circlemade_site.i18n import Catalog, country_name, format_date
 from circlemade_site.models import (
     Campaign,
     Event,
@@ -83,8 +81,8 @@ def plan_publications(site: Site, router: urls.Router, catalogs: Mapping[str, Ca
         page(urls.EVENTS, "agenda.html", agenda, t)
         for event in site.events:
             tr = event.text(lang, order)
-            eyebrow = " · ".join(str(x) for x in (event_type(event, lang, site), babel.dates.format_date(
-                event.first_day, "medium", locale=config.locales[lang])) if x)
+            eyebrow = " · ".join(str(x) for x in (event_type(event, lang, site), format_date(
+                event.first_day, config.locales[lang], "medium")) if x)
             page(event, "event.html", event_page, t, event,
                  share.card("events", f"{event.name}-{lang}", tr.title, eyebrow))
             files[router.dest_for(urls.IcsFile(event), lang).as_posix()] = functools.partial(

@@ -97,7 +97,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     member_outputs, variants = plan_members(
         site, router, catalogs, bases.__getitem__, markdown, logos, cards, share,
         lambda member, lang: profile_opportunities(member, lang, site, router, catalogs[lang],
-                                                   matchmaker))
+                                                   matchmaker, opportunity_cards))
     outputs.extend(member_outputs)
     outputs.extend(plan_opportunities(site, router, catalogs, bases.__getitem__, opportunity_cards))
     news_outputs, news_files, hero_jobs = plan_publications(
