@@ -191,14 +191,15 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
 def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
                  established: frozenset[str] | None = None) -> list[Member]:
     """Refuse a second member with the name (ignoring case, accents and punctuation) or
-    the enterprise number of another. The folder that already exists keeps it: those in
-    `established` (the folders of a pull request's base commit) first, then the others,
-    each group in folder order; a date a member writes decides nothing."""
+    the enterprise number of another. In a pull request's check, the folders of its base
+    commit (`established`) keep theirs: a newcomer gets the error whatever date it writes.
+    Among the others, and without a base, the earliest `member_since` (then the folder
+    name) keeps it."""
     by_name: dict[str, Member] = {}
     by_number: dict[str, Member] = {}
     kept = []
-    known = established if established is not None else frozenset(m.slug for m in members)
-    for member in sorted(members, key=lambda m: (m.slug not in known, m.slug)):
+    known = established if established is not None else frozenset()
+    for member in sorted(members, key=lambda m: (m.slug not in known, m.member_since, m.slug)):
         name_key = "".join(ch for ch in fold(member.name) if ch.isalnum())
         if (other := by_name.get(name_key)) is not None:
             diagnostics.append(Diagnostic(
