@@ -96,7 +96,7 @@ def test_the_opportunities_section_lists_every_current_one_newest_first(built_si
     assert (built_site / "nl" / "kansen" / "stroom" / "beschikbare-reststromen" / "index.html").is_file()
     assert (built_site / "fr" / "opportunites" / "demande" / "matiere" / "index.html").is_file()
     home = soup(built_site / "fr" / "index.html")
-    assert len(home.select(".featured-opportunities .card")) == 4
+    assert len(home.select(".featured-opportunities .card")) == 3
     menu = [a["href"] for a in home.select(".main-nav a")]
     assert "/fr/opportunites/" in menu
 

@@ -30,7 +30,7 @@ from circlemade_site.plan.publications import hero_variants, home_context, plan_
 from circlemade_site.plan.views import Markdown, Output, Text, body, page_output, text
 
 FEATURED = 6     # members shown on the home page: the most recent ones
-OPPORTUNITIES_ON_HOME = 4
+OPPORTUNITIES_ON_HOME = 3     # one row of cards at desktop width
 
 Job = Variant | Card
 Maker = Output | Callable[[], bytes] | Job
