@@ -20,6 +20,8 @@ REQUIRED_SECTIONS = ("members", "offers", "events", "news", "campaigns", "search
 # not listed here takes the section's key)
 DEFAULT_SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "opportunities": MappingProxyType({"fr": "opportunites", "nl": "kansen", "en": "opportunities"}),
+    "profile_builder": MappingProxyType({"fr": "editeur-de-profil", "nl": "profieleditor",
+                                         "en": "profile-builder"}),
 })
 KNOWN_SECTIONS = frozenset({*REQUIRED_SECTIONS, *DEFAULT_SEGMENTS})
 

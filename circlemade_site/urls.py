@@ -18,6 +18,9 @@ Routes:
     /<lang>/<opportunities>/                needs and flows        OPPORTUNITIES
     /<lang>/<opportunities>/<facet>/<term>/ by need type, material, direction
     /<lang>/<members>/<slug>/#need-N        a need, a flow (#flow-N) on its profile
+    /<lang>/<profile_builder>/              the profile builder    PROFILE_BUILDER
+    /schemas/member.schema.json             what the builder (and editors) validate with
+    /data/profile-builder.<lang>.json       the builder's labels, vocabularies, messages
     /media/members/<slug>/<stem>-<hash>     a member's picture     image_stem(...)
     /data/members.json, /data/members.csv   open data              DATA_JSON, DATA_CSV
     /<lang>/<events>/                       the agenda             EVENTS
@@ -67,6 +70,9 @@ EVENTS = "events"
 NEWS = "news"
 CAMPAIGNS = "campaigns"
 OPPORTUNITIES = "opportunities"
+PROFILE_BUILDER = "profile_builder"
+MEMBER_SCHEMA = "member-schema"
+BUILDER_DATA = "builder-data"
 SEARCH = "search"
 CALENDAR = "calendar"
 FEED = "feed"
@@ -75,6 +81,7 @@ DATA_CSV = "data-csv"
 DATA_OPPORTUNITIES = "data-opportunities"
 _FILES = {ROOT_NOT_FOUND: "/404.html", DATA_JSON: "/data/members.json",
           DATA_OPPORTUNITIES: "/data/opportunities.csv",
+          MEMBER_SCHEMA: "/schemas/member.schema.json",
           DATA_CSV: "/data/members.csv"}
 
 
@@ -138,12 +145,15 @@ class Router:
                 return f"/{self._lang(lang)}/"
             elif target == NOT_FOUND:
                 return f"/{self._lang(lang)}/404.html"
-            elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS, SEARCH, OPPORTUNITIES):
+            elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS, SEARCH, OPPORTUNITIES,
+                            PROFILE_BUILDER):
                 return self._section(target, self._lang(lang))
             elif target == CALENDAR:
                 return self._section(EVENTS, self._lang(lang)).rstrip("/") + ".ics"
             elif target == FEED:
                 return f"/{self._lang(lang)}/feed.xml"
+            elif target == BUILDER_DATA:
+                return f"/data/profile-builder.{self._lang(lang)}.json"
             else:
                 raise LookupError(f"no route named {target!r}")
         lang = self._lang(lang)

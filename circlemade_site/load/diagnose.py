@@ -55,7 +55,7 @@ def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
     field = dotted(loc)
     hint = _example_hint(model, loc)
     if kind == "missing":
-        message = "this field is required"
+        message = REQUIRED
         line, column = positions.of_value(loc[:-1])
         field = dotted(loc)
     elif kind == "extra_forbidden":
@@ -79,6 +79,8 @@ def _is_union_tag(part: object) -> bool:
     return isinstance(part, str) and (part in {"str", "int", "bool", "list", "dict", "none"} or "[" in part or part.startswith(("function-", "constrained-")))
 
 
+REQUIRED = "this field is required"
+NOT_A_SLUG = "{value!r} is not a valid slug: use lowercase letters a-z, digits and single hyphens"
 _MESSAGES = {
     "string_type": "expected text, found {got}",
     "bool_parsing": "expected true or false, found {input!r}",
@@ -105,8 +107,7 @@ def _message(kind: str, error: Any) -> str:
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         if pattern == SLUG_PATTERN:
-            return (f"{value!r} is not a valid slug: use lowercase letters a-z, digits and "
-                    "single hyphens")
+            return NOT_A_SLUG.format(value=value)
         if pattern == LANG_PATTERN:
             return f"{value!r} is not a language code: use two lowercase letters such as 'fr'"
         expected = PATTERN_NAMES.get(pattern)
@@ -187,3 +188,14 @@ def yaml_inline(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(yaml_inline(v) for v in value) + "]"
     return str(value)
+
+
+def builder_messages() -> dict[str, Any]:
+    """The messages of `check` that the profile builder can give in the browser, as
+    templates ({value!r} is Python's repr of what was typed; {name} a placeholder), with
+    the pattern names: one text for the build and the browser."""
+    return {"required": REQUIRED, "not_a_slug": NOT_A_SLUG,
+            "empty": _MESSAGES["string_too_short"], "too_long": _MESSAGES["string_too_long"],
+            "too_short": _MESSAGES["too_short"],
+            "pattern": "{value!r} is not {expected}", "pattern_names": dict(PATTERN_NAMES),
+            "slug_pattern": SLUG_PATTERN}

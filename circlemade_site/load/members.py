@@ -36,6 +36,17 @@ from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
 
 MEMBER_FILE = "member.yaml"
 Problem = Callable[..., None]      # problem(field path, message, hint=None, at_key=False)
+# messages the profile builder gives in the browser too (plan/builder.py)
+MISSING_LANGUAGE = "missing the default language {lang!r}"
+NOT_A_POSTAL_CODE = "{value!r} is not the postal code of a commune of the Brussels-Capital Region"
+NOT_A_POSTAL_CODE_HINT = "for example 1000 (Bruxelles), 1060 (Saint-Gilles), 1080 (Molenbeek-Saint-Jean)"
+MATERIALS_NEEDED = "a need of type material names its materials"
+
+
+def builder_messages() -> dict[str, str]:
+    return {"missing_language": MISSING_LANGUAGE, "missing_language_hint":
+            "for example `{field}: {{{lang}: ...}}`", "not_a_postal_code": NOT_A_POSTAL_CODE,
+            "not_a_postal_code_hint": NOT_A_POSTAL_CODE_HINT, "materials_needed": MATERIALS_NEEDED}
 VOCABULARIES_FILE = "content/vocabularies.yaml"
 
 
@@ -234,7 +245,7 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Pro
                 problem((*path, lang), f"{lang!r} is not a language of the site",
                         f"languages are {', '.join(config.languages)}", at_key=True)
         if config.default_language not in texts:
-            problem(path, f"missing the default language {config.default_language!r}",
+            problem(path, MISSING_LANGUAGE.format(lang=config.default_language),
                     f"for example `{path[-1]}: {{{config.default_language}: ...}}`")
 
 
@@ -274,7 +285,7 @@ def _check_opportunities(front: schema.MemberFront, problem: Problem) -> None:
     ends after it starts."""
     for i, need in enumerate(front.needs):
         if need.type == MATERIAL_NEED and not need.materials:
-            problem(("needs", i, "type"), "a need of type material names its materials",
+            problem(("needs", i, "type"), MATERIALS_NEEDED,
                     "for example `materials: [wood]`, keys of `materials` in "
                     f"{VOCABULARIES_FILE}")
     windows = [("needs", i, n.since, n.until) for i, n in enumerate(front.needs)]
@@ -289,9 +300,8 @@ def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
     address = front.address
     candidates = communes.BY_POSTAL_CODE.get(address.postal_code)
     if not candidates:
-        problem(("address", "postal_code"), f"{address.postal_code!r} is not the postal code of "
-                "a commune of the Brussels-Capital Region",
-                "for example 1000 (Bruxelles), 1060 (Saint-Gilles), 1080 (Molenbeek-Saint-Jean)")
+        problem(("address", "postal_code"), NOT_A_POSTAL_CODE.format(value=address.postal_code),
+                NOT_A_POSTAL_CODE_HINT)
         return None
     if address.municipality is None:
         return candidates[0].key

@@ -17,6 +17,7 @@ from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, Localized, language_name
 from circlemade_site.models import FACETS, OFFER_FACETS, OPPORTUNITY_FACETS, Page, Site, opportunities
 from circlemade_site.plan import exports
+from circlemade_site.plan.builder import plan_builder
 from circlemade_site.plan.cards import Cards
 from circlemade_site.plan.images import Card, ShareCards, Variant
 from circlemade_site.plan.members import facet_keys, member_logos, page_count, plan_members
@@ -100,6 +101,8 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
                                                    matchmaker, opportunity_cards))
     outputs.extend(member_outputs)
     outputs.extend(plan_opportunities(site, router, catalogs, bases.__getitem__, opportunity_cards))
+    builder_outputs, builder_files = plan_builder(site, router, catalogs, bases.__getitem__)
+    outputs.extend(builder_outputs)
     news_outputs, news_files, hero_jobs = plan_publications(
         site, router, catalogs, bases.__getitem__, markdown, cards, share, heroes)
     outputs.extend(news_outputs)
@@ -111,7 +114,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     data_files: dict[str, Callable[[], bytes]] = {
         path: functools.partial(lambda path: open_data()[path], path)
         for path in exports.open_data_paths(router)}
-    return Plan(outputs, {**data_files, **news_files},
+    return Plan(outputs, {**data_files, **news_files, **builder_files},
                 [*variants, *hero_jobs, *share.jobs.values()])
 
 
@@ -189,7 +192,7 @@ def sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
     targets += [urls.MEMBERS, urls.OFFERS, *site.members, urls.EVENTS, *site.events, urls.NEWS,
                 *site.news, urls.CAMPAIGNS, *site.campaigns]
     size = site.config.listing_page_size
-    targets.append(urls.OPPORTUNITIES)
+    targets += [urls.OPPORTUNITIES, urls.PROFILE_BUILDER]
     listings: list[tuple[str, tuple[str, ...], Sequence[Any]]] = [
         (urls.MEMBERS, FACETS, site.members),
         (urls.OFFERS, OFFER_FACETS, [o for m in site.members for o in m.offers]),
