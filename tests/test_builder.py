@@ -113,7 +113,7 @@ def test_editing_a_profile_gives_back_its_member_yaml(page: Page, site_url: str,
     assert page.input_value("[name=name]") == "Recâblé"
     marked = page.locator(".field-unpublished")
     assert marked.count() == 3                  # the logo, the descriptions, the maintainers
-    assert all("Niet gepubliceerd op de site" in text for text in marked.all_inner_texts())
+    assert all("Niet overgenomen van de gepubliceerde fiche" in text for text in marked.all_inner_texts())
     page.fill("[name='description.fr']", (sample / "members" / "recable" / "fr.md").read_text(encoding="utf-8"))
     page.fill("[name='description.nl']", (sample / "members" / "recable" / "nl.md").read_text(encoding="utf-8"))
     archive = download(page, tmp_path)

@@ -74,7 +74,8 @@ def test_every_section_needs_every_language(make_project) -> None:
         f"content/site.yaml:{line}:12: error: sections.members: no URL segment for language 'nl' "
         "(for example `members: {nl: ...}`)",
         f"content/site.yaml:{line + 1}:9: error: sections.shop: unknown section 'shop' "
-        "(sections are campaigns, events, members, news, offers, opportunities, search)",
+        "(sections are campaigns, events, members, news, offers, opportunities, profile_builder, "
+        "search)",
     ]
 
 
