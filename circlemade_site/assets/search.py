@@ -43,6 +43,18 @@ UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
 RECORDS = "_records"      # folder of the synthetic offer pages: _records/<lang>/...
 
 
+def record(kind: str, lang: str, link: str, member: str, title: str, title_lang: str,
+           summary: str) -> str:
+    """The page Pagefind indexes for one offer, need or flow: a result of `kind` that
+    links to `link` on its member's profile."""
+    return (f'<!doctype html><html lang="{lang}"><body><main data-pagefind-body '
+            f'data-pagefind-meta="kind:{kind}">'
+            f'<span data-pagefind-meta="link:{html.escape(link)}"></span>'
+            f'<span data-pagefind-meta="member:{html.escape(member)}"></span>'
+            f'<h1 lang="{title_lang}">{html.escape(title)}</h1><p>{html.escape(summary)}</p>'
+            f'<p>{html.escape(member)}</p></main></body></html>')
+
+
 def offer_records(site: Site, router: urls.Router) -> dict[str, str]:
     """A small HTML page per offer, need and flow and per language (temporary path ->
     HTML), for the index: a result links to it on its member's profile."""
@@ -59,25 +71,15 @@ def offer_records(site: Site, router: urls.Router) -> dict[str, str]:
                     title, title_lang = site.facets["materials"].terms[found.material].label.get(lang, order)
                 summary, _ = found.summary.get(lang, order)
                 link = router.opportunity_url(member, found, lang)
-                records[f"{RECORDS}/{lang}/{member.slug}-{anchor}.html"] = (
-                    f'<!doctype html><html lang="{lang}"><body><main data-pagefind-body '
-                    f'data-pagefind-meta="kind:opportunity">'
-                    f'<span data-pagefind-meta="link:{html.escape(link)}"></span>'
-                    f'<span data-pagefind-meta="member:{html.escape(member.name)}"></span>'
-                    f'<h1 lang="{title_lang}">{html.escape(title)}</h1><p>{html.escape(summary)}</p>'
-                    f'<p>{html.escape(member.name)}</p></main></body></html>')
+                records[f"{RECORDS}/{lang}/{member.slug}-{anchor}.html"] = record(
+                    "opportunity", lang, link, member.name, title, title_lang, summary)
         for offer in member.offers:
             for lang in site.config.languages:
                 title, title_lang = offer.title.get(lang, order)
                 summary, _ = offer.summary.get(lang, order)
                 link = router.offer_url(member, offer, lang)
-                records[f"{RECORDS}/{lang}/{member.slug}-{offer.index}.html"] = (
-                    f'<!doctype html><html lang="{lang}"><body><main data-pagefind-body '
-                    f'data-pagefind-meta="kind:offer">'
-                    f'<span data-pagefind-meta="link:{html.escape(link)}"></span>'
-                    f'<span data-pagefind-meta="member:{html.escape(member.name)}"></span>'
-                    f'<h1 lang="{title_lang}">{html.escape(title)}</h1><p>{html.escape(summary)}</p>'
-                    f'<p>{html.escape(member.name)}</p></main></body></html>')
+                records[f"{RECORDS}/{lang}/{member.slug}-{offer.index}.html"] = record(
+                    "offer", lang, link, member.name, title, title_lang, summary)
     return records
 
 
