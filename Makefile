@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: serve build check test lint test-fast chromium screenshots clean
+.PHONY: serve build check test lint test-fast chromium screenshots clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,24 @@ screenshots: build
 
 clean:
 	rm -rf public .cache screenshots .pytest_cache
+
+# The catalogues of the messages of `check` (circlemade_site/locale/): extract the English
+# templates, merge them into fr and nl (then translate the empty msgstr), compile the .mo
+# files. tests/test_messages.py fails when a message has no translation or a .mo is stale.
+LOCALE := circlemade_site/locale
+POT := .cache/circlemade.pot
+messages: $(STAMP)
+	mkdir -p .cache
+	$(VENV)/bin/pybabel extract --no-default-keywords -k msg -k N_ -k example -k ngettext:1,2 \
+	  --project circlemade_site --copyright-holder hub.brussels --no-location --sort-output \
+	  -w 100 -o $(POT) circlemade_site
+	for lang in fr nl; do \
+	  if [ -f $(LOCALE)/$$lang/LC_MESSAGES/circlemade.po ]; then \
+	    $(VENV)/bin/pybabel update --no-fuzzy-matching -w 100 -D circlemade -i $(POT) \
+	      -d $(LOCALE) -l $$lang; \
+	  else \
+	    $(VENV)/bin/pybabel init -w 100 -D circlemade -i $(POT) -d $(LOCALE) -l $$lang; \
+	  fi; \
+	  sed -i '/^"POT-Creation-Date:/d; /^"PO-Revision-Date:/d' $(LOCALE)/$$lang/LC_MESSAGES/circlemade.po; \
+	done
+	$(VENV)/bin/pybabel compile -D circlemade -d $(LOCALE)

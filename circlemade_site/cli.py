@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from circlemade_site import __version__, pipeline, translations
-from circlemade_site.errors import BuildFailed, Diagnostic, SiteError, UsageError
+from circlemade_site.errors import (
+    MESSAGE_LANGUAGES,
+    BuildFailed,
+    Diagnostic,
+    SiteError,
+    UsageError,
+    msg,
+    reader_language,
+    tr,
+)
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +46,13 @@ def parser() -> argparse.ArgumentParser:
         default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         p.add_argument("--format", choices=("text", "github"), default=default,
                        help="how to print problems: text, or GitHub workflow annotations "
-                            "(default under GitHub Actions)")
+                            "in French and Dutch (default under GitHub Actions)")
+        message_language(p)
+
+    def message_language(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lang", choices=MESSAGE_LANGUAGES, default=None,
+                       help="the language of the messages (default: from LC_ALL, "
+                            "LC_MESSAGES or LANG, else English)")
 
     build = commands.add_parser("build", help="build the site into a folder")
     build.add_argument("--out", type=Path, default=Path("public"), metavar="DIR",
@@ -53,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
     serve.add_argument("--no-search", dest="search", action="store_false",
                        help="do not build the search index in the background")
+    message_language(serve)
 
     check = commands.add_parser("check", help="validate the content and render everything, without writing the site")
     check.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
@@ -87,11 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         **({"now": args.now} if getattr(args, "now", None) else {}),
         drafts=getattr(args, "drafts", False), dev=getattr(args, "preview", False))
     fmt = getattr(args, "format", "text")
+    lang = reader_language(getattr(args, "lang", None))
     try:
         if args.command == "build":
             report = pipeline.build(root, root / args.out if not args.out.is_absolute() else args.out,
                                     options)
-            print_diagnostics(report.warnings, fmt)
+            print_diagnostics(report.warnings, fmt, lang)
             print(translations.summary(report.translations))
             print(f"Built {report.pages} pages ({report.files} files: {report.written} written, "
                   f"{report.unchanged} unchanged, {report.removed} removed) into "
@@ -101,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError("--author and --base go together")
             loaded = pipeline.check(root, options, (args.author, args.base)
                                     if args.author is not None else None)
-            print_diagnostics(loaded.warnings, fmt)
+            print_diagnostics(loaded.warnings, fmt, lang)
             site = loaded.site
             print(f"No problems found: {len(site.pages)} pages, {len(site.members)} members, "
                   f"{len(site.events)} events, {len(site.news)} news items, "
@@ -127,10 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return write_codeowners(root, args.check)
         elif args.command == "serve":
             from circlemade_site import serve  # imports the web server only when needed
-            return serve.serve(root, port=args.port, options=options, search=args.search)
+            return serve.serve(root, port=args.port, options=options, search=args.search,
+                               lang=lang)
     except BuildFailed as exc:
-        print_diagnostics(exc.diagnostics, fmt)
-        print(f"Build failed: {exc}; nothing was written.", file=sys.stderr)
+        print_diagnostics(exc.diagnostics, fmt, lang)
+        print(tr(lang, msg("Build failed: {summary}; nothing was written.",
+                           summary=exc.summary(lang))), file=sys.stderr)
         return EXIT_CONTENT
     except UsageError as exc:
         print(f"circlemade: error: {exc}", file=sys.stderr)
@@ -195,12 +214,12 @@ def write_codeowners(root: Path, check_only: bool) -> int:
     return EXIT_OK
 
 
-def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
+def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, lang: str = "en") -> None:
     for diagnostic in diagnostics:
         if fmt == "github":
             print(diagnostic.github())
         else:
-            print(diagnostic, file=sys.stderr)
+            print(diagnostic.render(lang), file=sys.stderr)
 
 
 def _peak_memory() -> str:

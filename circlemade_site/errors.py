@@ -3,16 +3,131 @@
 A Diagnostic is one problem a person can fix: the file, the line and column, the field
 (a dotted path such as ``contact.email``), what is wrong and a hint with an example.
 Stages collect every Diagnostic they find; the pipeline fails once with all of them.
+
+Messages are written in English as `msg("{value!r} is not a valid phone number",
+value=...)`: a `Message` is the English text (it is a `str`, so code and tests read it as
+before) that keeps its template and parameters, and `Diagnostic.render(lang)` translates
+it when it is printed, from the gettext catalogues in `circlemade_site/locale/` (managed
+with Babel: `make messages` extracts, updates and compiles them; see CONTRIBUTING.md). An
+`example(...)` inside a message is shown in the language of the file the problem is in
+(`fr.md`, `about.nl.md`), else in the reader's language. Field names are never translated.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Sequence
-from typing import Literal
+import functools
+import gettext
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "circlemade"
+MESSAGE_LANGUAGES = ("en", "fr", "nl")      # English is the source; fr and nl are catalogues
+ANNOTATION_LANGUAGES = ("fr", "nl")         # --format github prints both, one per line
+
+
+class Message(str):
+    """An English message that can be shown in another language.
+
+    `template` is the gettext id (a `str.format` template with named fields, `{{` for a
+    brace); `params` fill it. A parameter that is itself a Message is translated too; an `Example` is
+    translated into the example language of the diagnostic.
+    """
+
+    template: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Message:
+        self = super().__new__(cls, _fill(template, template, params))
+        self.template = template
+        self.params = params
+        return self
+
+    @classmethod
+    def plain(cls, text: str) -> Message:
+        """Text that is not a template (a library's own words, a list of names)."""
+        return cls(text.replace("{", "{{").replace("}", "}}"))
+
+    def render(self, lang: str = "en", example_lang: str | None = None) -> str:
+        shown = example_lang or lang if isinstance(self, Example) else lang
+        values = {name: value.render(lang, example_lang) if isinstance(value, Message) else value
+                  for name, value in self.params.items()}
+        return _fill(_translate(shown, self.template), self.template, values)
+
+
+class Example(Message):
+    """An example in a message (a line of YAML, a title): shown in the file's language."""
+
+
+def msg(template: str, /, **params: Any) -> Message:
+    """A translatable message; `pybabel extract -k msg` finds the template."""
+    return Message(template, **params)
+
+
+def example(text: str, /, **params: Any) -> Example:
+    """An example, translated into the language of the file (or of the reader)."""
+    return Example(text, **params)
+
+
+def N_(template: str) -> str:
+    """Marks a template kept in a table for extraction; `msg()` translates it when used."""
+    return template
+
+
+def _fill(template: str, fallback: str, params: Mapping[str, Any]) -> str:
+    """The template filled in (`{{` is a brace); the English one if a translation breaks."""
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError, AttributeError):   # a translation gone wrong
+        return fallback.format(**params)
+
+
+@functools.cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def translate(lang: str, template: str) -> str:
+    """A template in `lang` (itself where the catalogue has no translation)."""
+    return _catalog(lang).gettext(template)
+
+
+_translate = translate
+
+
+def tr(lang: str, text: str | Message) -> str:
+    """`text` in `lang` (a Message translated; a plain string as it is)."""
+    return text.render(lang) if isinstance(text, Message) else text
+
+
+def reader_language(asked: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The language of the messages: `--lang`, else the first of LC_ALL, LC_MESSAGES, LANG
+    that names one of ours (nl_BE.UTF-8 -> nl), else English."""
+    if asked:
+        return asked
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        lang = re.split(r"[_.@-]", env.get(name, ""), maxsplit=1)[0].lower()
+        if lang in MESSAGE_LANGUAGES:
+            return lang
+    return "en"
+
+
+_FILE_LANG = re.compile(r"(?:^|[/.])([a-z]{2,3})\.md$")
+
+
+def file_language(path: str) -> str | None:
+    """The language a file is written in, from its name: members/x/nl.md, about.fr.md."""
+    match = _FILE_LANG.search(path)
+    return match[1] if match and match[1] in MESSAGE_LANGUAGES else None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -30,18 +145,29 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line or 0, self.column or 0, self.message)
 
-    def __str__(self) -> str:
+    def prefix(self) -> str:
+        """`path:line:col: error: field: `, the same in every language (tools read it)."""
         where = ":".join(str(p) for p in (self.path, self.line, self.column) if p)
         text = f"{where}: {self.severity}: "
-        if self.field:
-            text += f"{self.field}: "
-        text += self.message
+        return text + (f"{self.field}: " if self.field else "")
+
+    def text(self, lang: str = "en") -> str:
+        """The message and its hint in `lang`, without the prefix."""
+        example_lang = file_language(self.path)
+        text = _render(self.message, lang, example_lang)
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_render(self.hint, lang, example_lang)})"
         return text
 
-    def github(self) -> str:
-        """The problem as a GitHub Actions workflow command (an annotation on the PR line)."""
+    def render(self, lang: str = "en") -> str:
+        return self.prefix() + self.text(lang)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def github(self, languages: Sequence[str] = ANNOTATION_LANGUAGES) -> str:
+        """The problem as a GitHub Actions workflow command (an annotation on the PR line),
+        one line per language (FR: ..., NL: ...)."""
         props = [f"file={_gh_property(self.path)}"]
         if self.line:
             props.append(f"line={self.line}")
@@ -49,8 +175,12 @@ class Diagnostic:
             props.append(f"col={self.column}")
         if self.field:
             props.append(f"title={_gh_property(self.field)}")
-        message = self.message + (f" ({self.hint})" if self.hint else "")
+        message = "\n".join(f"{lang.upper()}: {self.text(lang)}" for lang in languages)
         return f"::{self.severity} {','.join(props)}::{_gh_data(message)}"
+
+
+def _render(text: str, lang: str, example_lang: str | None) -> str:
+    return text.render(lang, example_lang) if isinstance(text, Message) else text
 
 
 def _gh_data(text: str) -> str:
@@ -61,11 +191,12 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def did_you_mean(word: str, choices: Iterable[str], otherwise: str | None = None) -> str | None:
+def did_you_mean(word: str, choices: Iterable[str],
+                 otherwise: Message | None = None) -> Message | None:
     """The hint for a misspelt key or name: "did you mean 'repair'?" when one of `choices`
     is close enough (difflib's ratio of at least 0.6), else `otherwise`."""
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"did you mean {close[0]!r}?" if close else otherwise
+    return msg("did you mean {close!r}?", close=close[0]) if close else otherwise
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -91,9 +222,13 @@ class BuildFailed(SiteError):
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
-    def __str__(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         count = len(self.errors)
-        return f"{count} error{'s' if count != 1 else ''} in the content"
+        return _catalog(lang).ngettext("{count} error in the content",
+                                       "{count} errors in the content", count).format(count=count)
+
+    def __str__(self) -> str:
+        return self.summary("en")
 
 
 class ContentError(SiteError):

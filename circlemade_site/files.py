@@ -7,7 +7,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.errors import ContentError, Diagnostic, msg
 
 
 def read_limited(path: Path, rel_path: str, limit: int, line: int | None = 1) -> bytes:
@@ -17,10 +17,12 @@ def read_limited(path: Path, rel_path: str, limit: int, line: int | None = 1) ->
         size = path.stat().st_size
         if size > limit:
             raise ContentError(Diagnostic(
-                rel_path, f"the file is too large ({size} bytes, at most {limit})", line))
+                rel_path, msg("the file is too large ({size} bytes, at most {limit})", size=size,
+                              limit=limit), line))
         return path.read_bytes()
     except OSError as exc:
-        raise ContentError(Diagnostic(rel_path, f"cannot read the file: {exc.strerror}")) from exc
+        raise ContentError(Diagnostic(rel_path, msg("cannot read the file: {reason}",
+                                                    reason=exc.strerror))) from exc
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -33,7 +33,7 @@ import jinja2
 from circlemade_site import i18n, translations, urls, write
 from circlemade_site.assets import images, search, static
 from circlemade_site.config import SITE_FILE, SiteConfig
-from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, sort_diagnostics
+from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, msg, sort_diagnostics
 from circlemade_site.files import Content
 from circlemade_site.load import members, ownership, pages, publications, sources, theme
 from circlemade_site.load.memo import Memo, signature
@@ -313,16 +313,17 @@ def refuse_tracked_cache(root: Path) -> None:
         return          # no git: nothing can be tracked
     if listed.strip():
         raise BuildFailed([Diagnostic(
-            listed.split("\n", 1)[0], "the build cache is committed to the repository",
-            hint=f"remove it from git with `git rm -r --cached {CACHE_DIR}` "
-                 f"({CACHE_DIR}/ is in .gitignore)")])
+            listed.split("\n", 1)[0], msg("the build cache is committed to the repository"),
+            hint=msg("remove it from git with `git rm -r --cached {cache}` ({cache}/ is in "
+                     ".gitignore)", cache=CACHE_DIR))])
 
 
 def missing_string(config: SiteConfig, exc: i18n.MissingString) -> Diagnostic:
     """A UI string the generator itself needs (menus, calendar names...) is missing."""
     catalog = config.theme_dir / "i18n" / f"{exc.lang}.yaml"
-    return Diagnostic(sources.rel(config, catalog), str(exc), field=exc.key,
-                      hint="every theme defines it")
+    return Diagnostic(sources.rel(config, catalog), msg("the UI string {key!r} is missing",
+                                                        key=exc.key), field=exc.key,
+                      hint=msg("every theme defines it"))
 
 
 def _raise_errors(diagnostics: list[Diagnostic]) -> None:

@@ -227,8 +227,12 @@ def test_github_format_prints_workflow_annotations(make_project) -> None:
     root = make_project({"content/pages/about.fr.md": "---\ntitle: À propos\nslgu: x\n---\n"})
     result = run_cli("check", "--format", "github", cwd=root)
     assert result.returncode == 1
-    assert ("::error file=content/pages/about.fr.md,line=3,col=1,title=slgu::unknown field "
-            "'slgu' (did you mean 'slug'?)") in result.stdout.splitlines()
+    annotation = next(line for line in result.stdout.splitlines() if line.startswith("::"))
+    where, message = annotation.rsplit("::", 1)
+    assert where == "::error file=content/pages/about.fr.md,line=3,col=1,title=slgu"
+    french, dutch = message.split("%0A")      # one line per language, so each member reads theirs
+    assert french.startswith("FR: ") and "'slgu'" in french and "'slug'" in french
+    assert dutch.startswith("NL: ") and "'slgu'" in dutch and "'slug'" in dutch
 
 
 def test_usage_errors_exit_2(make_project) -> None:

@@ -19,7 +19,7 @@ import PIL.Image
 import PIL.ImageOps
 
 from circlemade_site.assets import share
-from circlemade_site.errors import Diagnostic
+from circlemade_site.errors import Diagnostic, msg
 from circlemade_site.files import Content, FileSlice, content_bytes, write_atomic
 from circlemade_site.load.images import UnsafeSvg, sanitize_svg
 from circlemade_site.plan.images import Card, Variant
@@ -65,10 +65,13 @@ def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
                 source = job.picture_rel if isinstance(job, Card) else job.image.rel_path
                 if source not in reported:
                     reported.add(source)
+                    message = msg("the share image cannot be drawn ({reason})", reason=error) \
+                        if isinstance(job, Card) else \
+                        msg("the image cannot be decoded ({reason})", reason=error)
                     diagnostics.append(Diagnostic(
-                        source, error, None if isinstance(job, Card) else job.image.line,
+                        source, message, None if isinstance(job, Card) else job.image.line,
                         field=None if isinstance(job, Card) else "logo",
-                        hint="open it in an image editor and export it again as PNG"))
+                        hint=msg("open it in an image editor and export it again as PNG")))
                 continue
             assert data is not None
             digest = hashlib.sha256(data).digest()
@@ -105,12 +108,12 @@ def _cache_name(job: Variant) -> str:
 
 def _make(task: tuple[Any, ...]) -> tuple[bytes | None, str | None]:
     """Make one variant or card (runs in a worker process). Returns (bytes, None) or
-    (None, error)."""
+    (None, what went wrong)."""
     if task[0] == "card":
         try:
             return share.draw(task), None
         except (OSError, SyntaxError, ValueError, PIL.Image.DecompressionBombError) as exc:
-            return None, f"the share image cannot be drawn ({exc})"
+            return None, str(exc)
     _, src, kind, width, height = task
     try:
         data = Path(src).read_bytes()
@@ -118,7 +121,7 @@ def _make(task: tuple[Any, ...]) -> tuple[bytes | None, str | None]:
             return sanitize_svg(data), None
         return resize(data, width, height, "PNG" if kind == "png" else "WEBP"), None
     except (OSError, SyntaxError, ValueError, PIL.Image.DecompressionBombError) as exc:
-        return None, f"the image cannot be decoded ({exc})"
+        return None, str(exc)
 
 
 def resize(data: bytes, width: int, height: int, fmt: str = "WEBP") -> bytes:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pydantic
 from pydantic import BaseModel
 
-from circlemade_site.errors import Diagnostic, did_you_mean
+from circlemade_site.errors import N_, Diagnostic, Example, Message, did_you_mean, msg
 from circlemade_site.load.schema import LANG_PATTERN, PATTERN_NAMES
 from circlemade_site.load.yamlio import FieldPath, Positions, dotted
 from circlemade_site.slugs import SLUG_PATTERN
@@ -25,10 +25,10 @@ def validate(model: type[M], data: Any, positions: Positions, rel_path: str,
              diagnostics: list[Diagnostic]) -> M | None:
     """`data` as an instance of `model`, or None with the problems appended."""
     if not isinstance(data, dict):
-        kind = "nothing" if data is None else type_name(data)
         diagnostics.append(Diagnostic(
-            rel_path, f"expected a mapping of fields, found {kind}", *positions.of_value(()),
-            hint=f"start with a line such as `{next(iter(model.model_fields))}: ...`"))
+            rel_path, msg("expected a mapping of fields, found {got}", got=type_name(data)),
+            *positions.of_value(()), hint=msg("start with a line such as `{key}: ...`",
+                                              key=next(iter(model.model_fields)))))
         return None
     try:
         return model.model_validate(data)
@@ -38,10 +38,15 @@ def validate(model: type[M], data: Any, positions: Positions, rel_path: str,
         return None
 
 
-def type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
-            int: "a number", float: "a number", type(None): "nothing",
-            datetime.date: "a date"}.get(type(value), type(value).__name__)
+_TYPE_NAMES = {dict: N_("a mapping"), list: N_("a list"), str: N_("text"),
+               bool: N_("true/false"), int: N_("a number"), float: N_("a number"),
+               type(None): N_("nothing"), datetime.date: N_("a date")}
+
+
+def type_name(value: Any) -> Message:
+    """What a value is, in words ("a list"), translatable."""
+    name = _TYPE_NAMES.get(type(value))
+    return msg(name) if name else Message.plain(type(value).__name__)
 
 
 def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
@@ -55,15 +60,15 @@ def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
     field = dotted(loc)
     hint = _example_hint(model, loc)
     if kind == "missing":
-        message = REQUIRED
+        message = msg(REQUIRED)
         line, column = positions.of_value(loc[:-1])
         field = dotted(loc)
     elif kind == "extra_forbidden":
         line, column = positions.of_key(loc)
         known = _known_fields(model, loc[:-1])
-        message = f"unknown field {loc[-1]!r}"
-        hint = did_you_mean(str(loc[-1]), known,
-                            "expected one of: " + ", ".join(sorted(known)) if known else hint)
+        message = msg("unknown field {key!r}", key=loc[-1])
+        hint = did_you_mean(str(loc[-1]), known, msg("expected one of: {choices}",
+                            choices=", ".join(sorted(known))) if known else hint)
     elif kind == "circlemade":
         line, column = positions.of_value(loc)
         message, hint = error["ctx"]["message"], error["ctx"]["hint"] or hint
@@ -79,45 +84,56 @@ def _is_union_tag(part: object) -> bool:
     return isinstance(part, str) and (part in {"str", "int", "bool", "list", "dict", "none"} or "[" in part or part.startswith(("function-", "constrained-")))
 
 
-REQUIRED = "this field is required"
-NOT_A_SLUG = "{value!r} is not a valid slug: use lowercase letters a-z, digits and single hyphens"
+REQUIRED = N_("this field is required")
+NOT_A_SLUG = N_("{value!r} is not a valid slug: use lowercase letters a-z, digits and single "
+                "hyphens")
+MISSING_LANGUAGE = N_("missing the default language {lang!r}")
+MISSING_LANGUAGE_HINT = N_("for example `{field}: {{{lang}: ...}}`")
+IS_NOT = N_("{value!r} is not {expected}")
+NOT_IN_FORM = N_("{value!r} is not in the expected form")
 _MESSAGES = {
-    "string_type": "expected text, found {got}",
-    "bool_parsing": "expected true or false, found {input!r}",
-    "bool_type": "expected true or false, found {got}",
-    "list_type": "expected a list, found {got}",
-    "dict_type": "expected a mapping (key: value lines), found {got}",
-    "model_type": "expected a mapping (key: value lines), found {got}",
-    "model_attributes_type": "expected a mapping (key: value lines), found {got}",
-    "string_too_short": "must not be empty",
-    "string_too_long": "is too long ({length} characters, at most {max_length})",
-    "too_short": "needs at least {min_length} item(s)",
-    "too_long": "has too many items (at most {max_length})",
-    "date_type": "expected a date (YYYY-MM-DD), found {got}",
-    "date_from_datetime_parsing": "expected a date (YYYY-MM-DD), found {input!r}",
-    "date_parsing": "expected a date (YYYY-MM-DD), found {input!r}",
-    "int_type": "expected a whole number, found {got}",
-    "int_parsing": "expected a whole number, found {input!r}",
+    "string_type": N_("expected text, found {got}"),
+    "bool_parsing": N_("expected true or false, found {input!r}"),
+    "bool_type": N_("expected true or false, found {got}"),
+    "list_type": N_("expected a list, found {got}"),
+    "dict_type": N_("expected a mapping (key: value lines), found {got}"),
+    "model_type": N_("expected a mapping (key: value lines), found {got}"),
+    "model_attributes_type": N_("expected a mapping (key: value lines), found {got}"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long ({length} characters, at most {max_length})"),
+    "too_short": N_("needs at least {min_length} item(s)"),
+    "too_long": N_("has too many items (at most {max_length})"),
+    "date_type": N_("expected a date (YYYY-MM-DD), found {got}"),
+    "date_from_datetime_parsing": N_("expected a date (YYYY-MM-DD), found {input!r}"),
+    "date_parsing": N_("expected a date (YYYY-MM-DD), found {input!r}"),
+    "int_type": N_("expected a whole number, found {got}"),
+    "int_parsing": N_("expected a whole number, found {input!r}"),
+    "float_type": N_("expected a number, found {got}"),
+    "float_parsing": N_("expected a number, found {input!r}"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "literal_error": N_("{input!r} is not one of: {expected}"),
 }
 
 
-def _message(kind: str, error: Any) -> str:
+def _message(kind: str, error: Any) -> Message:
     ctx = error.get("ctx") or {}
     value = error.get("input")
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         if pattern == SLUG_PATTERN:
-            return NOT_A_SLUG.format(value=value)
+            return msg(NOT_A_SLUG, value=value)
         if pattern == LANG_PATTERN:
-            return f"{value!r} is not a language code: use two lowercase letters such as 'fr'"
+            return msg("{value!r} is not a language code: use two lowercase letters such as "
+                       "'fr'", value=value)
         expected = PATTERN_NAMES.get(pattern)
-        return f"{value!r} is not {expected}" if expected else f"{value!r} is not in the expected form"
+        return msg(IS_NOT, value=value, expected=msg(expected)) if expected else \
+            msg(NOT_IN_FORM, value=value)
     template = _MESSAGES.get(kind)
-    if template is None:
-        message = str(error.get("msg", "invalid value"))
-        return message.removeprefix("Value error, ")
+    if template is None:   # a rule of pydantic's we have no words for: its own English
+        return Message.plain(str(error.get("msg", "invalid value")).removeprefix("Value error, "))
     length = len(value) if isinstance(value, (str, list, dict)) else 0
-    return template.format(got=type_name(value), input=value, length=length, **ctx)
+    return msg(template, got=type_name(value), input=value, length=length, **ctx)
 
 
 def _annotation_at(model: type[BaseModel], loc: Sequence[str | int]) -> Any:
@@ -165,7 +181,7 @@ def _known_fields(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]
     return list(sub.model_fields) if sub else []
 
 
-def _example_hint(model: type[BaseModel], loc: Sequence[str | int]) -> str | None:
+def _example_hint(model: type[BaseModel], loc: Sequence[str | int]) -> Message | None:
     if not loc or isinstance(loc[-1], int):
         return None
     parent = _sub_model(model, loc[:-1])
@@ -179,7 +195,8 @@ def _example_hint(model: type[BaseModel], loc: Sequence[str | int]) -> str | Non
         return None
     example = examples[0]
     shown = yaml_inline(example)
-    return f"for example `{loc[-1]}: {shown}`"
+    # an example in words (a title, a street) is translated where the schema marks it (N_)
+    return msg("for example `{key}: {value}`", key=loc[-1], value=Example.plain(shown))
 
 
 def yaml_inline(value: Any) -> str:
@@ -197,5 +214,5 @@ def builder_messages() -> dict[str, Any]:
     return {"required": REQUIRED, "not_a_slug": NOT_A_SLUG,
             "empty": _MESSAGES["string_too_short"], "too_long": _MESSAGES["string_too_long"],
             "too_short": _MESSAGES["too_short"],
-            "pattern": "{value!r} is not {expected}", "pattern_names": dict(PATTERN_NAMES),
+            "pattern": IS_NOT, "not_in_form": NOT_IN_FORM, "pattern_names": dict(PATTERN_NAMES),
             "slug_pattern": SLUG_PATTERN}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.errors import ContentError, Diagnostic, msg
 
 FENCE = "---"
 
@@ -29,5 +29,5 @@ def split(text: str, rel_path: str) -> Split:
             body = "\n".join(lines[index + 1:])
             return Split(front, 2, body, index + 2)
     raise ContentError(Diagnostic(
-        rel_path, "the front matter opened on line 1 is never closed", 1, 1,
-        hint="end the YAML block with a line containing only ---"))
+        rel_path, msg("the front matter opened on line 1 is never closed"), 1, 1,
+        hint=msg("end the YAML block with a line containing only ---")))

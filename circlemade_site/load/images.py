@@ -20,7 +20,7 @@ from pathlib import Path
 import defusedxml.ElementTree
 import PIL.Image
 
-from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.errors import ContentError, Diagnostic, Message, msg
 from circlemade_site.models import Image
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -34,21 +34,24 @@ def inspect(src_path: Path, rel_path: str, line: int | None, column: int | None,
             field: str) -> Image:
     """Check a picture without decoding it in full. Raises ContentError."""
 
-    def refuse(message: str, hint: str | None = None) -> ContentError:
+    def refuse(message: Message, hint: Message | None = None) -> ContentError:
         return ContentError(Diagnostic(rel_path, message, line, column, field, hint))
 
     suffix = src_path.suffix.lower()
     if suffix not in EXTENSIONS:
-        raise refuse(f"{src_path.name!r} is not a PNG, JPEG, WebP or SVG file",
-                     "export the logo as PNG")
+        raise refuse(msg("{name!r} is not a PNG, JPEG, WebP or SVG file", name=src_path.name),
+                     msg("export the logo as PNG"))
     try:
         size = src_path.stat().st_size
         if size > MAX_BYTES:
-            raise refuse(f"{src_path.name!r} is too large ({size / 1_048_576:.1f} MB, at most "
-                         f"{MAX_BYTES // 1_048_576} MB)", "export it smaller, 1000 pixels wide is plenty")
+            raise refuse(msg("{name!r} is too large ({size:.1f} MB, at most {limit} MB)",
+                             name=src_path.name, size=size / 1_048_576,
+                             limit=MAX_BYTES // 1_048_576),
+                         msg("export it smaller, 1000 pixels wide is plenty"))
         data = src_path.read_bytes()
     except OSError as exc:
-        raise refuse(f"cannot read {src_path.name!r}: {exc.strerror}") from exc
+        raise refuse(msg("cannot read {name!r}: {reason}", name=src_path.name,
+                         reason=exc.strerror)) from exc
     digest = hashlib.sha256(data).hexdigest()
     if suffix == ".svg":
         width, height = svg_size(data, refuse)
@@ -61,21 +64,27 @@ def inspect(src_path: Path, rel_path: str, line: int | None, column: int | None,
             with PIL.Image.open(io.BytesIO(data)) as im:
                 found, width, height = im.format, im.width, im.height
     except PIL.Image.DecompressionBombError:      # far above Pillow's own limit
-        raise refuse(f"{src_path.name!r} has too many pixels (at most {MAX_PIXELS:,})",
-                     "export it at most 2000 pixels wide") from None
+        raise refuse(msg("{name!r} has too many pixels (at most {limit:,})", name=src_path.name,
+                         limit=MAX_PIXELS), msg("export it at most 2000 pixels wide")) from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise refuse(f"{src_path.name!r} is not a readable image ({exc})",
-                     "open it in an image editor and export it again as PNG") from None
+        raise refuse(msg("{name!r} is not a readable image ({reason})", name=src_path.name,
+                         reason=str(exc)),
+                     msg("open it in an image editor and export it again as PNG")) from None
     expected = RASTER_FORMATS[suffix]
     if found != expected:
-        raise refuse(f"{src_path.name!r} is a {found or 'unknown'} file, not {expected} as its name says",
-                     f"rename it to end in .{(found or 'png').lower()} or export it again")
+        raise refuse(msg("{name!r} is a {found} file, not {expected} as its name says",
+                         name=src_path.name, found=found or "?", expected=expected),
+                     msg("rename it to end in .{suffix} or export it again",
+                         suffix=(found or "png").lower()))
     if width * height > MAX_PIXELS:
-        raise refuse(f"{src_path.name!r} has too many pixels ({width}x{height}, at most "
-                     f"{MAX_PIXELS:,})", "export it at most 2000 pixels wide")
+        raise refuse(msg("{name!r} has too many pixels ({width}x{height}, at most {limit:,})",
+                         name=src_path.name, width=width, height=height, limit=MAX_PIXELS),
+                     msg("export it at most 2000 pixels wide"))
     if min(width, height) < MIN_SIDE:
-        raise refuse(f"{src_path.name!r} is too small ({width}x{height} pixels)",
-                     f"it needs at least {MIN_SIDE} pixels on each side; 600 is better")
+        raise refuse(msg("{name!r} is too small ({width}x{height} pixels)", name=src_path.name,
+                         width=width, height=height),
+                     msg("it needs at least {least} pixels on each side; 600 is better",
+                         least=MIN_SIDE))
     return Image(src_path, rel_path, line, found, width, height, digest)
 
 
@@ -100,7 +109,9 @@ _URL_FUNCTION = re.compile(r"url\(\s*([^)]*?)\s*\)", re.IGNORECASE)
 
 
 class UnsafeSvg(ValueError):
-    pass
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def sanitize_svg(data: bytes) -> bytes:
@@ -111,39 +122,45 @@ def sanitize_svg(data: bytes) -> bytes:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True,
                                                  forbid_external=True)
     except defusedxml.DefusedXmlException as exc:
-        raise UnsafeSvg(f"the SVG declares a DTD or entities ({type(exc).__name__})") from None
+        raise UnsafeSvg(msg("the SVG declares a DTD or entities ({reason})",
+                            reason=type(exc).__name__)) from None
     except Exception as exc:   # ElementTree.ParseError and friends
-        raise UnsafeSvg(f"the SVG is not well-formed XML ({exc})") from None
+        raise UnsafeSvg(msg("the SVG is not well-formed XML ({reason})", reason=str(exc))) from None
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise UnsafeSvg("the file's root element is not <svg>")
+        raise UnsafeSvg(msg("the file's root element is not <svg>"))
     for element in root.iter():
         if not isinstance(element.tag, str) or not element.tag.startswith(f"{{{SVG_NS}}}"):
-            raise UnsafeSvg(f"the SVG contains a foreign element {element.tag!r}")
+            raise UnsafeSvg(msg("the SVG contains a foreign element {tag!r}", tag=element.tag))
         name = element.tag[len(SVG_NS) + 2:]
         if name not in SVG_ELEMENTS:
-            raise UnsafeSvg(f"the SVG contains a <{name}> element, which is not allowed")
+            raise UnsafeSvg(msg("the SVG contains a <{name}> element, which is not allowed",
+                                name=name))
         for attribute, value in list(element.attrib.items()):
             local = attribute.rsplit("}", 1)[-1]
             if local not in SVG_ATTRIBUTES:
-                raise UnsafeSvg(f"the SVG has a {local!r} attribute on <{name}>, which is not allowed")
+                raise UnsafeSvg(msg("the SVG has a {attribute!r} attribute on <{name}>, which "
+                                    "is not allowed", attribute=local, name=name))
             if local == "href" and not _LOCAL_REF.match(value.strip()):
-                raise UnsafeSvg(f"the SVG links to {value!r}; only references inside the file are allowed")
+                raise UnsafeSvg(msg("the SVG links to {value!r}; only references inside the "
+                                    "file are allowed", value=value))
             for ref in _URL_FUNCTION.findall(value):
                 if not _LOCAL_REF.match(ref.strip("'\"")):
-                    raise UnsafeSvg(f"the SVG refers to {ref!r}; only references inside the file are allowed")
+                    raise UnsafeSvg(msg("the SVG refers to {value!r}; only references inside "
+                                        "the file are allowed", value=ref))
     ElementTree.register_namespace("", SVG_NS)
     ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
                                                                             xml_declaration=False)
 
 
-def svg_size(data: bytes, refuse: Callable[[str, str | None], ContentError]) -> tuple[int, int]:
+def svg_size(data: bytes,
+             refuse: Callable[[Message, Message | None], ContentError]) -> tuple[int, int]:
     """Check an SVG now (so `check` refuses it) and read its intrinsic size."""
     try:
         sanitize_svg(data)
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except UnsafeSvg as exc:
-        raise refuse(str(exc), "export the logo as PNG instead") from None
+        raise refuse(exc.message, msg("export the logo as PNG instead")) from None
     box = (root.get("viewBox") or "").replace(",", " ").split()
     try:
         width = float(root.get("width", "").removesuffix("px") or (box[2] if len(box) == 4 else 0))
@@ -151,5 +168,6 @@ def svg_size(data: bytes, refuse: Callable[[str, str | None], ContentError]) -> 
     except ValueError:
         width = height = 0
     if width <= 0 or height <= 0:
-        raise refuse("the SVG has no usable size", 'give the <svg> a viewBox, for example viewBox="0 0 200 100"')
+        raise refuse(msg("the SVG has no usable size"),
+                     msg('give the <svg> a viewBox, for example viewBox="0 0 200 100"'))
     return round(width), round(height)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from circlemade_site import communes
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import ContentError, Diagnostic, did_you_mean
+from circlemade_site.errors import N_, ContentError, Diagnostic, Message, did_you_mean, msg
 from circlemade_site.files import read_limited
 from circlemade_site.i18n import Localized
 from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load.diagnose import MISSING_LANGUAGE, MISSING_LANGUAGE_HINT
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, rel
 from circlemade_site.models import (
@@ -37,15 +38,16 @@ from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
 MEMBER_FILE = "member.yaml"
 Problem = Callable[..., None]      # problem(field path, message, hint=None, at_key=False)
 # messages the profile builder gives in the browser too (plan/builder.py)
-MISSING_LANGUAGE = "missing the default language {lang!r}"
-NOT_A_POSTAL_CODE = "{value!r} is not the postal code of a commune of the Brussels-Capital Region"
-NOT_A_POSTAL_CODE_HINT = "for example 1000 (Bruxelles), 1060 (Saint-Gilles), 1080 (Molenbeek-Saint-Jean)"
-MATERIALS_NEEDED = "a need of type material names its materials"
+NOT_A_POSTAL_CODE = N_("{value!r} is not the postal code of a commune of the Brussels-Capital "
+                       "Region")
+NOT_A_POSTAL_CODE_HINT = N_("for example 1000 (Bruxelles), 1060 (Saint-Gilles), 1080 "
+                            "(Molenbeek-Saint-Jean)")
+MATERIALS_NEEDED = N_("a need of type material names its materials")
 
 
 def builder_messages() -> dict[str, str]:
     return {"missing_language": MISSING_LANGUAGE, "missing_language_hint":
-            "for example `{field}: {{{lang}: ...}}`", "not_a_postal_code": NOT_A_POSTAL_CODE,
+            MISSING_LANGUAGE_HINT, "not_a_postal_code": NOT_A_POSTAL_CODE,
             "not_a_postal_code_hint": NOT_A_POSTAL_CODE_HINT, "materials_needed": MATERIALS_NEEDED}
 VOCABULARIES_FILE = "content/vocabularies.yaml"
 
@@ -55,8 +57,9 @@ VOCABULARIES_FILE = "content/vocabularies.yaml"
 def load_vocabularies(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str, Facet]:
     path = config.root / VOCABULARIES_FILE
     if not path.is_file():
-        diagnostics.append(Diagnostic(VOCABULARIES_FILE, "the vocabularies file is missing",
-                                      hint="it lists member types, activities, sectors and audiences"))
+        diagnostics.append(Diagnostic(VOCABULARIES_FILE, msg("the vocabularies file is missing"),
+                                      hint=msg("it lists member types, activities, sectors and "
+                                               "audiences")))
         return {}
     try:
         data, positions = read_yaml_file(path, VOCABULARIES_FILE)
@@ -72,7 +75,7 @@ def load_vocabularies(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict
         for lang in config.languages:
             if lang not in raw.segment:
                 diagnostics.append(Diagnostic(
-                    VOCABULARIES_FILE, f"no URL segment for language {lang!r}",
+                    VOCABULARIES_FILE, msg("no URL segment for language {lang!r}", lang=lang),
                     *positions.of_value((key, "segment")), f"{key}.segment"))
         if key == "communes":
             labels = {c.key: c.names for c in communes.COMMUNES}
@@ -88,17 +91,46 @@ def load_vocabularies(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict
             for term in terms.values():
                 if (other := seen.get(term.slugs[lang])) is not None:
                     diagnostics.append(Diagnostic(
-                        VOCABULARIES_FILE, f"the labels of {other!r} and {term.key!r} give the same "
-                        f"URL in {lang!r}", *positions.of_key((key, "terms", term.key)),
-                        f"{key}.terms.{term.key}", "make the labels different"))
+                        VOCABULARIES_FILE, msg("the labels of {other!r} and {key!r} give the "
+                                               "same URL in {lang!r}", other=other,
+                                               key=term.key, lang=lang),
+                        *positions.of_key((key, "terms", term.key)), f"{key}.terms.{term.key}",
+                        msg("make the labels different")))
                 seen[term.slugs[lang]] = term.key
         if key == "directions" and set(terms) != {OUT, IN}:
             diagnostics.append(Diagnostic(
-                VOCABULARIES_FILE, f"the directions of a flow are {OUT!r} and {IN!r}, nothing else",
+                VOCABULARIES_FILE, msg("the directions of a flow are {out!r} and {in_!r}, "
+                                       "nothing else", out=OUT, in_=IN),
                 *positions.of_value((key, "terms")), f"{key}.terms",
-                f"for example `terms: {{{OUT}: {{fr: Sous-produits}}, {IN}: {{fr: Intrants}}}}`"))
+                msg("for example {example}", example=f"`terms: {{{OUT}: {{fr: Sous-produits}}, "
+                                                     f"{IN}: {{fr: Intrants}}}}`")))
         facets[key] = Facet(key, Localized(dict(raw.label)), dict(raw.segment), terms)
     return facets
+
+
+_NOT_A_TERM = {
+    "kind": N_("{key!r} is not a known member type (see {file})"),
+    "activities": N_("{key!r} is not a known activity (see {file})"),
+    "sectors": N_("{key!r} is not a known sector (see {file})"),
+    "audiences": N_("{key!r} is not a known audience (see {file})"),
+    "communes": N_("{key!r} is not a known commune (see {file})"),
+    "event_types": N_("{key!r} is not a known event type (see {file})"),
+    "need_types": N_("{key!r} is not a known need type (see {file})"),
+    "materials": N_("{key!r} is not a known material (see {file})"),
+    "directions": N_("{key!r} is not a known direction (see {file})"),
+}
+
+
+def not_a_term(key: str, facet_key: str) -> Message:
+    """"'repiar' is not a known activity (see content/vocabularies.yaml)"."""
+    template = _NOT_A_TERM.get(facet_key, N_("{key!r} is not a known term of `{facet}` (see "
+                                             "{file})"))
+    return msg(template, key=key, facet=facet_key, file=VOCABULARIES_FILE)
+
+
+def terms_hint(key: str, facet: Facet) -> Message | None:
+    return did_you_mean(key, facet.terms, msg("expected one of: {choices}",
+                                              choices=", ".join(facet.terms)))
 
 
 # -- members --------------------------------------------------------------------------------
@@ -120,20 +152,22 @@ def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[Path]:
             continue
         if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
             diagnostics.append(Diagnostic(
-                rel_path, "unexpected file in members/",
-                hint="each member has a folder: members/<slug>/member.yaml"))
+                rel_path, msg("unexpected file in members/"),
+                hint=msg("each member has a folder: members/<slug>/member.yaml")))
             continue
         if not SLUG_RE.match(entry.name):
             diagnostics.append(Diagnostic(
-                rel_path, f"the folder name {entry.name!r} is not a valid slug",
-                hint=f"use lowercase letters, digits and hyphens, for example {slugify(entry.name) or 'atelier-exemple'!r}"))
+                rel_path, msg("the folder name {name!r} is not a valid slug", name=entry.name),
+                hint=msg("use lowercase letters, digits and hyphens, for example {example!r}",
+                         example=slugify(entry.name) or "atelier-exemple")))
             continue
         if not os.path.isfile(os.path.join(entry.path, MEMBER_FILE)):
             nested = sorted(p for p in path.rglob(MEMBER_FILE))
-            hint = (f"move {rel(config, nested[0])} up to {rel_path}/{MEMBER_FILE}" if nested
-                    else "run `circlemade new member " + entry.name + "` to create one")
-            diagnostics.append(Diagnostic(rel_path, f"this member folder has no {MEMBER_FILE}",
-                                          hint=hint))
+            hint = (msg("move {found} up to {expected}", found=rel(config, nested[0]),
+                        expected=f"{rel_path}/{MEMBER_FILE}") if nested
+                    else msg("run `circlemade new member {slug}` to create one", slug=entry.name))
+            diagnostics.append(Diagnostic(rel_path, msg("this member folder has no {file}",
+                                                        file=MEMBER_FILE), hint=hint))
             continue
         found.append(path)
     return found
@@ -214,15 +248,18 @@ def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
         name_key = "".join(ch for ch in fold(member.name) if ch.isalnum())
         if (other := by_name.get(name_key)) is not None:
             diagnostics.append(Diagnostic(
-                f"{member.rel_dir}/{MEMBER_FILE}", f"the name {member.name!r} is already used by "
-                f"{other.rel_dir}", field="name",
-                hint="each member has its own name; if this is your organisation, edit that folder"))
+                f"{member.rel_dir}/{MEMBER_FILE}", msg("the name {name!r} is already used by "
+                                                       "{other}", name=member.name,
+                                                       other=other.rel_dir), field="name",
+                hint=msg("each member has its own name; if this is your organisation, edit "
+                         "that folder")))
             continue
         if member.enterprise_number and (other := by_number.get(member.enterprise_number)):
             diagnostics.append(Diagnostic(
-                f"{member.rel_dir}/{MEMBER_FILE}", f"the enterprise number {member.enterprise_number} "
-                f"is already used by {other.rel_dir}", field="enterprise_number",
-                hint="each organisation has one profile"))
+                f"{member.rel_dir}/{MEMBER_FILE}", msg(
+                    "the enterprise number {number} is already used by {other}",
+                    number=member.enterprise_number, other=other.rel_dir),
+                field="enterprise_number", hint=msg("each organisation has one profile")))
             continue
         by_name[name_key] = member
         if member.enterprise_number:
@@ -242,11 +279,12 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Pro
     for path, texts in fields:
         for lang in texts:
             if lang not in config.languages:
-                problem((*path, lang), f"{lang!r} is not a language of the site",
-                        f"languages are {', '.join(config.languages)}", at_key=True)
+                problem((*path, lang), msg("{lang!r} is not a language of the site", lang=lang),
+                        msg("languages are {languages}", languages=", ".join(config.languages)),
+                        at_key=True)
         if config.default_language not in texts:
-            problem(path, MISSING_LANGUAGE.format(lang=config.default_language),
-                    f"for example `{path[-1]}: {{{config.default_language}: ...}}`")
+            problem(path, msg(MISSING_LANGUAGE, lang=config.default_language),
+                    msg(MISSING_LANGUAGE_HINT, field=path[-1], lang=config.default_language))
 
 
 def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem: Problem) -> None:
@@ -257,13 +295,10 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
         for i, key in enumerate(keys):
             item_path = (*path, i) if is_list else path
             if keys.index(key) != i:
-                problem(item_path, f"{key!r} is listed twice", "remove one of them")
+                problem(item_path, msg("{key!r} is listed twice", key=key),
+                        msg("remove one of them"))
             elif key not in facet.terms:
-                hint = did_you_mean(key, facet.terms, "expected one of: " + ", ".join(facet.terms))
-                noun = {"kind": "member type", "activities": "activity", "sectors": "sector",
-                        "audiences": "audience", "need_types": "need type",
-                        "materials": "material", "directions": "direction"}[facet_key]
-                problem(item_path, f"{key!r} is not a known {noun} (see {VOCABULARIES_FILE})", hint)
+                problem(item_path, not_a_term(key, facet_key), terms_hint(key, facet))
 
     check("kind", ("kind",), [front.kind], is_list=False)
     check("activities", ("activities",), front.activities)
@@ -285,38 +320,43 @@ def _check_opportunities(front: schema.MemberFront, problem: Problem) -> None:
     ends after it starts."""
     for i, need in enumerate(front.needs):
         if need.type == MATERIAL_NEED and not need.materials:
-            problem(("needs", i, "type"), MATERIALS_NEEDED,
-                    "for example `materials: [wood]`, keys of `materials` in "
-                    f"{VOCABULARIES_FILE}")
+            problem(("needs", i, "type"), msg(MATERIALS_NEEDED),
+                    msg("for example `materials: [wood]`, keys of `materials` in {file}",
+                        file=VOCABULARIES_FILE))
     windows = [("needs", i, n.since, n.until) for i, n in enumerate(front.needs)]
     windows += [("flows", i, f.since, f.until) for i, f in enumerate(front.flows)]
     for kind, i, since, until in windows:
         if until is not None and until < since:
-            problem((kind, i, "until"), f"ends ({until}) before it is posted ({since})",
-                    "`until` is the last day it is published, on or after `since`")
+            problem((kind, i, "until"), msg("ends ({until}) before it is posted ({since})",
+                                            until=until, since=since),
+                    msg("`until` is the last day it is published, on or after `since`"))
 
 
 def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
     address = front.address
     candidates = communes.BY_POSTAL_CODE.get(address.postal_code)
     if not candidates:
-        problem(("address", "postal_code"), NOT_A_POSTAL_CODE.format(value=address.postal_code),
-                NOT_A_POSTAL_CODE_HINT)
+        problem(("address", "postal_code"), msg(NOT_A_POSTAL_CODE, value=address.postal_code),
+                msg(NOT_A_POSTAL_CODE_HINT))
         return None
     if address.municipality is None:
         return candidates[0].key
     named = communes.by_name(address.municipality)
     if named is None:
-        problem(("address", "municipality"), f"{address.municipality!r} is not one of the 19 "
-                "communes of the Brussels-Capital Region",
+        problem(("address", "municipality"), msg(
+                    "{value!r} is not one of the 19 communes of the Brussels-Capital Region",
+                    value=address.municipality),
                 did_you_mean(address.municipality,
                              [n for c in communes.COMMUNES for n in c.names.texts.values()],
-                             f"for {address.postal_code} it is {candidates[0].names.texts['fr']}"))
+                             msg("for {code} it is {commune}", code=address.postal_code,
+                                 commune=candidates[0].names.texts["fr"])))
         return None
     if named not in candidates:
         expected = " or ".join(c.names.texts["fr"] for c in candidates)
-        problem(("address", "municipality"), f"the postal code {address.postal_code} is in "
-                f"{expected}, not in {address.municipality}", "check the postal code and the commune")
+        problem(("address", "municipality"), msg(
+                    "the postal code {code} is in {expected}, not in {value}",
+                    code=address.postal_code, expected=expected, value=address.municipality),
+                msg("check the postal code and the commune"))
         return None
     return named.key
 
@@ -325,21 +365,24 @@ def _logo(folder: Path, yaml_rel: str, name: str, positions: yamlio.Positions,
           errors: list[Diagnostic]) -> Image | None:
     line, column = positions.of_value(("logo",))
 
-    def refuse(message: str, hint: str) -> None:
+    def refuse(message: Message, hint: Message) -> None:
         errors.append(Diagnostic(yaml_rel, message, line, column, "logo", hint))
 
     if "/" in name or "\\" in name or name.startswith(".") or Path(name).is_absolute():
-        refuse(f"{name!r} must be the name of a file in this folder",
-               "put the logo next to member.yaml and write only its name, for example logo.png")
+        refuse(msg("{name!r} must be the name of a file in this folder", name=name),
+               msg("put the logo next to member.yaml and write only its name, for example "
+                   "logo.png"))
         return None
     path = folder / name
     if path.is_symlink():
-        refuse(f"{name!r} is a symbolic link", "put the image file itself in the folder")
+        refuse(msg("{name!r} is a symbolic link", name=name),
+               msg("put the image file itself in the folder"))
         return None
     if not path.is_file():
         present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in images.EXTENSIONS)
-        refuse(f"there is no file {name!r} in this folder",
-               f"files here: {', '.join(present)}" if present else "add the logo next to member.yaml")
+        refuse(msg("there is no file {name!r} in this folder", name=name),
+               msg("files here: {files}", files=", ".join(present)) if present
+               else msg("add the logo next to member.yaml"))
         return None
     try:
         return images.inspect(path, yaml_rel, line, column, "logo")
@@ -358,7 +401,8 @@ def _descriptions(config: SiteConfig, folder: Path, rel_dir: str,
         if not path.exists() and not path.is_symlink():
             continue
         if path.is_symlink() or not path.is_file():
-            errors.append(Diagnostic(rel_path, "must be a plain file, not a link or a folder"))
+            errors.append(Diagnostic(rel_path, msg("must be a plain file, not a link or a "
+                                                   "folder")))
             continue
         try:
             text = yamlio.decode(read_limited(path, rel_path, MAX_MARKDOWN_BYTES, line=None),
@@ -382,9 +426,9 @@ def _check_files(config: SiteConfig, folder: Path, rel_dir: str, logo: str | Non
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name in expected:
             continue
-        kind = "folder" if path.is_dir() else "file"
         errors.append(Diagnostic(
-            f"{rel_dir}/{path.name}", f"unexpected {kind} in a member folder",
-            hint=f"a member folder holds {MEMBER_FILE}, " +
-            ", ".join(f"{lang}.md" for lang in config.languages) + " and the logo named in "
-            f"{MEMBER_FILE}; remove it"))
+            f"{rel_dir}/{path.name}", msg("unexpected folder in a member folder")
+            if path.is_dir() else msg("unexpected file in a member folder"),
+            hint=msg("a member folder holds {file}, {descriptions} and the logo named in "
+                     "{file}; remove it", file=MEMBER_FILE,
+                     descriptions=", ".join(f"{lang}.md" for lang in config.languages))))

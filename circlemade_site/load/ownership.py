@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from circlemade_site.config import SITE_FILE
-from circlemade_site.errors import ContentError, Diagnostic, UsageError
+from circlemade_site.errors import ContentError, Diagnostic, Message, UsageError, msg
 from circlemade_site.load import yamlio
 from circlemade_site.load.members import MEMBER_FILE
 from circlemade_site.load.schema import LOGIN_PATTERN
@@ -176,26 +176,32 @@ def problems(author: str, changed: Sequence[Change], base: Base,
     login = author.casefold()
     if login in base.team:
         return []
-    team = ", ".join(sorted(base.team)) or "nobody is listed in `team` in content/site.yaml"
+    team = Message.plain(", ".join(sorted(base.team))) if base.team else \
+        msg("nobody is listed in `team` in content/site.yaml")
     found = []
     for change in changed:
         folder = folder_of(change.path)
         if folder is None:
             found.append(Diagnostic(
-                change.path, f"only the communications team may change this file ({team})",
-                hint="a member's pull request changes its own folder members/<slug>/ only"))
+                change.path, msg("only the communications team may change this file ({team})",
+                                 team=team),
+                hint=msg("a member's pull request changes its own folder members/<slug>/ only")))
         elif folder in base.maintainers:
             owners = base.maintainers[folder]
             if login not in owners:
-                who = ", ".join(sorted(owners)) if owners else "no maintainer is listed"
+                who = Message.plain(", ".join(sorted(owners))) if owners else \
+                    msg("no maintainer is listed")
                 found.append(Diagnostic(
-                    change.path, f"only the maintainers of {MEMBERS}/{folder} may change it "
-                    f"({who}; or the communications team)",
-                    hint="ask a maintainer or the team; a pull request cannot add its author "
-                         "to the maintainers of another member"))
+                    change.path, msg("only the maintainers of {folder} may change it ({who}; or "
+                                     "the communications team)", folder=f"{MEMBERS}/{folder}",
+                                     who=who),
+                    hint=msg("ask a maintainer or the team; a pull request cannot add its "
+                             "author to the maintainers of another member")))
         elif login not in new_maintainers.get(folder, frozenset()):
             found.append(Diagnostic(
-                f"{MEMBERS}/{folder}/{MEMBER_FILE}", f"a new member folder lists its author "
-                f"({author}) among its maintainers", field="maintainers",
-                hint=f"add `maintainers: [{author}]` to {MEMBERS}/{folder}/{MEMBER_FILE}"))
+                f"{MEMBERS}/{folder}/{MEMBER_FILE}", msg(
+                    "a new member folder lists its author ({author}) among its maintainers",
+                    author=author), field="maintainers",
+                hint=msg("add `maintainers: [{author}]` to {file}", author=author,
+                         file=f"{MEMBERS}/{folder}/{MEMBER_FILE}")))
     return sorted(set(found), key=Diagnostic.sort_key)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from circlemade_site.config import SITE_FILE, SiteConfig
-from circlemade_site.errors import Diagnostic, did_you_mean
+from circlemade_site.errors import Diagnostic, did_you_mean, msg
 from circlemade_site.load import diagnose, schema
 from circlemade_site.load.sources import RawDoc
 from circlemade_site.models import HOME, Facet, Member, Page, PageVersion, Site
@@ -21,8 +21,9 @@ def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | N
     name = doc.source.name
     if name == HOME and front.slug:
         diagnostics.append(Diagnostic(
-            doc.source.rel_path, "the home page has no slug", *doc.positions.of_key(("slug",)),
-            "slug", "remove this line: the home page is always /<language>/"))
+            doc.source.rel_path, msg("the home page has no slug"),
+            *doc.positions.of_key(("slug",)), "slug",
+            msg("remove this line: the home page is always /<language>/")))
     slug = "" if name == HOME else (front.slug or name)
     return PageVersion(name=name, lang=doc.source.lang, title=front.title, slug=slug,
                        description=front.description, lead=front.lead, body=doc.body,
@@ -55,8 +56,10 @@ def _check_member_slugs(config: SiteConfig, members: Sequence[Member],
     for member in members:
         if member.slug in reserved or member.slug.isdigit():
             diagnostics.append(Diagnostic(
-                member.rel_dir, f"the folder name {member.slug!r} is reserved for a page of the "
-                "directory", hint=f"rename the folder, for example {member.slug + '-brussels'!r}"))
+                member.rel_dir, msg("the folder name {slug!r} is reserved for a page of the "
+                                    "directory", slug=member.slug),
+                hint=msg("rename the folder, for example {example!r}",
+                         example=member.slug + "-brussels")))
 
 
 def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
@@ -65,7 +68,7 @@ def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
     A clash is reported once per file, even if a fallback repeats it in other languages."""
     reported: set[str] = set()
     for lang in config.languages:
-        taken: dict[str, str] = {segments[lang]: f"the {key} section"
+        taken: dict[str, str] = {segments[lang]: msg("the {key} section", key=key)
                                  for key, segments in config.sections.items()}
         for page in pages:
             if page.is_home:
@@ -75,8 +78,9 @@ def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
             if owner is not None and version.rel_path not in reported:
                 reported.add(version.rel_path)
                 diagnostics.append(Diagnostic(
-                    version.rel_path, f"the URL /{lang}/{version.slug}/ is already used by {owner}",
-                    field="slug", hint="choose another slug"))
+                    version.rel_path, msg("the URL {url} is already used by {other}",
+                                          url=f"/{lang}/{version.slug}/", other=owner),
+                    field="slug", hint=msg("choose another slug")))
             elif owner is None:
                 taken[version.slug] = version.rel_path
 
@@ -87,6 +91,7 @@ def _check_menus(config: SiteConfig, page_names: set[str],
         for entry in entries:
             if entry.page is not None and entry.page not in page_names:
                 diagnostics.append(Diagnostic(
-                    SITE_FILE, f"there is no page named {entry.page!r}", entry.line,
-                    field=f"menus.{menu}", hint=did_you_mean(
-                        entry.page, sorted(page_names), "pages are " + ", ".join(sorted(page_names)))))
+                    SITE_FILE, msg("there is no page named {name!r}", name=entry.page),
+                    entry.line, field=f"menus.{menu}", hint=did_you_mean(
+                        entry.page, sorted(page_names),
+                        msg("pages are {pages}", pages=", ".join(sorted(page_names))))))

@@ -16,8 +16,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import ContentError, Diagnostic, did_you_mean
+from circlemade_site.errors import ContentError, Diagnostic, Message, did_you_mean, example, msg
 from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load.diagnose import REQUIRED
+from circlemade_site.load.members import not_a_term, terms_hint
 from circlemade_site.load.sources import RawDoc
 from circlemade_site.models import (
     TIMEZONE,
@@ -52,7 +54,7 @@ class _Item:
         rel_path, positions = self.origin[field]
         return (rel_path, *positions.of_value((field,)))
 
-    def error(self, field: str, message: str, hint: str | None = None,
+    def error(self, field: str, message: Message, hint: Message | None = None,
               shown: str | None = None) -> Diagnostic:
         """A problem with a shared field, at the place it was given."""
         path, line, column = self.where(field)
@@ -83,7 +85,7 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
         first = item.first_doc(order)
         for field in REQUIRED_SHARED[kind]:
             if field not in item.shared:
-                errors.append(Diagnostic(first.source.rel_path, "this field is required",
+                errors.append(Diagnostic(first.source.rel_path, msg(REQUIRED),
                                          1, None, field, _required_hint(kind, field)))
         if not errors:
             if kind == "event":
@@ -108,11 +110,11 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
     return events, news, campaigns
 
 
-def _required_hint(kind: str, field: str) -> str:
+def _required_hint(kind: str, field: str) -> Message:
     examples = {"type": "type: training", "start": "start: 2026-12-10 09:30",
                 "date": "date: 2026-11-29", "end": "end: 2027-01-31",
                 "cta": "cta: {section: offers}"}
-    return f"for example `{examples[field]}`, in one of the language files"
+    return msg("for example `{example}`, in one of the language files", example=examples[field])
 
 
 def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
@@ -128,14 +130,16 @@ def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
         if field in item.shared and item.shared[field] != value:
             first_path = item.origin[field][0]
             diagnostics.append(Diagnostic(
-                rel_path, f"differs from {first_path}", *doc.positions.of_value((field,)), field,
-                "a shared field has the same value in every language; write it in one file only"))
+                rel_path, msg("differs from {other}", other=first_path),
+                *doc.positions.of_value((field,)), field,
+                msg("a shared field has the same value in every language; write it in one "
+                    "file only")))
             continue
         item.shared.setdefault(field, value)
         item.origin.setdefault(field, (rel_path, doc.positions))
     if not values.get("title"):
-        diagnostics.append(Diagnostic(rel_path, "this field is required", 1, None, "title",
-                                      "every language file has its own title"))
+        diagnostics.append(Diagnostic(rel_path, msg(REQUIRED), 1, None, "title",
+                                      msg("every language file has its own title")))
         return
     item.docs[doc.source.lang] = doc
     item.texts[doc.source.lang] = Translation(
@@ -158,16 +162,14 @@ def _sort_moment(moment: dt.datetime | dt.date) -> dt.datetime:
 
 
 def _check_terms(item: _Item, field: str, keys: Iterable[str], facet: Facet | None,
-                 errors: list[Diagnostic], label: str) -> None:
+                 errors: list[Diagnostic]) -> None:
     if facet is None:
         return
     for key in keys:
         if key not in facet.terms:
             path, line, column = item.where(field)
-            errors.append(Diagnostic(
-                path, f"{key!r} is not a known {label} (see content/vocabularies.yaml)", line,
-                column, field, did_you_mean(key, facet.terms,
-                                            "expected one of: " + ", ".join(facet.terms))))
+            errors.append(Diagnostic(path, not_a_term(key, facet.key), line, column, field,
+                                     terms_hint(key, facet)))
 
 
 def _check_members(item: _Item, field: str, slugs: Iterable[str], known: set[str],
@@ -175,28 +177,30 @@ def _check_members(item: _Item, field: str, slugs: Iterable[str], known: set[str
     for slug in slugs:
         if slug not in known:
             path, line, column = item.where(field)
-            errors.append(Diagnostic(path, f"there is no member {slug!r}", line, column, field,
-                                     did_you_mean(slug, sorted(known),
-                                                  "use the name of a folder in members/")))
+            errors.append(Diagnostic(path, msg("there is no member {slug!r}", slug=slug), line,
+                                     column, field, did_you_mean(slug, sorted(known), msg(
+                                         "use the name of a folder in members/"))))
 
 
 def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
            errors: list[Diagnostic]) -> Event | None:
     shared = item.shared
-    _check_terms(item, "type", [shared["type"]], facets.get("event_types"), errors, "event type")
+    _check_terms(item, "type", [shared["type"]], facets.get("event_types"), errors)
     start = _local(shared["start"])
     end = _local(shared.get("end", shared["start"]))
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
-        errors.append(item.error("end", "start and end must both be dates (all day) or both "
-                                 "dates with a time",
-                                 "for example start: 2026-12-10 09:30 and end: 2026-12-10 12:30"))
+        errors.append(item.error("end", msg("start and end must both be dates (all day) or "
+                                            "both dates with a time"),
+                                 msg("for example start: 2026-12-10 09:30 and end: 2026-12-10 "
+                                     "12:30")))
     elif _sort_moment(end) < _sort_moment(start):
-        errors.append(item.error("end", "the event ends before it starts"))
+        errors.append(item.error("end", msg("the event ends before it starts")))
     if "venue" not in shared and not shared.get("online"):
         errors.append(Diagnostic(item.first_doc(list(item.docs)).source.rel_path,
-                                 "an event needs a venue or `online: true`", 1, None, "venue",
-                                 "for example venue: {name: hub.brussels, street: ..., "
-                                 "postal_code: \"1060\", municipality: Saint-Gilles}"))
+                                 msg("an event needs a venue or `online: true`"), 1, None,
+                                 "venue", msg("for example {example}", example=example(
+                                     'venue: {{name: hub.brussels, street: Rue Royale 2, '
+                                     'postal_code: "1000", municipality: Bruxelles}}'))))
     _check_members(item, "members", shared.get("members", []), members, errors)
     if errors:
         return None
@@ -213,29 +217,30 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
               page_names: set[str], errors: list[Diagnostic]) -> Campaign | None:
     shared = item.shared
     if shared["end"] < shared["start"]:
-        errors.append(item.error("end", "the campaign ends before it starts"))
+        errors.append(item.error("end", msg("the campaign ends before it starts")))
     cta = shared["cta"]
     if "page" in cta and cta["page"] not in page_names:
-        errors.append(item.error("cta", f"there is no page named {cta['page']!r}",
+        errors.append(item.error("cta", msg("there is no page named {name!r}", name=cta["page"]),
                                  did_you_mean(cta["page"], sorted(page_names)), "cta.page"))
     for text in item.texts.values():
         if not text.cta_label:
-            errors.append(Diagnostic(text.rel_path, "this field is required", 1, None, "cta_label",
-                                     "the label of the button in this language"))
+            errors.append(Diagnostic(text.rel_path, msg(REQUIRED), 1, None, "cta_label",
+                                     msg("the label of the button in this language")))
     features = shared.get("features", {})
     _check_members(item, "features", features.get("members", []), members, errors)
     for facet_key, keys in features.get("member_facets", {}).items():
-        _check_terms(item, "features", keys, facets.get(facet_key), errors, facet_key)
+        _check_terms(item, "features", keys, facets.get(facet_key), errors)
     for facet_key, keys in features.get("offer_facets", {}).items():
-        _check_terms(item, "features", keys, facets.get(facet_key), errors, facet_key)
+        _check_terms(item, "features", keys, facets.get(facet_key), errors)
     hero = None
     if "hero" in shared:
         hero = _hero(config, item, shared["hero"], errors)
         for text in item.texts.values():
             if hero is not None and not text.hero_alt:
-                errors.append(Diagnostic(text.rel_path, "describe the hero image for screen "
-                                         "readers", 1, None, "hero_alt",
-                                         'for example hero_alt: "Un atelier de réparation"'))
+                errors.append(Diagnostic(
+                    text.rel_path, msg("describe the hero image for screen readers"), 1, None,
+                    "hero_alt", msg("for example {example}", example=example(
+                        'hero_alt: "Un atelier de réparation de vélos"'))))
     if errors:
         return None
     return Campaign(
@@ -250,13 +255,14 @@ def _hero(config: SiteConfig, item: _Item, name: str, errors: list[Diagnostic]) 
     path, line, column = item.where("hero")
     folder = config.content_dir / "campaigns"
     if "/" in name or "\\" in name or name.startswith("."):
-        errors.append(Diagnostic(path, f"{name!r} must be the name of a file in content/campaigns/",
-                                 line, column, "hero", "write only the file name, for example hero.jpg"))
+        errors.append(Diagnostic(path, msg("{name!r} must be the name of a file in "
+                                           "content/campaigns/", name=name), line, column,
+                                 "hero", msg("write only the file name, for example hero.jpg")))
         return None
     file = folder / name
     if file.is_symlink() or not file.is_file():
-        errors.append(Diagnostic(path, f"there is no file {name!r} in content/campaigns/", line,
-                                 column, "hero"))
+        errors.append(Diagnostic(path, msg("there is no file {name!r} in content/campaigns/",
+                                           name=name), line, column, "hero"))
         return None
     try:
         return images.inspect(file, path, line, column, "hero")
@@ -274,7 +280,7 @@ def _check_slugs(config: SiteConfig, items: Sequence[Event | NewsItem | Campaign
             text = item.text(lang, config.fallback_order)
             key = (type(item).__name__, text.slug)
             if key in taken and taken[key] != text.rel_path:
-                diagnostics.append(Diagnostic(text.rel_path, f"the slug {text.slug!r} is already "
-                                              f"used by {taken[key]}", field="slug",
-                                              hint="choose another slug"))
+                diagnostics.append(Diagnostic(text.rel_path, msg(
+                    "the slug {slug!r} is already used by {other}", slug=text.slug,
+                    other=taken[key]), field="slug", hint=msg("choose another slug")))
             taken.setdefault(key, text.rel_path)

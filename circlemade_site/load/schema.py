@@ -20,6 +20,7 @@ import stdnum.exceptions
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from circlemade_site.errors import N_, Message, msg
 from circlemade_site.slugs import SLUG_PATTERN
 
 LANG_PATTERN = r"^[a-z]{2,3}$"
@@ -33,16 +34,16 @@ LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"   # a GitHub login (39 c
 REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
 WASTE_CODE_PATTERN = r"^(0[1-9]|1[0-9]|20) [0-9]{2} [0-9]{2}\*?$"   # the 20 chapters of the List of Waste
 PATTERN_NAMES = {
-    LOGIN_PATTERN: "a GitHub login (letters, digits and single hyphens, 39 at most)",
-    REPOSITORY_PATTERN: "a GitHub repository, owner/name",
-    WASTE_CODE_PATTERN: "a code of the European List of Waste (three pairs of digits, the "
-                        "first from 01 to 20, then * if the waste is hazardous)",
-    POSTAL_CODE_PATTERN: "a Belgian postal code (four digits)",
-    HTTPS_PATTERN: "an https:// address",
-    LINK_PATTERN: "a link starting with https://, http:// or mailto:",
-    ORIGIN_PATTERN: "a site address such as https://circlemade.brussels (no trailing slash)",
-    EMAIL_PATTERN: "an e-mail address",
-    LOCALE_PATTERN: "a locale such as fr_BE",
+    LOGIN_PATTERN: N_("a GitHub login (letters, digits and single hyphens, 39 at most)"),
+    REPOSITORY_PATTERN: N_("a GitHub repository, owner/name"),
+    WASTE_CODE_PATTERN: N_("a code of the European List of Waste (three pairs of digits, the "
+                        "first from 01 to 20, then * if the waste is hazardous)"),
+    POSTAL_CODE_PATTERN: N_("a Belgian postal code (four digits)"),
+    HTTPS_PATTERN: N_("an https:// address"),
+    LINK_PATTERN: N_("a link starting with https://, http:// or mailto:"),
+    ORIGIN_PATTERN: N_("a site address such as https://circlemade.brussels (no trailing slash)"),
+    EMAIL_PATTERN: N_("an e-mail address"),
+    LOCALE_PATTERN: N_("a locale such as fr_BE"),
 }
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80,
@@ -59,6 +60,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
                               coerce_numbers_to_str=True)
 
+
+# Examples in words (a title, a street) are marked N_: a hint shows them in the language of
+# the file the problem is in (errors.Example).
 
 # ---------------------------------------------------------------------------------------
 # content/site.yaml
@@ -80,9 +84,9 @@ class MenuItem(Strict):
     @pydantic.model_validator(mode="after")
     def _one_target(self) -> MenuItem:
         if sum(x is not None for x in (self.page, self.url, self.section)) != 1:
-            raise ValueError("give one of `page`, `section` or `url`")
+            raise invalid(msg("give one of `page`, `section` or `url`"))
         if self.url is not None and self.label is None:
-            raise ValueError("an external link needs a `label`")
+            raise invalid(msg("an external link needs a `label`"))
         return self
 
 
@@ -143,7 +147,7 @@ class SiteSettings(Strict):
 class PageFront(Strict):
     """Front matter of a page, content/pages/<name>.<lang>.md."""
 
-    title: ShortText = Field(description="Title of the page (its h1)", examples=["À propos"])
+    title: ShortText = Field(description="Title of the page (its h1)", examples=[N_("À propos")])
     slug: Slug | None = Field(None, description="URL segment in this language; defaults to "
                               "the file name. The home page has none.", examples=["a-propos"])
     description: Annotated[str, Field(max_length=300)] = Field(
@@ -189,8 +193,8 @@ class VocabulariesFile(Strict):
 # members/<slug>/member.yaml
 
 
-def invalid(message: str, hint: str | None = None) -> PydanticCustomError:
-    """A validation error with our own message and hint (see `_diagnostic`)."""
+def invalid(message: Message, hint: Message | None = None) -> PydanticCustomError:
+    """A validation error with our own message and hint (see `diagnose._diagnostic`)."""
     return PydanticCustomError("circlemade", "{message}", {"message": message, "hint": hint or ""})
 
 
@@ -198,14 +202,15 @@ def _no_hidden_characters(value: str) -> str:
     for ch in value:
         category = unicodedata.category(ch)
         if category in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\t":
-            raise invalid(f"contains an invisible or control character (U+{ord(ch):04X})",
-                          "retype the text without copying it from another document")
+            raise invalid(msg("contains an invisible or control character (U+{code:04X})",
+                              code=ord(ch)),
+                          msg("retype the text without copying it from another document"))
     return value
 
 
 def _one_line(value: str) -> str:
     if "\n" in value:
-        raise invalid("must fit on one line", "remove the line breaks")
+        raise invalid(msg("must fit on one line"), msg("remove the line breaks"))
     return value
 
 
@@ -222,8 +227,9 @@ def _check_email(value: str) -> str:
     try:
         return email_validator.validate_email(value, check_deliverability=False).normalized
     except email_validator.EmailNotValidError as exc:
-        raise invalid(f"{value!r} is not a valid e-mail address: {exc}",
-                      "for example info@atelier-exemple.be") from None
+        raise invalid(msg("{value!r} is not a valid e-mail address: {reason}", value=value,
+                          reason=str(exc)),
+                      msg("for example {example}", example="info@atelier-exemple.be")) from None
 
 
 def _check_phone(value: str) -> str:
@@ -232,8 +238,8 @@ def _check_phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise invalid(f"{value!r} is not a valid phone number",
-                      'write it as "+32 2 511 22 33" or "02 511 22 33"')
+        raise invalid(msg("{value!r} is not a valid phone number", value=value),
+                      msg('write it as "+32 2 511 22 33" or "02 511 22 33"'))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -241,16 +247,18 @@ def _check_url(value: str) -> str:
     parts = urllib.parse.urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname \
             or any(ch.isspace() for ch in value):
-        raise invalid(f"{value!r} is not a web address starting with https:// or http://",
-                      "for example https://www.atelier-exemple.be")
+        raise invalid(msg("{value!r} is not a web address starting with https:// or http://",
+                          value=value),
+                      msg("for example {example}", example="https://www.atelier-exemple.be"))
     return value
 
 
 def _check_linkedin(value: str) -> str:
     host = urllib.parse.urlsplit(_check_url(value)).hostname or ""
     if host != "linkedin.com" and not host.endswith(".linkedin.com"):
-        raise invalid(f"{value!r} is not a LinkedIn address",
-                      "for example https://www.linkedin.com/company/atelier-exemple")
+        raise invalid(msg("{value!r} is not a LinkedIn address", value=value),
+                      msg("for example {example}",
+                          example="https://www.linkedin.com/company/atelier-exemple"))
     return value
 
 
@@ -258,9 +266,10 @@ def _check_enterprise_number(value: str) -> str:
     try:
         number = stdnum.be.vat.validate(value)
     except stdnum.exceptions.ValidationError as exc:
-        raise invalid(f"{value!r} is not a valid Belgian enterprise number ({getattr(exc, 'message', exc)})",
-                      'ten digits as on the Crossroads Bank for Enterprises, for example '
-                      '"0123.456.749"') from None
+        raise invalid(msg("{value!r} is not a valid Belgian enterprise number ({reason})",
+                          value=value, reason=str(getattr(exc, "message", exc))),
+                      msg('ten digits as on the Crossroads Bank for Enterprises, for example '
+                          '"0123.456.749"')) from None
     return f"{number[:4]}.{number[4:7]}.{number[7:]}"
 
 
@@ -298,12 +307,12 @@ class Address(Strict):
     """Where the member is, in the Brussels-Capital Region."""
 
     street: Annotated[Line, Field(min_length=1, max_length=200)] = Field(
-        description="Street and number", examples=["Rue de la Victoire 12"])
+        description="Street and number", examples=[N_("Rue de la Victoire 12")])
     postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] = Field(
         description="Postal code of one of the 19 communes", examples=["1060"])
     municipality: Annotated[Line, Field(max_length=60)] | None = Field(
         None, description="The commune, in French or Dutch (checked against the postal code)",
-        examples=["Saint-Gilles"])
+        examples=[N_("Saint-Gilles")])
 
 
 class Contact(Strict):
@@ -427,8 +436,8 @@ def _check_moment(value: Any) -> Any:
                 datetime.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise invalid(f"{value!r} is not a date or a date and time",
-                  "write 2026-12-10 for a whole day or 2026-12-10 09:30 (Brussels time)")
+    raise invalid(msg("{value!r} is not a date or a date and time", value=value),
+                  msg("write 2026-12-10 for a whole day or 2026-12-10 09:30 (Brussels time)"))
 
 
 Moment = Annotated[datetime.datetime | datetime.date, BeforeValidator(_check_moment)]
@@ -438,16 +447,18 @@ class Venue(Strict):
     """Where an event takes place."""
 
     name: Annotated[Line, Field(min_length=1, max_length=120)] = Field(examples=["hub.brussels"])
-    street: Annotated[Line, Field(max_length=200)] | None = Field(None, examples=["Chaussée de Charleroi 110"])
+    street: Annotated[Line, Field(max_length=200)] | None = Field(
+        None, examples=[N_("Chaussée de Charleroi 110")])
     postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = Field(None, examples=["1060"])
-    municipality: Annotated[Line, Field(max_length=60)] | None = Field(None, examples=["Saint-Gilles"])
+    municipality: Annotated[Line, Field(max_length=60)] | None = Field(
+        None, examples=[N_("Saint-Gilles")])
 
 
 class EventFront(Strict):
     """content/events/<name>.<lang>.md: a meeting, training, visit..."""
 
     title: Annotated[Line, Field(min_length=1, max_length=160)] | None = Field(
-        None, description="Title in this language", examples=["Formation : achats circulaires"])
+        None, description="Title in this language", examples=[N_("Formation : achats circulaires")])
     slug: Slug | None = Field(None, description="URL segment in this language")
     summary: Summary | None = Field(None, description="One or two sentences in this language")
     type: VocabularyKey | None = Field(None, description="Key of `event_types` in "
@@ -486,7 +497,7 @@ class CallToAction(Strict):
     @pydantic.model_validator(mode="after")
     def _one_target(self) -> CallToAction:
         if sum(x is not None for x in (self.page, self.section, self.url)) != 1:
-            raise ValueError("give one of `page`, `section` or `url`")
+            raise invalid(msg("give one of `page`, `section` or `url`"))
         return self
 
 

@@ -16,10 +16,11 @@ from circlemade_site.config import (
     MenuEntry,
     SiteConfig,
 )
-from circlemade_site.errors import BuildFailed, ContentError, Diagnostic
+from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, Message, msg
 from circlemade_site.files import read_limited
 from circlemade_site.i18n import Localized
 from circlemade_site.load import diagnose, schema, yamlio
+from circlemade_site.load.diagnose import MISSING_LANGUAGE, MISSING_LANGUAGE_HINT
 
 MAX_YAML_BYTES = 256 * 1024
 
@@ -35,8 +36,8 @@ def load_config(root: Path) -> SiteConfig:
     root = root.resolve()
     path = root / SITE_FILE
     if not path.is_file():
-        raise BuildFailed([Diagnostic(SITE_FILE, "the site settings file is missing",
-                                      hint="is this a circlemade project folder?")])
+        raise BuildFailed([Diagnostic(SITE_FILE, msg("the site settings file is missing"),
+                                      hint=msg("is this a circlemade project folder?"))])
     try:
         data, positions = read_yaml_file(path, SITE_FILE)
     except ContentError as exc:
@@ -53,25 +54,25 @@ def load_config(root: Path) -> SiteConfig:
 
 def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
                diagnostics: list[Diagnostic]) -> SiteConfig:
-    def problem(path: yamlio.FieldPath, message: str, hint: str | None = None) -> None:
+    def problem(path: yamlio.FieldPath, message: Message, hint: Message | None = None) -> None:
         diagnostics.append(Diagnostic(SITE_FILE, message, *positions.of_value(path),
                                       yamlio.dotted(path), hint))
 
     languages = tuple(dict.fromkeys(s.languages))
     if len(languages) != len(s.languages):
-        problem(("languages",), "a language is listed twice")
+        problem(("languages",), msg("a language is listed twice"))
     if s.default_language not in languages:
-        problem(("default_language",), f"{s.default_language!r} is not one of the languages "
-                f"{list(languages)}")
+        problem(("default_language",), msg("{lang!r} is not one of the languages {languages}",
+                                           lang=s.default_language, languages=list(languages)))
 
     def localized(path: yamlio.FieldPath, texts: Mapping[str, str]) -> Localized:
         for lang in texts:
             if lang not in languages:
-                problem((*path, lang), f"{lang!r} is not a language of the site",
-                        f"languages are {', '.join(languages)}")
+                problem((*path, lang), msg("{lang!r} is not a language of the site", lang=lang),
+                        msg("languages are {languages}", languages=", ".join(languages)))
         if s.default_language not in texts:
-            problem(path, f"missing the default language {s.default_language!r}",
-                    f"for example `{path[-1]}: {{{s.default_language}: ...}}`")
+            problem(path, msg(MISSING_LANGUAGE, lang=s.default_language),
+                    msg(MISSING_LANGUAGE_HINT, field=path[-1], lang=s.default_language))
         return Localized(dict(texts))
 
     locales: dict[str, str] = {}
@@ -81,27 +82,31 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
             babel.Locale.parse(name)
         except (ValueError, babel.UnknownLocaleError):
             problem(("locales", lang) if lang in s.locales else ("languages",),
-                    f"Babel does not know the locale {name!r}", "set `locales: {" + lang + ": ...}`")
+                    msg("Babel does not know the locale {name!r}", name=name),
+                    msg("set `locales: {{{lang}: ...}}`", lang=lang))
         locales[lang] = name
 
     theme_dir = root / "themes" / s.theme
     if not (theme_dir / "templates").is_dir():
-        problem(("theme",), f"there is no theme folder themes/{s.theme}/templates",
-                "themes are " + ", ".join(sorted(p.name for p in (root / "themes").glob("*")
-                                                 if p.is_dir())) if (root / "themes").is_dir() else None)
+        problem(("theme",), msg("there is no theme folder themes/{theme}/templates",
+                                theme=s.theme),
+                msg("themes are {themes}", themes=", ".join(sorted(
+                    p.name for p in (root / "themes").glob("*") if p.is_dir())))
+                if (root / "themes").is_dir() else None)
 
     for key in REQUIRED_SECTIONS:
         if key not in s.sections:
-            problem(("sections",), f"the {key} section has no URL segments",
-                    f"for example `{key}: {{{', '.join(f'{lang}: ...' for lang in languages)}}}`")
+            problem(("sections",), msg("the {key} section has no URL segments", key=key),
+                    msg("for example {example}", example=f"`{key}: {{" + ", ".join(
+                        f"{lang}: ..." for lang in languages) + "}`"))
     for key, segments in s.sections.items():
         if key not in KNOWN_SECTIONS:
-            problem(("sections", key), f"unknown section {key!r}",
-                    "sections are " + ", ".join(sorted(KNOWN_SECTIONS)))
+            problem(("sections", key), msg("unknown section {key!r}", key=key),
+                    msg("sections are {sections}", sections=", ".join(sorted(KNOWN_SECTIONS))))
         for lang in languages:
             if lang not in segments:
-                problem(("sections", key), f"no URL segment for language {lang!r}",
-                        f"for example `{key}: {{{lang}: ...}}`")
+                problem(("sections", key), msg("no URL segment for language {lang!r}", lang=lang),
+                        msg("for example {example}", example=f"`{key}: {{{lang}: ...}}`"))
 
     menus = {
         name: tuple(MenuEntry(item.page, item.url,

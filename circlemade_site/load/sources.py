@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import Diagnostic
+from circlemade_site.errors import Diagnostic, msg
 from circlemade_site.files import read_limited
 from circlemade_site.load import frontmatter, yamlio
 
@@ -59,13 +59,14 @@ def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[SourceFi
             match = PAGE_NAME.match(path.name)
             if not path.is_file() or path.is_symlink() or not match:
                 diagnostics.append(Diagnostic(
-                    rel_path, f"unexpected file name in content/{kind}",
-                    hint="name files <name>.<language>.md, for example about.fr.md"))
+                    rel_path, msg("unexpected file name in content/{kind}", kind=kind),
+                    hint=msg("name files <name>.<language>.md, for example about.fr.md")))
                 continue
             if match["lang"] not in config.languages:
                 diagnostics.append(Diagnostic(
-                    rel_path, f"{match['lang']!r} is not a language of the site",
-                    hint=f"languages are {', '.join(config.languages)} (content/site.yaml)"))
+                    rel_path, msg("{lang!r} is not a language of the site", lang=match["lang"]),
+                    hint=msg("languages are {languages} (content/site.yaml)",
+                             languages=", ".join(config.languages))))
                 continue
             sources.append(SourceFile(kind.rstrip("s") if kind != "news" else "news", path,
                                       rel_path, match["name"], match["lang"]))

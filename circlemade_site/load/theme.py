@@ -9,7 +9,7 @@ from pathlib import Path
 
 from circlemade_site import i18n
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.errors import ContentError, Diagnostic, msg
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import rel
 
@@ -23,8 +23,9 @@ def load_catalogs(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str
         theme_file = config.theme_dir / "i18n" / f"{lang}.yaml"
         if not theme_file.is_file():
             diagnostics.append(Diagnostic(
-                rel(config, theme_file), f"the theme has no UI strings for {lang!r}",
-                hint=f"copy i18n/{config.default_language}.yaml and translate it"))
+                rel(config, theme_file), msg("the theme has no UI strings for {lang!r}",
+                                             lang=lang),
+                hint=msg("copy i18n/{lang}.yaml and translate it", lang=config.default_language)))
         strings: dict[str, str] = {}
         for path in paths:
             rel_path = rel(config, path)
@@ -34,13 +35,14 @@ def load_catalogs(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str
                 diagnostics.append(exc.diagnostic)
                 continue
             if not isinstance(data, dict):
-                diagnostics.append(Diagnostic(rel_path, "expected a mapping of UI strings", 1))
+                diagnostics.append(Diagnostic(rel_path, msg("expected a mapping of UI strings"), 1))
                 continue
             for key, value in i18n.flatten(data).items():
                 if not isinstance(value, str):
                     diagnostics.append(Diagnostic(
-                        rel_path, "a UI string must be text", *positions.of_value(tuple(key.split("."))),
-                        key, hint='quote it: key: "text"'))
+                        rel_path, msg("a UI string must be text"),
+                        *positions.of_value(tuple(key.split("."))), key,
+                        hint=msg('quote it: key: "text"')))
                     continue
                 strings[key] = value
         merged[lang] = strings
@@ -50,8 +52,8 @@ def load_catalogs(config: SiteConfig, diagnostics: list[Diagnostic]) -> dict[str
         for key in sorted(every_key - strings.keys()):
             having = next(other for other in config.languages if key in merged.get(other, {}))
             diagnostics.append(Diagnostic(
-                origin[lang], f"the UI string {key!r} is missing", field=key,
-                hint=f"it is defined in i18n/{having}.yaml; add its translation"))
+                origin[lang], msg("the UI string {key!r} is missing", key=key), field=key,
+                hint=msg("it is defined in i18n/{lang}.yaml; add its translation", lang=having)))
     return {lang: i18n.Catalog(lang, strings, config.locales[lang]) for lang, strings in merged.items()}
 
 

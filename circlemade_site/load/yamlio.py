@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from circlemade_site.errors import ContentError, Diagnostic
+from circlemade_site.errors import N_, ContentError, Diagnostic, Message, example, msg
 
 try:  # the C loader is ten times faster; the pure-Python one behaves the same
     _Loader: type = yaml.CSafeLoader
@@ -54,8 +54,8 @@ def decode(raw: bytes, rel_path: str) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ContentError(Diagnostic(
-            rel_path, "the file is not valid UTF-8 text", line, column,
-            hint="save it as UTF-8 in your editor")) from exc
+            rel_path, msg("the file is not valid UTF-8 text"), line, column,
+            hint=msg("save it as UTF-8 in your editor"))) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -72,7 +72,8 @@ def parse(text: str, rel_path: str, first_line: int = 1) -> tuple[Any, Positions
         except yaml.MarkedYAMLError as exc:
             raise _marked_error(exc, text, rel_path, offset) from exc
         except yaml.YAMLError as exc:
-            raise ContentError(Diagnostic(rel_path, f"cannot read YAML: {exc}", first_line)) from exc
+            raise ContentError(Diagnostic(rel_path, msg("cannot read YAML: {reason}",
+                                                        reason=str(exc)), first_line)) from exc
         if node is None:
             return None, Positions({}, {})
         keys: dict[FieldPath, tuple[int, int]] = {}
@@ -99,11 +100,12 @@ def _walk(node: yaml.Node, path: FieldPath, keys: dict, values: dict, seen: set[
         # the alias itself has no node of its own: point at the key or list that uses it
         line, column = keys.get(path) or values.get(path[:-1]) or (line, column)
         raise ContentError(Diagnostic(
-            rel_path, "anchors and aliases (&name, *name) are not allowed", line, column,
-            field, hint="write the value out in full"))
+            rel_path, msg("anchors and aliases (&name, *name) are not allowed"), line, column,
+            field, hint=msg("write the value out in full")))
     seen.add(id(node))
     if len(path) > MAX_DEPTH:
-        raise ContentError(Diagnostic(rel_path, "the document is nested too deeply", line, column, field))
+        raise ContentError(Diagnostic(rel_path, msg("the document is nested too deeply"), line,
+                                      column, field))
     values[path] = (line, column)
     if isinstance(node, yaml.MappingNode):
         found: dict[str, tuple[int, int]] = {}
@@ -111,18 +113,19 @@ def _walk(node: yaml.Node, path: FieldPath, keys: dict, values: dict, seen: set[
             key_pos = _pos(key_node, offset)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ContentError(Diagnostic(
-                    rel_path, "a key must be a plain word", *key_pos, field,
-                    hint="for example `name: Atelier Exemple`"))
+                    rel_path, msg("a key must be a plain word"), *key_pos, field,
+                    hint=msg("for example {example}", example="`name: Atelier Exemple`")))
             key = key_node.value
             if key == "<<":
                 raise ContentError(Diagnostic(
-                    rel_path, "merge keys (<<) are not allowed", *key_pos, field,
-                    hint="write the keys out in full"))
+                    rel_path, msg("merge keys (<<) are not allowed"), *key_pos, field,
+                    hint=msg("write the keys out in full")))
             if key in found:
                 first = found[key][0]
                 raise ContentError(Diagnostic(
-                    rel_path, f"duplicate key {key!r} (first on line {first})", *key_pos,
-                    _dotted((*path, key)), hint="keep one of them; YAML would silently drop the first"))
+                    rel_path, msg("duplicate key {key!r} (first on line {first})", key=key,
+                                  first=first), *key_pos, _dotted((*path, key)),
+                    hint=msg("keep one of them; YAML would silently drop the first")))
             found[key] = key_pos
             keys[(*path, key)] = key_pos
             _walk(value_node, (*path, key), keys, values, seen, loader, rel_path, offset)
@@ -134,15 +137,17 @@ def _walk(node: yaml.Node, path: FieldPath, keys: dict, values: dict, seen: set[
             loader.construct_object(node)
         except (ValueError, OverflowError) as exc:
             raise ContentError(Diagnostic(
-                rel_path, f"{node.value!r} is not a valid date", line, column, field,
-                hint="write dates as YYYY-MM-DD, for example 2018-05-24")) from exc
+                rel_path, msg("{value!r} is not a valid date", value=node.value), line, column,
+                field, hint=msg("write dates as YYYY-MM-DD, for example 2018-05-24"))) from exc
 
 
 def _marked_error(exc: yaml.MarkedYAMLError, text: str, rel_path: str,
                   offset: int) -> ContentError:
-    problem = exc.problem or exc.context or "invalid YAML"
+    raw_problem = exc.problem or exc.context or "invalid YAML"
+    problem: Message = msg(_PROBLEMS[raw_problem]) if raw_problem in _PROBLEMS \
+        else Message.plain(raw_problem)          # PyYAML's own words, for the rarer ones
     mark = exc.problem_mark or exc.context_mark
-    hint = None
+    hint: Message | None = None
     content_lines = text.rstrip().split("\n")
     at_end = mark is not None and (mark.line >= len(content_lines) or (
         mark.line == len(content_lines) - 1 and mark.column >= len(content_lines[-1])))
@@ -151,31 +156,45 @@ def _marked_error(exc: yaml.MarkedYAMLError, text: str, rel_path: str,
         mark = exc.context_mark
         opened = next((name for key, name in _UNCLOSED.items() if key in exc.context), None)
         if opened:
-            problem, hint = f"a {opened} that is never closed", "close it on the same value"
+            problem, hint = msg(opened[0]), msg("close it on the same value")
     elif exc.context and exc.context_mark and exc.context_mark.line != (mark.line if mark else -1):
         opened = next((name for key, name in _UNCLOSED.items() if key in exc.context), None)
         if opened:
-            hint = f"check the {opened} opened on line {exc.context_mark.line + 1 + offset}"
+            hint = msg(opened[1], line=exc.context_mark.line + 1 + offset)
     line = mark.line + 1 + offset if mark else None
     column = mark.column + 1 if mark else None
     lines = text.split("\n")
     bad_line = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in bad_line[:(mark.column + 1) if mark else 0]:
-        hint = "indent with spaces, not tabs"
-    if "another document" in problem:
-        problem = "only one YAML document is allowed here (a line --- starts a second one)"
-    elif "could not determine a constructor" in problem:
-        problem = "custom YAML tags (!tag) are not allowed"
-        hint = "remove the tag; plain text, numbers, dates, lists and mappings are enough"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value that contains ': ' must be quoted, for example title: \"Réparer: mode d'emploi\""
-    return ContentError(Diagnostic(rel_path, f"invalid YAML: {problem}", line, column, hint=hint))
+        hint = msg("indent with spaces, not tabs")
+    if "another document" in raw_problem:
+        problem = msg("only one YAML document is allowed here (a line --- starts a second one)")
+    elif "could not determine a constructor" in raw_problem:
+        problem = msg("custom YAML tags (!tag) are not allowed")
+        hint = msg("remove the tag; plain text, numbers, dates, lists and mappings are enough")
+    elif "mapping values are not allowed" in raw_problem:
+        hint = msg("a value that contains ': ' must be quoted, for example {example}",
+                   example=example('title: "Réparer : mode d\'emploi"'))
+    return ContentError(Diagnostic(rel_path, msg("invalid YAML: {problem}", problem=problem),
+                                   line, column, hint=hint))
 
 
+# what was opened, in PyYAML's words -> (the problem, the hint)
 _UNCLOSED = {
-    "quoted scalar": "quoted text",
-    "flow sequence": "list [ ]",
-    "flow mapping": "mapping { }",
+    "quoted scalar": (N_("a quoted text that is never closed"),
+                      N_("check the quoted text opened on line {line}")),
+    "flow sequence": (N_("a list [ ] that is never closed"),
+                      N_("check the list [ ] opened on line {line}")),
+    "flow mapping": (N_("a mapping {{ }} that is never closed"),
+                     N_("check the mapping {{ }} opened on line {line}")),
+}
+# PyYAML's most frequent problems, in words a member can translate
+_PROBLEMS = {
+    "mapping values are not allowed here": N_("a colon followed by a space is not allowed here"),
+    "could not find expected ':'": N_("a line without `key: value` where one was expected"),
+    "found character '\\t' that cannot start any token": N_("a tab character"),
+    "found unexpected end of stream": N_("the file ends in the middle of a value"),
+    "found undefined alias": N_("anchors and aliases (&name, *name) are not allowed"),
 }
 
 

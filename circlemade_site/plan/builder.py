@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from circlemade_site import communes, urls
+from circlemade_site.errors import translate
 from circlemade_site.i18n import Catalog
 from circlemade_site.load import diagnose, members
 from circlemade_site.models import Site
@@ -39,9 +40,19 @@ def builder_data(site: Site, lang: str, t: Catalog) -> bytes:
                          for key, facet in site.facets.items() if key in VOCABULARIES},
         "communes": {code: [{"key": c.key, "names": dict(c.names.texts)} for c in found]
                      for code, found in sorted(communes.BY_POSTAL_CODE.items())},
-        "messages": {**diagnose.builder_messages(), **members.builder_messages()},
+        "messages": _translated({**diagnose.builder_messages(), **members.builder_messages()},
+                                lang),
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _translated(messages: Any, lang: str) -> Any:
+    """The templates of `check`'s messages in `lang` (the same catalogues as `check --lang`);
+    patterns stay as they are."""
+    if isinstance(messages, dict):
+        return {key: value if key.endswith("_pattern") else _translated(value, lang)
+                for key, value in messages.items()}
+    return translate(lang, messages) if isinstance(messages, str) else messages
 
 
 def plan_builder(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from circlemade_site import communes, urls
-from circlemade_site.errors import Diagnostic
+from circlemade_site.errors import Diagnostic, msg
 from circlemade_site.i18n import Catalog, country_name, format_date
 from circlemade_site.models import FACETS, OFFER_FACETS, Member, Offer, Opportunity, Site
 from circlemade_site.plan import exports
@@ -206,8 +206,9 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
         html, unknown = markdown.render(source, lambda name: None, top=3)
         if unknown and source_lang == lang:
             rel_path, line = member.description_lines[source_lang]
-            diagnostics.append(Diagnostic(rel_path, "links to pages of the site (page:...) are "
-                                          "not available in member descriptions", line))
+            diagnostics.append(Diagnostic(rel_path, msg("links to pages of the site (page:...) "
+                                                        "are not available in member "
+                                                        "descriptions"), line))
         description = {"html": html, "lang": source_lang}
     address_line = f"{member.street}, {member.postal_code} {locality.text}"
     osm = "https://www.openstreetmap.org/search?" + urllib.parse.urlencode(

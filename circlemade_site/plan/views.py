@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from circlemade_site import urls
-from circlemade_site.errors import Diagnostic
+from circlemade_site.errors import Diagnostic, msg
 from circlemade_site.i18n import Localized
 from circlemade_site.plan.images import Variant
 
@@ -93,7 +93,8 @@ def body(markdown: Markdown, router: urls.Router, source: str, source_lang: str,
     if source_lang == lang:
         for name in unknown:
             offset = next((i for i, text in enumerate(source.split("\n")) if f"page:{name}" in text), 0)
-            diagnostics.append(Diagnostic(rel_path, f"link to an unknown page 'page:{name}'",
-                                          line + offset, hint="pages are named after their file: "
-                                          "page:about links to content/pages/about.<language>.md"))
+            diagnostics.append(Diagnostic(
+                rel_path, msg("link to an unknown page {link!r}", link=f"page:{name}"),
+                line + offset, hint=msg("pages are named after their file: page:about links to "
+                                        "content/pages/about.<language>.md")))
     return {"html": html, "lang": source_lang}

@@ -22,7 +22,7 @@ import markupsafe
 
 from circlemade_site import i18n
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import Diagnostic
+from circlemade_site.errors import Diagnostic, msg
 
 
 def template_dirs(config: SiteConfig) -> list[Path]:
@@ -93,11 +93,13 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any],
         return env.get_template(template).render({**site_helpers, **context})
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(Diagnostic(_rel(config, exc.filename or template),
-                                         f"template syntax: {exc.message}", exc.lineno)) from exc
+                                         msg("template syntax: {reason}", reason=exc.message),
+                                         exc.lineno)) from exc
     except (jinja2.TemplateError, i18n.MissingString, LookupError, TypeError, ValueError) as exc:
         filename, line = _template_frame(config, sys.exc_info()[2])
         raise TemplateProblem(Diagnostic(filename or _rel(config, template),
-                                         f"while rendering {template}: {exc}", line)) from exc
+                                         msg("while rendering {template}: {reason}",
+                                             template=template, reason=str(exc)), line)) from exc
 
 
 class TemplateProblem(Exception):

@@ -37,14 +37,15 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = True) -> int:
+def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = True,
+          lang: str = "en") -> int:
     root = root.resolve()
     stopping = threading.Event()          # this server's: set when it stops
-    preview = Preview(root, options)
+    preview = Preview(root, options, lang)
     started = time.perf_counter()
     preview.refresh()
     print(f"Ready in {time.perf_counter() - started:.2f} s", flush=True)
-    searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping)
+    searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping, lang)
                 if search else None)
 
     def on_change() -> None:

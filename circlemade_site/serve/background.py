@@ -23,8 +23,9 @@ class SearchBuilder:
     yet visited."""
 
     def __init__(self, root: Path, options: pipeline.BuildOptions, out: Path,
-                 stopping: threading.Event) -> None:
+                 stopping: threading.Event, lang: str = "en") -> None:
         self.root, self.options, self.out, self.stopping = root, options, out, stopping
+        self.lang = lang
         self.due: float | None = None
         self.wake = threading.Event()
         self.process: subprocess.Popen[str] | None = None
@@ -50,7 +51,7 @@ class SearchBuilder:
             started = time.perf_counter()
             command = [sys.executable, "-m", "circlemade_site", "-C", str(self.root), "build",
                        "--out", str(self.out), "--now", self.options.now.isoformat(),
-                       "--preview"]
+                       "--preview", "--lang", self.lang]
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                             text=True, preexec_fn=lambda: os.nice(10))
             _, errors = self.process.communicate()

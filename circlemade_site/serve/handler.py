@@ -30,8 +30,8 @@ RELOAD_SCRIPT = b"""// circlemade serve: reload this page when the site changes
 """
 
 
-def error_page(diagnostics: list[Diagnostic], message: str) -> str:
-    items = "\n".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in diagnostics)
+def error_page(diagnostics: list[Diagnostic], message: str, lang: str = "en") -> str:
+    items = "\n".join(f"<li><code>{html.escape(d.render(lang))}</code></li>" for d in diagnostics)
     return f"""<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Build failed</title></head>
@@ -116,8 +116,8 @@ def make_handler(preview: Preview, search_dir: Path,
 
         def _problem(self, diagnostics: list[Diagnostic], message: str) -> None:
             for diagnostic in diagnostics:
-                print(diagnostic, file=sys.stderr)
-            self._send(500, "text/html; charset=utf-8", error_page(diagnostics, message).encode())
+                print(diagnostic.render(preview.lang), file=sys.stderr)
+            self._send(500, "text/html; charset=utf-8", error_page(diagnostics, message, preview.lang).encode())
 
         def _redirect(self, location: str) -> None:
             self.send_response(301)

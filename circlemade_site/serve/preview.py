@@ -40,8 +40,9 @@ class Snapshot:
 class Preview:
     """Loads the site again when files change; makes outputs on request."""
 
-    def __init__(self, root: Path, options: pipeline.BuildOptions) -> None:
+    def __init__(self, root: Path, options: pipeline.BuildOptions, lang: str = "en") -> None:
         self.root = root.resolve()
+        self.lang = lang                        # the language of the messages
         self.options = dataclasses.replace(options, dev=True)
         self.memo = Memo()
         self.lock = threading.RLock()
@@ -66,7 +67,7 @@ class Preview:
             except BuildFailed as exc:
                 self.diagnostics, self.message = exc.diagnostics, str(exc)
                 for diagnostic in exc.diagnostics:
-                    print(diagnostic, file=sys.stderr)
+                    print(diagnostic.render(self.lang), file=sys.stderr)
                 print(f"Build failed: {exc}; fix it and save.", file=sys.stderr, flush=True)
             except SiteError as exc:
                 self.diagnostics, self.message = [], str(exc)
@@ -77,7 +78,7 @@ class Preview:
             else:
                 self.diagnostics, self.message = [], ""
                 for diagnostic in loaded.warnings:
-                    print(diagnostic, file=sys.stderr)
+                    print(diagnostic.render(self.lang), file=sys.stderr)
                 print(f"Loaded {len(loaded.site.members)} members ({self.memo.misses} files "
                       f"read) in {time.perf_counter() - started:.2f} s", flush=True)
         with self.changed:

@@ -285,8 +285,9 @@
     return quote + value.replace(/\\/g, "\\\\").split(quote).join("\\" + quote) + quote;
   }
 
-  function fill(template, values) {
-    return template.replace(/\{(\w+)(!r)?\}/g, function (_, key, asRepr) {
+  function fill(template, values) {   // str.format: {name}, {name!r}, {{ and }} for braces
+    return template.replace(/\{\{|\}\}|\{(\w+)(!r)?\}/g, function (whole, key, asRepr) {
+      if (!key) { return whole.charAt(0); }
       return asRepr ? repr(String(values[key])) : String(values[key]);
     });
   }
@@ -344,7 +345,7 @@
       if (node.pattern && !new RegExp(node.pattern).test(value)) {
         var expected = node.pattern === m.slug_pattern ? null : m.pattern_names[node.pattern];
         var text = node.pattern === m.slug_pattern ? fill(m.not_a_slug, { value: value })
-          : (expected ? fill(m.pattern, { value: value, expected: expected }) : repr(value) + " is not in the expected form");
+          : fill(expected ? m.pattern : m.not_in_form, { value: value, expected: expected });
         found.push([path, at + ": " + text + (hint ? " (" + hint + ")" : "")]);
         return;
       }
