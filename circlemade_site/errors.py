@@ -21,6 +21,7 @@ import functools
 import gettext
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -160,7 +161,9 @@ class Diagnostic:
         return text
 
     def render(self, lang: str = "en") -> str:
-        return self.prefix() + self.text(lang)
+        """The line printed on a terminal: control and bidi characters of file names, keys
+        or values are shown escaped (``\\x1b``, ``\\n``), never sent to the terminal."""
+        return escape_controls(self.prefix() + self.text(lang))
 
     def __str__(self) -> str:
         return self.render("en")
@@ -168,15 +171,26 @@ class Diagnostic:
     def github(self, languages: Sequence[str] = ANNOTATION_LANGUAGES) -> str:
         """The problem as a GitHub Actions workflow command (an annotation on the PR line),
         one line per language (FR: ..., NL: ...)."""
-        props = [f"file={_gh_property(self.path)}"]
+        props = [f"file={_gh_property(escape_controls(self.path))}"]
         if self.line:
             props.append(f"line={self.line}")
         if self.column:
             props.append(f"col={self.column}")
         if self.field:
-            props.append(f"title={_gh_property(self.field)}")
-        message = "\n".join(f"{lang.upper()}: {self.text(lang)}" for lang in languages)
+            props.append(f"title={_gh_property(escape_controls(self.field))}")
+        message = "\n".join(f"{lang.upper()}: {escape_controls(self.text(lang))}"
+                            for lang in languages)
         return f"::{self.severity} {','.join(props)}::{_gh_data(message)}"
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control, format (bidi, zero-width) and line-separator character
+    written as a Python escape, so that a hostile name cannot drive a terminal or a log."""
+    return "".join(ch if unicodedata.category(ch) not in _UNPRINTABLE
+                   else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co"})
 
 
 def _render(text: str, lang: str, example_lang: str | None) -> str:

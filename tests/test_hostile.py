@@ -210,3 +210,26 @@ def test_a_failed_build_never_writes_outside_out(make_project, tmp_path: Path) -
     result = run_cli("build", "--out", "../../../../../../../tmp/nope/../../etc", cwd=root)
     assert result.returncode == 2
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+
+
+def test_control_characters_in_file_names_and_keys_are_escaped_on_the_terminal(
+        make_project) -> None:
+    """A file name or a YAML key may carry terminal escapes (ESC [2J clears the screen) or
+    line breaks that would forge another line: both are printed escaped, in text and in
+    GitHub annotations."""
+    member = (REPO / "tests" / "fixtures" / "site" / "members" / "recable" / "member.yaml"
+              ).read_text(encoding="utf-8")
+    root = make_project({
+        "members/recable/member.yaml": member + '"na\\u001b[2Jme\\nfake.yaml:1: error": x\n',
+        "members/recable/notes\x1b[31m\u202e.txt": "x",
+    })
+    for args in (("check",), ("check", "--format", "github"), ("check", "--lang", "fr")):
+        result = run_cli(*args, cwd=root)
+        assert result.returncode == 1
+        printed = result.stdout + result.stderr
+        assert "\x1b" not in printed and "\u202e" not in printed
+        assert "\\x1b" in printed and "\\u202e" in printed
+        lines = [line for line in printed.splitlines() if "recable" in line]
+        assert all(not line.startswith("fake.yaml") for line in printed.splitlines())
+        assert any("notes\\x1b[31m\\u202e.txt" in line for line in lines)
+        assert any("na\\x1b[2Jme\\nfake.yaml" in line for line in lines)
