@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 
 from circlemade_site import pipeline
@@ -36,3 +37,18 @@ def test_netlify_keeps_the_build_cache_between_deploys(repo) -> None:
     assert "netlify-plugin-cache" in package["devDependencies"]
     assert lock["packages"]["node_modules/netlify-plugin-cache"]["integrity"].startswith("sha512-")
     assert "/.cache/" in (repo / ".gitignore").read_text().split()
+
+
+def test_every_fingerprinted_file_is_cached_for_a_year_and_only_those(repo, built_site) -> None:
+    """/static/ and /media/ hold only files whose name carries a digest of their content, and
+    both folders get the year-long immutable Cache-Control."""
+    netlify = tomllib.loads((repo / "netlify.toml").read_text())
+    immutable = [rule["for"] for rule in netlify["headers"]
+                 if rule["values"].get("Cache-Control") == "public, max-age=31536000, immutable"]
+    assert sorted(immutable) == ["/media/*", "/static/*"]
+    fingerprinted = re.compile(r"[.-][0-9a-f]{10}(-[0-9]+)?\.[a-z0-9]+$")  # logo-1a2b3c4d5e-160.webp
+    for folder in ("static", "media"):
+        files = [p for p in (built_site / folder).rglob("*") if p.is_file()]
+        assert files
+        for path in files:
+            assert fingerprinted.search(path.name), path.relative_to(built_site)
