@@ -123,6 +123,13 @@ def test_vocabulary_keys_with_suggestions(make_project) -> None:
      "(for example info@atelier-exemple.be)"),
     ('"+32 2 538 12 34"', '"12 34"', "14:10: error: contact.phone: '12 34' is not a valid phone "
      "number (write it as \"+32 2 511 22 33\" or \"02 511 22 33\")"),
+    # the phone library maps letters to keypad digits: a typed O for 0 would become a 6
+    ('"+32 2 538 12 34"', '"+32 2 538 12 3O"', "14:10: error: contact.phone: '+32 2 538 12 3O' "
+     "is not a valid phone number: it contains letters (write only digits, spaces and +, for "
+     "example \"+32 2 511 22 33\")"),
+    ('"+32 2 538 12 34"', '"02 FLOWERS"', "14:10: error: contact.phone: '02 FLOWERS' is not a "
+     "valid phone number: it contains letters (write only digits, spaces and +, for example "
+     "\"+32 2 511 22 33\")"),
     ("https://www.atelier-exemple.be", "javascript:alert(1)", "15:12: error: contact.website: "
      "'javascript:alert(1)' is not a web address starting with https:// or http:// (for example "
      "https://www.atelier-exemple.be)"),

@@ -233,6 +233,11 @@ def _check_email(value: str) -> str:
 
 
 def _check_phone(value: str) -> str:
+    # the phone library reads letters as keypad digits: a typed O for 0 would become a 6
+    if any(ch.isalpha() for ch in value):
+        raise invalid(msg("{value!r} is not a valid phone number: it contains letters",
+                          value=value),
+                      msg('write only digits, spaces and +, for example "+32 2 511 22 33"'))
     try:
         number = phonenumbers.parse(value, "BE")
     except phonenumbers.NumberParseException:
