@@ -20,6 +20,7 @@ from circlemade_site.load import diagnose, images, schema, yamlio
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, rel
 from circlemade_site.models import (
+    HIDEABLE,
     IN,
     MATERIAL_NEED,
     OUT,
@@ -29,6 +30,7 @@ from circlemade_site.models import (
     Member,
     Need,
     Offer,
+    Person,
     Quantity,
     Term,
 )
@@ -48,6 +50,10 @@ def builder_messages() -> dict[str, str]:
             "for example `{field}: {{{lang}: ...}}`", "not_a_postal_code": NOT_A_POSTAL_CODE,
             "not_a_postal_code_hint": NOT_A_POSTAL_CODE_HINT, "materials_needed": MATERIALS_NEEDED}
 VOCABULARIES_FILE = "content/vocabularies.yaml"
+# the paths of member.yaml, for `hidden` (a field that exists but is public by design)
+MEMBER_FIELDS = frozenset([*schema.MemberFront.model_fields,
+                           *(f"address.{f}" for f in schema.Address.model_fields),
+                           *(f"contact.{f}" for f in schema.Contact.model_fields)])
 
 
 # -- vocabularies ---------------------------------------------------------------------------
@@ -164,6 +170,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         _check_localized(config, front, problem)
         _check_terms(facets, front, problem)
         _check_opportunities(front, problem)
+        _check_hidden(front, problem)
         commune = _commune(front, problem)
         if front.logo is not None:
             logo = _logo(folder, yaml_rel, front.logo, positions, errors)
@@ -187,6 +194,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
              Quantity(f.quantity.amount, f.quantity.unit, f.quantity.per) if f.quantity else None,
              Localized(dict(f.summary)), f.since, f.until)
         for index, f in enumerate(front.flows, 1))
+    person = front.contact.person
     return Member(
         slug=slug, name=front.name, kind=front.kind, enterprise_number=front.enterprise_number,
         member_since=front.member_since, tagline=Localized(dict(front.tagline)),
@@ -196,7 +204,10 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         website=front.contact.website, linkedin=front.contact.linkedin, logo=logo,
         offers=offers, description=Localized(descriptions),
         description_lines=description_lines, rel_dir=rel_dir, needs=needs, flows=flows,
-        maintainers=tuple(front.maintainers))
+        maintainers=tuple(front.maintainers),
+        person=Person(person.name, Localized(dict(person.role or {})), person.public)
+        if person else None,
+        hidden=tuple(front.hidden), reviewed=front.reviewed)
 
 
 def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
@@ -239,6 +250,8 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Pro
         fields += [(("needs", i, "title"), need.title), (("needs", i, "summary"), need.summary)]
     for i, flow in enumerate(front.flows):
         fields.append((("flows", i, "summary"), flow.summary))
+    if front.contact.person is not None and front.contact.person.role is not None:
+        fields.append((("contact", "person", "role"), front.contact.person.role))
     for path, texts in fields:
         for lang in texts:
             if lang not in config.languages:
@@ -294,6 +307,24 @@ def _check_opportunities(front: schema.MemberFront, problem: Problem) -> None:
         if until is not None and until < since:
             problem((kind, i, "until"), f"ends ({until}) before it is posted ({since})",
                     "`until` is the last day it is published, on or after `since`")
+
+
+def _check_hidden(front: schema.MemberFront, problem: Problem) -> None:
+    """`hidden` names fields a member may withhold (models.HIDEABLE), each once."""
+    hideable = "fields that can be hidden: " + ", ".join(HIDEABLE)
+    for i, path in enumerate(front.hidden):
+        if front.hidden.index(path) != i:
+            problem(("hidden", i), f"{path!r} is listed twice", "remove one of them")
+        elif path in HIDEABLE:
+            continue
+        elif path in ("address.postal_code", "address.municipality"):
+            problem(("hidden", i), f"{path!r} cannot be hidden, as the directory lists every "
+                    "member under its commune", "hide the street alone with `hidden: [address.street]`")
+        elif path in MEMBER_FIELDS:
+            problem(("hidden", i), f"{path!r} cannot be hidden", hideable)
+        else:
+            problem(("hidden", i), f"{path!r} is not a field that can be hidden",
+                    did_you_mean(path, HIDEABLE, hideable))
 
 
 def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
