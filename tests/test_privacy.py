@@ -158,6 +158,20 @@ def test_hidden_names_only_fields_that_can_be_hidden(make_project) -> None:
     ]
 
 
+def test_a_hidden_value_given_away_by_the_members_own_text_is_an_error(make_project) -> None:
+    yaml = DISCRETE.replace('"Réparation d\'électroménager"', f'"Réparation, {STREET.lower()}"')
+    root = make_project({YAML: yaml, f"members/{SLUG}/fr.md": "## Nous joindre\n\nAppelez le "
+                         "(02) 218.44.90, TVA BE 0741 236 584.\n"})
+    assert errors(root) == [
+        f"members/{SLUG}/fr.md:3: error: this text gives the enterprise number that `hidden` "
+        "withholds (remove it from the text, or take enterprise_number out of `hidden`)",
+        f"members/{SLUG}/fr.md:3: error: this text gives the phone number that `hidden` withholds "
+        "(remove it from the text, or take contact.phone out of `hidden`)",
+        f"{YAML}:6:15: error: tagline.fr: this text gives the street that `hidden` withholds "
+        "(remove it from the text, or take address.street out of `hidden`)",
+    ]
+
+
 # -- the contact person ---------------------------------------------------------------------
 
 def test_a_private_contact_person_is_published_nowhere(built_site: Path) -> None:

@@ -7,9 +7,13 @@ the file, line and field, and a hint; one member's problems never hide another's
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+import phonenumbers
 
 from circlemade_site import communes
 from circlemade_site.config import SiteConfig
@@ -171,6 +175,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         _check_terms(facets, front, problem)
         _check_opportunities(front, problem)
         _check_hidden(front, problem)
+        _check_hidden_mentions(front, descriptions, description_lines, problem, errors)
         commune = _commune(front, problem)
         if front.logo is not None:
             logo = _logo(folder, yaml_rel, front.logo, positions, errors)
@@ -325,6 +330,80 @@ def _check_hidden(front: schema.MemberFront, problem: Problem) -> None:
         else:
             problem(("hidden", i), f"{path!r} is not a field that can be hidden",
                     did_you_mean(path, HIDEABLE, hideable))
+
+
+# what a text of the member's own says when it gives away a value `hidden` withholds
+HIDDEN_MENTIONED = {
+    "contact.email": "this text gives the e-mail address that `hidden` withholds",
+    "contact.phone": "this text gives the phone number that `hidden` withholds",
+    "contact.linkedin": "this text gives the LinkedIn address that `hidden` withholds",
+    "address.street": "this text gives the street that `hidden` withholds",
+    "enterprise_number": "this text gives the enterprise number that `hidden` withholds",
+}
+
+
+def _mention_finders(front: schema.MemberFront) -> dict[str, Callable[[str], bool]]:
+    """For each hidden field with a value: does a text give it away, in any of its forms
+    (a phone number spaced or not, national or international; an enterprise number with or
+    without dots or BE)?"""
+    finders: dict[str, Callable[[str], bool]] = {}
+    contact = front.contact
+    for path in front.hidden:
+        if path == "contact.phone" and contact.phone:
+            finders[path] = functools.partial(_gives_phone, phonenumbers.parse(contact.phone, "BE"))
+        elif path == "contact.email" and contact.email:
+            finders[path] = functools.partial(_gives_text, contact.email.casefold())
+        elif path == "contact.linkedin" and contact.linkedin:
+            address = contact.linkedin.split("://", 1)[-1].rstrip("/").casefold()
+            finders[path] = functools.partial(_gives_text, address)
+        elif path == "address.street":
+            finders[path] = functools.partial(_gives_text, front.address.street.casefold())
+        elif path == "enterprise_number" and front.enterprise_number:
+            finders[path] = functools.partial(_gives_digits, front.enterprise_number.replace(".", ""))
+    return finders
+
+
+def _gives_text(needle: str, text: str) -> bool:
+    return needle in text.casefold()
+
+
+def _gives_phone(number: phonenumbers.PhoneNumber, text: str) -> bool:
+    return any(found.number == number for found in phonenumbers.PhoneNumberMatcher(text, "BE"))
+
+
+def _gives_digits(digits: str, text: str) -> bool:
+    return digits in re.sub(r"[\s./-]", "", text)
+
+
+def _check_hidden_mentions(front: schema.MemberFront, descriptions: Mapping[str, str],
+                           description_lines: Mapping[str, tuple[str, int]], problem: Problem,
+                           errors: list[Diagnostic]) -> None:
+    """A hidden value must not come back through the member's own texts: the tagline,
+    the offers, needs and flows, the contact person's role and the descriptions."""
+    finders = _mention_finders(front)
+    if not finders:
+        return
+    texts: list[tuple[yamlio.FieldPath, Mapping[str, str]]] = [(("tagline",), front.tagline)]
+    for i, offer in enumerate(front.offers):
+        texts += [(("offers", i, "title"), offer.title), (("offers", i, "summary"), offer.summary)]
+    for i, need in enumerate(front.needs):
+        texts += [(("needs", i, "title"), need.title), (("needs", i, "summary"), need.summary)]
+    for i, flow in enumerate(front.flows):
+        texts.append((("flows", i, "summary"), flow.summary))
+    if front.contact.person is not None and front.contact.person.role:
+        texts.append((("contact", "person", "role"), front.contact.person.role))
+    for path, find in finders.items():
+        hint = f"remove it from the text, or take {path} out of `hidden`"
+        for field, by_lang in texts:
+            for lang, value in by_lang.items():
+                if find(value):
+                    problem((*field, lang), HIDDEN_MENTIONED[path], hint)
+        for lang, body in descriptions.items():
+            rel_path, first = description_lines[lang]
+            for number, line in enumerate(body.splitlines()):
+                if find(line):
+                    errors.append(Diagnostic(rel_path, HIDDEN_MENTIONED[path], first + number,
+                                             hint=hint))
 
 
 def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
