@@ -1,6 +1,7 @@
-"""The command line: `circlemade build | serve | check`.
+"""The command line: `circlemade build | serve | check | new | stale | i18n | schema | owners`.
 
-Exit codes: 0 success, 1 content errors (every one listed, no traceback), 2 usage errors.
+Exit codes: 0 success, 1 content errors (every one listed, no traceback) or, for `stale`
+and the `--check` options, something to update; 2 usage errors.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _months(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of months (1 or more)")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -86,6 +93,17 @@ def parser() -> argparse.ArgumentParser:
     new_kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
     new_member = new_kinds.add_parser("member", help="a member folder that passes check")
     new_member.add_argument("slug", help="folder name: lowercase letters, digits, hyphens")
+    new_member.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
+                            help="the day written as member_since and reviewed (default: today "
+                                 "in Brussels)")
+
+    stale = commands.add_parser("stale", help="list the member profiles not reviewed for a while, "
+                                              "with their maintainers; exit 1 if there are any")
+    stale.add_argument("--months", type=_months, default=12, metavar="N",
+                       help="list the profiles not reviewed for N months, and those without "
+                            "`reviewed` (default: 12)")
+    stale.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
+                       help="the date to count from (default: today in Brussels)")
 
     commands.add_parser("i18n", help="translation coverage per language: what is missing where")
 
@@ -125,9 +143,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{len(site.campaigns)} campaigns.")
         elif args.command == "new":
             from circlemade_site import scaffold
-            folder = scaffold.new_member(root, args.slug, options.now)
+            from circlemade_site.load.settings import load_config
+            months = load_config(root).hide_contact_after_months
+            folder = scaffold.new_member(root, args.slug, options.now, months)
             print(f"Created {_shown(folder.resolve())}: edit member.yaml, fr.md, nl.md and "
                   "replace logo.png, then run `circlemade check`.")
+        elif args.command == "stale":
+            from circlemade_site import freshness
+            loaded = pipeline.load_site(root, options)
+            lines, count = freshness.report(loaded.site, options.now, args.months)
+            print("\n".join(lines))
+            return EXIT_CONTENT if count else EXIT_OK
         elif args.command == "i18n":
             loaded = pipeline.check(root, options)
             print(translations.details(translations.coverage(loaded.site)))

@@ -56,6 +56,9 @@ class SiteConfig:
     repository: str | None = None       # "owner/name" on GitHub
     branch: str = "main"
     team: tuple[str, ...] = ()          # GitHub logins of the communications team
+    # site.yaml `freshness.hide_contact_after_months`: a profile reviewed longer ago than
+    # this publishes no contact details (models.published)
+    hide_contact_after_months: int = 24
 
     @property
     def content_dir(self) -> Path:

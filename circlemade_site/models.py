@@ -3,10 +3,13 @@ agenda around a date, what a campaign features): no I/O, no HTML."""
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from circlemade_site.config import SiteConfig
@@ -19,6 +22,15 @@ OFFER_FACETS = ("audiences", "activities")                  # facets of the offe
 OPPORTUNITY_FACETS = ("need_types", "materials", "directions")   # of the opportunities
 MATERIAL_NEED = "material"        # the need type whose materials are required
 OUT, IN = "out", "in"             # the directions of a flow
+# what a member may withhold (`hidden` in member.yaml): field path -> Member attribute. The
+# postal code and the commune stay: they place the member in the directory's facets.
+HIDEABLE: Mapping[str, str] = MappingProxyType({
+    "contact.email": "email", "contact.phone": "phone", "contact.linkedin": "linkedin",
+    "address.street": "street", "enterprise_number": "enterprise_number"})
+# what a profile awaiting an update does not publish: every contact.* field
+CONTACT_FIELDS: Mapping[str, str] = MappingProxyType({
+    "contact.email": "email", "contact.phone": "phone", "contact.website": "website",
+    "contact.linkedin": "linkedin", "contact.person": "person"})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -145,6 +157,15 @@ class Flow:
 Opportunity = Need | Flow
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Person:
+    """A named contact person (member.yaml `contact.person`), published only if `public`."""
+
+    name: str
+    role: Localized                   # may be empty
+    public: bool = False
+
+
 def is_current(item: Opportunity, now: dt.date) -> bool:
     """Published from its `since` to its `until`, both included."""
     return item.since <= now and (item.until is None or now <= item.until)
@@ -160,7 +181,7 @@ class Member:
     tagline: Localized
     activities: tuple[str, ...]
     sectors: tuple[str, ...]
-    street: str
+    street: str | None                # None once withheld (`hidden: [address.street]`)
     postal_code: str
     commune: str                      # key of communes.COMMUNES
     email: str | None
@@ -175,6 +196,12 @@ class Member:
     needs: tuple[Need, ...] = ()      # only the current ones once the site is assembled
     flows: tuple[Flow, ...] = ()
     maintainers: tuple[str, ...] = ()  # GitHub logins (never published)
+    person: Person | None = None      # once published: a public one only
+    hidden: tuple[str, ...] = ()      # the paths of HIDEABLE the member withholds
+    reviewed: dt.date | None = None   # the day the member last checked its profile
+    # set by `published`: the profile was reviewed too long ago, its contact is withheld
+    awaiting_update: bool = False
+    withheld: tuple[str, ...] = ()    # paths of member.yaml with a value the site withholds
 
     def facet_keys(self, facet: str) -> tuple[str, ...]:
         """The member's terms in a facet of the directory."""
@@ -299,6 +326,62 @@ def split_agenda(events: Sequence[Event], now: dt.date) -> tuple[list[Event], li
     upcoming = [e for e in events if is_upcoming(e, now)]
     past = [e for e in events if not is_upcoming(e, now)]
     return upcoming, list(reversed(past))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months earlier (the month's last day if it is shorter):
+    months_before(2026-11-29, 24) == 2024-11-29; months_before(2026-03-31, 1) == 2026-02-28."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def is_reviewed_since(member: Member, since: dt.date) -> bool:
+    """Reviewed on or after `since`; a profile without `reviewed` never was."""
+    return member.reviewed is not None and member.reviewed >= since
+
+
+def is_awaiting_update(member: Member, now: dt.date, months: int) -> bool:
+    """Reviewed more than `months` months before `now` (site.yaml `freshness`). A profile
+    without `reviewed` is not: it is listed by `circlemade stale`, never withheld."""
+    return member.reviewed is not None and member.reviewed < months_before(now, months)
+
+
+def published(member: Member, now: dt.date, hide_contact_after_months: int) -> Member:
+    """The member as the site publishes it on `now`: the one place that decides what is
+    published of a member. Every page, card, feed, calendar, search record, share card and
+    export is made from what this returns, and nothing after it sees the rest:
+
+    - needs and flows outside their window are gone (`at_date`);
+    - every field named in `hidden` is None (see HIDEABLE);
+    - the contact person is kept only if it is `public`;
+    - a profile reviewed more than `hide_contact_after_months` months before `now`
+      publishes none of its contact fields and is marked `awaiting_update`.
+
+    `withheld` lists the paths that had a value and are not published (the profile builder
+    says so when it edits the published profile)."""
+    member = at_date(member, now)
+    changes: dict[str, Any] = {}      # attribute -> None
+    withheld: list[str] = []
+
+    def withhold(path: str, attribute: str) -> None:
+        if getattr(member, attribute) is not None and attribute not in changes:
+            changes[attribute] = None
+            withheld.append(path)
+
+    for path in member.hidden:
+        withhold(path, HIDEABLE[path])
+    if member.person is not None and not member.person.public:
+        withhold("contact.person", "person")
+    awaiting = is_awaiting_update(member, now, hide_contact_after_months)
+    if awaiting:
+        for path, attribute in CONTACT_FIELDS.items():
+            withhold(path, attribute)
+    if not changes and not awaiting:
+        return member
+    return dataclasses.replace(member, **changes, awaiting_update=awaiting,
+                               withheld=tuple(sorted(withheld)))
 
 
 def at_date(member: Member, now: dt.date) -> Member:

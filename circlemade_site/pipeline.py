@@ -38,7 +38,7 @@ from circlemade_site.files import Content
 from circlemade_site.load import members, ownership, pages, publications, sources, theme
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
-from circlemade_site.models import TIMEZONE, PageVersion, Site, at_date
+from circlemade_site.models import TIMEZONE, PageVersion, Site, published
 from circlemade_site.plan.images import Card, Variant
 from circlemade_site.plan.site import Maker, Plan, plan
 from circlemade_site.plan.views import Output
@@ -138,7 +138,9 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
                                                            facets),
                                          diagnostics)) is not None]
     drafts = options.drafts or options.dev
-    unique_members = [at_date(m, options.now)   # needs and flows current on `now` only
+    # what is published of each member is decided here, once (models.published): nothing
+    # below sees a hidden field, a private contact person or an expired need
+    unique_members = [published(m, options.now, config.hide_contact_after_months)
                       for m in members.check_unique(loaded_members, diagnostics,
                                                     options.established)]
     page_names = {v.name for v in versions}

@@ -82,10 +82,11 @@ def member_reference(facets: Mapping[str, Facet]) -> str:
         "",
     ]
     lines += _model_table(schema.MemberFront, "")
-    for sub in (schema.Address, schema.Contact, schema.Offer, schema.Need, schema.Flow,
-                schema.Quantity):
-        prefix = {"Address": "address.", "Contact": "contact.", "Offer": "offers[].",
-                  "Need": "needs[].", "Flow": "flows[].", "Quantity": "flows[].quantity."}[sub.__name__]
+    for sub in (schema.Address, schema.Contact, schema.Person, schema.Offer, schema.Need,
+                schema.Flow, schema.Quantity):
+        prefix = {"Address": "address.", "Contact": "contact.", "Person": "contact.person.",
+                  "Offer": "offers[].", "Need": "needs[].", "Flow": "flows[].",
+                  "Quantity": "flows[].quantity."}[sub.__name__]
         lines += ["", f"## `{prefix.rstrip('.')}`", "", (sub.__doc__ or "").strip(), ""]
         lines += _model_table(sub, prefix)
     lines += ["", "## Vocabularies", "",

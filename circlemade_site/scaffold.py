@@ -40,6 +40,12 @@ kind: company
 # FR : date d'adhésion au cluster.  NL : datum van aansluiting bij de cluster.
 member_since: {today}
 
+# FR : le jour où vous avez vérifié cette fiche pour la dernière fois : changez-le à chaque
+#      relecture. Une fiche non vérifiée depuis {months} mois ne publie plus vos coordonnées.
+# NL : de dag waarop u deze fiche het laatst hebt nagekeken: pas hem aan bij elke controle.
+#      Een fiche die {months} maanden niet werd nagekeken, publiceert uw contactgegevens niet meer.
+reviewed: {today}
+
 # FR : une ligne qui dit ce que vous faites, en français et en néerlandais.
 # NL : één regel over wat u doet, in het Frans en in het Nederlands.
 tagline:
@@ -65,6 +71,18 @@ contact:
   # phone: "+32 2 511 22 33"
   # website: https://www.exemple.be
   # linkedin: https://www.linkedin.com/company/exemple
+  # FR : une personne de contact, publiée seulement avec public: true (et son accord).
+  # NL : een contactpersoon, alleen gepubliceerd met public: true (en met haar akkoord).
+  # person:
+  #   name: "Marie Dubois"
+  #   role: {{fr: "Responsable des partenariats", nl: "Verantwoordelijke partnerschappen"}}
+  #   public: false
+
+# FR : ce que le site ne publie pas du tout (ni page, ni données ouvertes, ni recherche) :
+#      contact.email, contact.phone, contact.linkedin, address.street, enterprise_number.
+# NL : wat de site helemaal niet publiceert (geen pagina, open data of zoekfunctie):
+#      contact.email, contact.phone, contact.linkedin, address.street, enterprise_number.
+# hidden: [contact.phone]
 
 # FR : votre logo, dans ce dossier (PNG, JPEG, WebP ou SVG ; 5 Mo au plus).
 # NL : uw logo, in deze map (PNG, JPEG, WebP of SVG; hoogstens 5 MB).
@@ -118,8 +136,9 @@ en realisaties. Deze tekst verschijnt op de Nederlandstalige pagina van uw fiche
 """
 
 
-def new_member(root: Path, slug: str, today: dt.date) -> Path:
-    """Create members/<slug>/ with member.yaml, fr.md, nl.md and a placeholder logo."""
+def new_member(root: Path, slug: str, today: dt.date, months: int = 24) -> Path:
+    """Create members/<slug>/ with member.yaml, fr.md, nl.md and a placeholder logo,
+    reviewed `today`; `months` is the site's `freshness.hide_contact_after_months`."""
     if not SLUG_RE.match(slug):
         suggestion = slugify(slug) or "atelier-exemple"
         raise UsageError(f"{slug!r} is not a valid member slug; use lowercase letters, digits and "
@@ -129,7 +148,8 @@ def new_member(root: Path, slug: str, today: dt.date) -> Path:
         raise UsageError(f"members/{slug} already exists; edit the files in it instead")
     name = " ".join(part.capitalize() for part in slug.split("-"))
     folder.mkdir(parents=True)
-    (folder / "member.yaml").write_text(MEMBER_TEMPLATE.format(name=name, today=today.isoformat()),
+    (folder / "member.yaml").write_text(MEMBER_TEMPLATE.format(name=name, today=today.isoformat(),
+                                                               months=months),
                                         encoding="utf-8")
     (folder / "fr.md").write_text(FR_TEMPLATE.format(name=name), encoding="utf-8")
     (folder / "nl.md").write_text(NL_TEMPLATE.format(name=name), encoding="utf-8")

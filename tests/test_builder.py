@@ -5,6 +5,7 @@ messages; and the page without JavaScript."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,12 @@ def test_a_profile_filled_in_the_browser_passes_check(page: Page, site_url: str,
     page.fill("[name='address.street']", "Quai des Charbonnages 12")
     page.select_option("[name='address.postal_code']", "1080")
     page.fill("[name='contact.email']", "bonjour@atelier-velo.be")
+    page.fill("[name='contact.phone']", "0470 12 34 56")
+    page.check("input[name=hidden][value='contact.phone']")
+    page.fill("[name='contact.person.name']", "Lucie Moreau")
+    page.fill("[name='contact.person.role.fr']", "Mécanicienne")
+    page.fill("[name='contact.person.role.nl']", "Mecanicien")
+    page.check("[name='contact.person.public']")
     page.click(f"text={ADD_OFFER[lang]}")
     page.fill("[name='offers.0.title.fr']", "Entretien de flottes")
     page.fill("[name='offers.0.title.nl']", "Onderhoud van vloten")
@@ -94,6 +101,13 @@ def test_a_profile_filled_in_the_browser_passes_check(page: Page, site_url: str,
     member = next(m for m in site.members if m.slug == "atelier-velo")
     assert (member.commune, member.maintainers, member.flows[0].waste_code) == (
         "molenbeek-saint-jean", ("atelier-velo",), "16 01 17")
+    # the day of the download; the phone kept in the file and off the site; the person public
+    assert member.reviewed == dt.date.today()
+    assert (member.hidden, member.phone, member.withheld) == (("contact.phone",), None, ("contact.phone",))
+    assert member.person is not None and (member.person.name, member.person.public) == ("Lucie Moreau", True)
+    assert dict(member.person.role.texts) == {"fr": "Mécanicienne", "nl": "Mecanicien"}
+    text = (project / "members" / "atelier-velo" / "member.yaml").read_text(encoding="utf-8")
+    assert f"\nreviewed: {dt.date.today().isoformat()}\n" in text and '"+32 470 12 34 56"' not in text
 
 
 def logo_png() -> bytes:
@@ -131,7 +145,32 @@ def test_editing_a_profile_gives_back_its_member_yaml(page: Page, site_url: str,
     assert "logo: logo.png" in original_yaml
     assert after.logo is not None and before.logo is not None
     assert after.logo.digest == before.logo.digest
-    assert dataclasses.replace(after, logo=None) == dataclasses.replace(before, logo=None)
+    assert (before.reviewed, after.reviewed) == (None, dt.date.today())     # reviewed on download
+    assert dataclasses.replace(after, logo=None, reviewed=None) == dataclasses.replace(before, logo=None)
+
+
+def test_editing_a_profile_keeps_hidden_and_marks_what_is_withheld(page: Page, site_url: str) -> None:
+    """Atelier Copeau Vif hides its phone and keeps its contact person private: the open
+    data has neither, so the builder says so on those fields, and keeps `hidden`."""
+    open_builder(page, site_url + "/fr/editeur-de-profil/?member=atelier-copeau-vif")
+    assert page.is_checked("input[name=hidden][value='contact.phone']")
+    assert not page.is_checked("input[name=hidden][value='contact.email']")
+    assert page.input_value("[name='contact.email']") == "bonjour@atelier-copeau-vif.be"
+    assert page.input_value("[name='contact.phone']") == ""
+    marked = page.locator(".field-unpublished")
+    assert marked.count() == 5       # the logo, the descriptions, the maintainers, and these two
+    assert page.locator(".field-unpublished:has([name='contact.phone'])").count() == 1
+    assert page.locator(".field-unpublished[data-path='contact.person']").count() == 1
+    assert "Non repris de la fiche publiée" in page.locator(
+        "[data-path='contact.person'] > .field-warning").inner_text()
+
+
+def test_a_public_contact_person_is_filled_in(page: Page, site_url: str) -> None:
+    open_builder(page, site_url + "/nl/profieleditor/?member=maille-reprise")
+    assert page.input_value("[name='contact.person.name']") == "Inès Vandamme"
+    assert page.input_value("[name='contact.person.role.nl']") == "Verantwoordelijke ateliers en zakelijke klanten"
+    assert page.is_checked("[name='contact.person.public']")
+    assert page.locator(".field-unpublished").count() == 3
 
 
 def test_invalid_input_shows_checks_own_messages(page: Page, site_url: str, make_project) -> None:

@@ -23,7 +23,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("errors", "files", "slugs", "i18n", "config", "communes", "models")),
     ("load", ("load", "reference", "scaffold")),
     ("route", ("urls",)),
-    ("plan", ("plan", "translations")),
+    ("plan", ("plan", "translations", "freshness")),
     ("render", ("render",)),
     ("assets", ("assets",)),
     ("write", ("write",)),

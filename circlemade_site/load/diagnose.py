@@ -200,6 +200,8 @@ def _example_hint(model: type[BaseModel], loc: Sequence[str | int]) -> Message |
 
 
 def yaml_inline(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {yaml_inline(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):

@@ -7,9 +7,13 @@ the file, line and field, and a hint; one member's problems never hide another's
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+import phonenumbers
 
 from circlemade_site import communes
 from circlemade_site.config import SiteConfig
@@ -21,6 +25,7 @@ from circlemade_site.load.diagnose import MISSING_LANGUAGE, MISSING_LANGUAGE_HIN
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, rel
 from circlemade_site.models import (
+    HIDEABLE,
     IN,
     MATERIAL_NEED,
     OUT,
@@ -30,6 +35,7 @@ from circlemade_site.models import (
     Member,
     Need,
     Offer,
+    Person,
     Quantity,
     Term,
 )
@@ -50,6 +56,10 @@ def builder_messages() -> dict[str, str]:
             MISSING_LANGUAGE_HINT, "not_a_postal_code": NOT_A_POSTAL_CODE,
             "not_a_postal_code_hint": NOT_A_POSTAL_CODE_HINT, "materials_needed": MATERIALS_NEEDED}
 VOCABULARIES_FILE = "content/vocabularies.yaml"
+# the paths of member.yaml, for `hidden` (a field that exists but is public by design)
+MEMBER_FIELDS = frozenset([*schema.MemberFront.model_fields,
+                           *(f"address.{f}" for f in schema.Address.model_fields),
+                           *(f"contact.{f}" for f in schema.Contact.model_fields)])
 
 
 # -- vocabularies ---------------------------------------------------------------------------
@@ -198,6 +208,8 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         _check_localized(config, front, problem)
         _check_terms(facets, front, problem)
         _check_opportunities(front, problem)
+        _check_hidden(front, problem)
+        _check_hidden_mentions(front, descriptions, description_lines, problem, errors)
         commune = _commune(front, problem)
         if front.logo is not None:
             logo = _logo(folder, yaml_rel, front.logo, positions, errors)
@@ -221,6 +233,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
              Quantity(f.quantity.amount, f.quantity.unit, f.quantity.per) if f.quantity else None,
              Localized(dict(f.summary)), f.since, f.until)
         for index, f in enumerate(front.flows, 1))
+    person = front.contact.person
     return Member(
         slug=slug, name=front.name, kind=front.kind, enterprise_number=front.enterprise_number,
         member_since=front.member_since, tagline=Localized(dict(front.tagline)),
@@ -230,7 +243,10 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         website=front.contact.website, linkedin=front.contact.linkedin, logo=logo,
         offers=offers, description=Localized(descriptions),
         description_lines=description_lines, rel_dir=rel_dir, needs=needs, flows=flows,
-        maintainers=tuple(front.maintainers))
+        maintainers=tuple(front.maintainers),
+        person=Person(person.name, Localized(dict(person.role or {})), person.public)
+        if person else None,
+        hidden=tuple(front.hidden), reviewed=front.reviewed)
 
 
 def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
@@ -276,6 +292,8 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Pro
         fields += [(("needs", i, "title"), need.title), (("needs", i, "summary"), need.summary)]
     for i, flow in enumerate(front.flows):
         fields.append((("flows", i, "summary"), flow.summary))
+    if front.contact.person is not None and front.contact.person.role is not None:
+        fields.append((("contact", "person", "role"), front.contact.person.role))
     for path, texts in fields:
         for lang in texts:
             if lang not in config.languages:
@@ -330,6 +348,98 @@ def _check_opportunities(front: schema.MemberFront, problem: Problem) -> None:
             problem((kind, i, "until"), msg("ends ({until}) before it is posted ({since})",
                                             until=until, since=since),
                     msg("`until` is the last day it is published, on or after `since`"))
+
+
+def _check_hidden(front: schema.MemberFront, problem: Problem) -> None:
+    """`hidden` names fields a member may withhold (models.HIDEABLE), each once."""
+    hideable = "fields that can be hidden: " + ", ".join(HIDEABLE)
+    for i, path in enumerate(front.hidden):
+        if front.hidden.index(path) != i:
+            problem(("hidden", i), f"{path!r} is listed twice", "remove one of them")
+        elif path in HIDEABLE:
+            continue
+        elif path in ("address.postal_code", "address.municipality"):
+            problem(("hidden", i), f"{path!r} cannot be hidden, as the directory lists every "
+                    "member under its commune", "hide the street alone with `hidden: [address.street]`")
+        elif path in MEMBER_FIELDS:
+            problem(("hidden", i), f"{path!r} cannot be hidden", hideable)
+        else:
+            problem(("hidden", i), f"{path!r} is not a field that can be hidden",
+                    did_you_mean(path, HIDEABLE, hideable))
+
+
+# what a text of the member's own says when it gives away a value `hidden` withholds
+HIDDEN_MENTIONED = {
+    "contact.email": "this text gives the e-mail address that `hidden` withholds",
+    "contact.phone": "this text gives the phone number that `hidden` withholds",
+    "contact.linkedin": "this text gives the LinkedIn address that `hidden` withholds",
+    "address.street": "this text gives the street that `hidden` withholds",
+    "enterprise_number": "this text gives the enterprise number that `hidden` withholds",
+}
+
+
+def _mention_finders(front: schema.MemberFront) -> dict[str, Callable[[str], bool]]:
+    """For each hidden field with a value: does a text give it away, in any of its forms
+    (a phone number spaced or not, national or international; an enterprise number with or
+    without dots or BE)?"""
+    finders: dict[str, Callable[[str], bool]] = {}
+    contact = front.contact
+    for path in front.hidden:
+        if path == "contact.phone" and contact.phone:
+            finders[path] = functools.partial(_gives_phone, phonenumbers.parse(contact.phone, "BE"))
+        elif path == "contact.email" and contact.email:
+            finders[path] = functools.partial(_gives_text, contact.email.casefold())
+        elif path == "contact.linkedin" and contact.linkedin:
+            address = contact.linkedin.split("://", 1)[-1].rstrip("/").casefold()
+            finders[path] = functools.partial(_gives_text, address)
+        elif path == "address.street":
+            finders[path] = functools.partial(_gives_text, front.address.street.casefold())
+        elif path == "enterprise_number" and front.enterprise_number:
+            finders[path] = functools.partial(_gives_digits, front.enterprise_number.replace(".", ""))
+    return finders
+
+
+def _gives_text(needle: str, text: str) -> bool:
+    return needle in text.casefold()
+
+
+def _gives_phone(number: phonenumbers.PhoneNumber, text: str) -> bool:
+    return any(found.number == number for found in phonenumbers.PhoneNumberMatcher(text, "BE"))
+
+
+def _gives_digits(digits: str, text: str) -> bool:
+    return digits in re.sub(r"[\s./-]", "", text)
+
+
+def _check_hidden_mentions(front: schema.MemberFront, descriptions: Mapping[str, str],
+                           description_lines: Mapping[str, tuple[str, int]], problem: Problem,
+                           errors: list[Diagnostic]) -> None:
+    """A hidden value must not come back through the member's own texts: the tagline,
+    the offers, needs and flows, the contact person's role and the descriptions."""
+    finders = _mention_finders(front)
+    if not finders:
+        return
+    texts: list[tuple[yamlio.FieldPath, Mapping[str, str]]] = [(("tagline",), front.tagline)]
+    for i, offer in enumerate(front.offers):
+        texts += [(("offers", i, "title"), offer.title), (("offers", i, "summary"), offer.summary)]
+    for i, need in enumerate(front.needs):
+        texts += [(("needs", i, "title"), need.title), (("needs", i, "summary"), need.summary)]
+    for i, flow in enumerate(front.flows):
+        texts.append((("flows", i, "summary"), flow.summary))
+    if front.contact.person is not None and front.contact.person.role:
+        texts.append((("contact", "person", "role"), front.contact.person.role))
+    for path, find in finders.items():
+        hint = f"remove it from the text, or take {path} out of `hidden`"
+        for field, by_lang in texts:
+            for lang, value in by_lang.items():
+                if find(value):
+                    problem((*field, lang), HIDDEN_MENTIONED[path], hint)
+        for lang, body in descriptions.items():
+            rel_path, first = description_lines[lang]
+            for number, line in enumerate(body.splitlines()):
+                if find(line):
+                    errors.append(Diagnostic(rel_path, HIDDEN_MENTIONED[path], first + number,
+                                             hint=hint))
 
 
 def _commune(front: schema.MemberFront, problem: Problem) -> str | None:

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from circlemade_site.errors import N_, Message, msg
+from circlemade_site.models import HIDEABLE
 from circlemade_site.slugs import SLUG_PATTERN
 
 LANG_PATTERN = r"^[a-z]{2,3}$"
@@ -102,6 +103,15 @@ class Repository(Strict):
                          examples=["main"])
 
 
+class Freshness(Strict):
+    """How long a member's profile stays trusted after its `reviewed` date."""
+
+    hide_contact_after_months: Annotated[int, Field(ge=1, le=240)] = Field(
+        24, description="A profile reviewed more than this many months before the build's "
+        "date publishes none of its contact details and says it awaits an update",
+        examples=[24])
+
+
 class SiteSettings(Strict):
     """content/site.yaml: the site's settings."""
 
@@ -138,6 +148,9 @@ class SiteSettings(Strict):
         1000, description="Members (or offers) per page of the directory, the offers catalogue "
         "and their facet pages; a longer listing continues on numbered pages (/fr/membres/2/)",
         examples=[1000])
+    freshness: Freshness = Field(default_factory=Freshness,
+                                 description="When old profiles stop publishing their contact "
+                                 "details", examples=[{"hide_contact_after_months": 24}])
 
 
 # ---------------------------------------------------------------------------------------
@@ -296,6 +309,7 @@ if TYPE_CHECKING:      # what the validators check, as a type checker sees it
     OfferTitle: TypeAlias = dict[str, str]
     OfferSummary: TypeAlias = dict[str, str]
     Tagline: TypeAlias = dict[str, str]
+    Role: TypeAlias = dict[str, str]
     NeedTitle: TypeAlias = dict[str, str]
     NeedSummary: TypeAlias = dict[str, str]
 else:
@@ -303,6 +317,7 @@ else:
     OfferSummary = _localized(280, "Nous remettons en état chaises et bureaux sur site.",
                               "We knappen stoelen en bureaus ter plaatse op.")
     Tagline = _localized(160, "Atelier de réparation de meubles", "Herstelatelier voor meubels")
+    Role = _localized(80, "Responsable des partenariats", "Verantwoordelijke partnerschappen")
     NeedTitle = _localized(80, "Chutes de bois de chêne", "Resthout van eik")
     NeedSummary = _localized(280, "Des chutes de chêne massif, 20 cm au moins, pour nos tabourets.",
                              "Massief eiken resthout van minstens 20 cm, voor onze krukken.")
@@ -320,6 +335,17 @@ class Address(Strict):
         examples=[N_("Saint-Gilles")])
 
 
+class Person(Strict):
+    """A named contact person: personal data, published only with `public: true`."""
+
+    name: Annotated[Line, Field(min_length=2, max_length=120)] = Field(
+        description="First name and surname", examples=["Marie Dubois"])
+    role: Role | None = Field(None, description="Their role, per language")
+    public: bool = Field(False, description="true to publish the name and role on the "
+                         "profile (with the person's consent); false keeps them private",
+                         examples=[True])
+
+
 class Contact(Strict):
     """How buyers reach the member."""
 
@@ -327,6 +353,16 @@ class Contact(Strict):
     phone: Phone | None = Field(None, description="A Belgian or international phone number")
     website: WebAddress | None = Field(None, description="The website, https:// or http://")
     linkedin: LinkedIn | None = Field(None, description="The LinkedIn page")
+    person: Person | None = Field(None, description="A named contact person, published only "
+                                  "with `public: true`", examples=[{
+                                      "name": "Marie Dubois",
+                                      "role": {"fr": "Responsable des partenariats",
+                                               "nl": "Verantwoordelijke partnerschappen"},
+                                      "public": True}])
+
+
+HiddenField = Annotated[str, Field(max_length=40, json_schema_extra={"enum": list(HIDEABLE)},
+                                   examples=["contact.phone"])]
 
 
 class Offer(Strict):
@@ -419,6 +455,14 @@ class MemberFront(Strict):
     maintainers: Annotated[list[Login], Field(max_length=10)] = Field(
         default_factory=list, description="GitHub logins of the people who may change this "
         "folder by pull request (a new member lists its author)", examples=[["atelier-exemple"]])
+    hidden: Annotated[list[HiddenField], Field(max_length=len(HIDEABLE))] = Field(
+        default_factory=list, description="Details kept off the site (pages, open data, search, "
+        "everything): any of " + ", ".join(HIDEABLE), examples=[["contact.phone"]])
+    reviewed: datetime.date | None = Field(
+        None, description="The day you last checked this profile (the profile builder and "
+        "`circlemade new member` set it); a profile not reviewed for as long as the site sets "
+        "(24 months by default) no longer publishes its contact details",
+        examples=["2026-11-29"])
 
 
 # ---------------------------------------------------------------------------------------

@@ -138,4 +138,5 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         repository=s.repository.github if s.repository else None,
         branch=s.repository.branch if s.repository else "main",
         team=tuple(dict.fromkeys(s.team)),
+        hide_contact_after_months=s.freshness.hide_contact_after_months,
     )

@@ -66,7 +66,8 @@ def plan_builder(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
                            schema_url=router.url_for(urls.MEMBER_SCHEMA),
                            data_url=router.url_for(urls.BUILDER_DATA, lang),
                            guide_url=router.url_for(guide, lang) if guide else None,
-                           repository_upload=upload)
+                           repository_upload=upload,
+                           freshness_months=config.hide_contact_after_months)
                for lang in config.languages]
     schema = json_schemas(site.facets)["member.schema.json"]
     files: dict[str, Callable[[], bytes]] = {

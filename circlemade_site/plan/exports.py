@@ -37,7 +37,8 @@ def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: ur
         "name": member.name,
         "url": router.absolute(router.url_for(member, lang)),
         "description": tagline,
-        "address": {"@type": "PostalAddress", "streetAddress": member.street,
+        "address": {"@type": "PostalAddress",
+                    **({"streetAddress": member.street} if member.street else {}),
                     "postalCode": member.postal_code, "addressLocality": locality,
                     "addressRegion": region,
                     "addressCountry": "BE"},
@@ -52,6 +53,10 @@ def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: ur
         data["telephone"] = member.phone
     if member.enterprise_number:
         data["vatID"] = "BE" + member.enterprise_number.replace(".", "")
+    if member.person:       # a named person with a role: a Person, not a ContactPoint
+        data["employee"] = {"@type": "Person", "name": member.person.name}
+        if member.person.role.texts:
+            data["employee"]["jobTitle"] = text(member.person.role, lang, order).text
     same_as = [u for u in (member.website, member.linkedin) if u]
     if same_as:
         data["sameAs"] = same_as
@@ -287,9 +292,16 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
                         "commune_name": {lang: commune.names.get(lang, config.fallback_order)[0]
                                          for lang in langs}},
             "contact": {"email": m.email, "phone": m.phone, "website": m.website,
-                        "linkedin": m.linkedin},
+                        "linkedin": m.linkedin,
+                        "person": {"name": m.person.name,
+                                   "role": {lang: m.person.role.texts.get(lang) for lang in langs}}
+                        if m.person else None},
             "enterprise_number": m.enterprise_number,
             "member_since": m.member_since.isoformat(),
+            "reviewed": m.reviewed.isoformat() if m.reviewed else None,
+            "awaiting_update": m.awaiting_update,
+            "hidden": list(m.hidden),
+            "withheld": list(m.withheld),
             "profile_url": {lang: router.absolute(router.url_for(m, lang)) for lang in langs},
             "logo_url": None,
             "offers": [{"title": {lang: o.title.texts.get(lang) for lang in langs},
@@ -313,19 +325,26 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
     out = io.StringIO()
     columns = ["slug", "name", "kind", *(f"tagline_{lang}" for lang in langs), "activities",
                "sectors", "street", "postal_code", "commune", "email", "phone", "website",
-               "linkedin", "enterprise_number", "member_since",
+               "linkedin", "contact_person", *(f"contact_person_role_{lang}" for lang in langs),
+               "enterprise_number", "member_since", "reviewed", "awaiting_update",
                *(f"profile_url_{lang}" for lang in langs), "offers"]
-    free_text = {"name", "street", *(f"tagline_{lang}" for lang in langs)}   # written by members
+    free_text = {"name", "street", "contact_person", *(f"tagline_{lang}" for lang in langs),
+                 *(f"contact_person_role_{lang}" for lang in langs)}   # written by members
     writer = csv.DictWriter(out, columns, lineterminator="\r\n")
     writer.writeheader()
     for r in records:
+        person = r["contact"]["person"]
         row = {"slug": r["slug"], "name": r["name"], "kind": r["kind"],
                **{f"tagline_{lang}": r["tagline"][lang] or "" for lang in langs},
                "activities": ";".join(r["activities"]), "sectors": ";".join(r["sectors"]),
-               "street": r["address"]["street"], "postal_code": r["address"]["postal_code"],
+               "street": r["address"]["street"] or "", "postal_code": r["address"]["postal_code"],
                "commune": r["address"]["commune"],
                **{key: r["contact"][key] or "" for key in ("email", "phone", "website", "linkedin")},
+               "contact_person": person["name"] if person else "",
+               **{f"contact_person_role_{lang}": (person["role"][lang] or "") if person else ""
+                  for lang in langs},
                "enterprise_number": r["enterprise_number"] or "", "member_since": r["member_since"],
+               "reviewed": r["reviewed"] or "", "awaiting_update": "yes" if r["awaiting_update"] else "no",
                **{f"profile_url_{lang}": r["profile_url"][lang] for lang in langs},
                "offers": len(r["offers"])}
         writer.writerow({k: _csv_safe(v) if k in free_text else v for k, v in row.items()})

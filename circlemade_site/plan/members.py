@@ -210,9 +210,11 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
                                                         "are not available in member "
                                                         "descriptions"), line))
         description = {"html": html, "lang": source_lang}
-    address_line = f"{member.street}, {member.postal_code} {locality.text}"
-    osm = "https://www.openstreetmap.org/search?" + urllib.parse.urlencode(
-        {"query": f"{address_line}, {country_name(config.locales[lang])}"})
+    osm = None          # a map of the street; none when the member withholds it
+    if member.street:
+        osm = "https://www.openstreetmap.org/search?" + urllib.parse.urlencode({"query": (
+            f"{member.street}, {member.postal_code} {locality.text}, "
+            f"{country_name(config.locales[lang])}")})
     logo_view = picture(router, logo, PROFILE_LOGO_SIZES)
     tagline = text(member.tagline, lang, order)
     return {
@@ -236,6 +238,10 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
         "commune": {"label": locality, "url": router.url_for(
             urls.TermPage(urls.MEMBERS, "communes", member.commune), lang)},
         "osm_url": osm,
+        "awaiting_months": config.hide_contact_after_months,
+        "person": {"name": member.person.name,
+                   "role": text(member.person.role, lang, order) if member.person.role.texts
+                   else None} if member.person else None,
         "website_label": urllib.parse.urlsplit(member.website).hostname if member.website else None,
         "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
         "json_ld": exports.member_json_ld(member, lang, order, router, logo_view, locality.text,

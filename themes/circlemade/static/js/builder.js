@@ -8,8 +8,9 @@
    and the messages of `check` come from /data/profile-builder.<lang>.json, so the
    browser says what the pull request's check would say, where the rule can run here.
    With ?member=<slug>, the form is filled from the site's open data; what the site does
-   not publish (maintainers, descriptions, the original logo) is marked, not dropped
-   silently. */
+   not publish (maintainers, descriptions, the original logo, and what the member withholds:
+   the open data's `withheld`) is marked, not dropped silently. `reviewed` is not a field:
+   the downloaded member.yaml says the profile was reviewed on the day of the download. */
 (function () {
   "use strict";
   var form = document.getElementById("builder");
@@ -74,6 +75,7 @@
   }
 
   function optionLabel(path, value) {
+    if (pathKey(path) === "hidden") { return data.labels[value] || value; }   // a field's label
     var words = vocabulary(path);
     if (words && words[value]) { return words[value]; }
     return ui("value." + value) !== "value." + value ? ui("value." + value) : value;
@@ -92,7 +94,22 @@
 
   // -- the form, generated from the schema ---------------------------------------------
 
+  function helpFor(path) {          // builder.help.<field> in the theme's catalogues
+    var text = data.ui["help." + pathKey(path)];
+    return text ? el("p", { "class": "field-help" }, [text]) : null;
+  }
+
   function field(path, node, required) {
+    var made = makeField(path, node, required);
+    var help = helpFor(path);
+    if (help) {                     // before the field's own error, else under its legend
+      var error = Array.prototype.filter.call(made.children, function (c) { return c.classList.contains("field-error"); })[0];
+      made.insertBefore(help, error || (made.firstChild ? made.firstChild.nextSibling : null));
+    }
+    return made;
+  }
+
+  function makeField(path, node, required) {
     node = resolve(node);
     var name = controlName(path);
     var id = controlId(path);
@@ -136,6 +153,11 @@
         return group;
       }
       return textField(path, node, id, name, text, "text");      // logins, comma-separated
+    }
+    if (node.type === "boolean") {
+      return el("div", { "class": "field" }, [el("label", { "class": "check", "for": id }, [
+        el("input", { type: "checkbox", id: id, name: name, value: "true" }), " " + text]),
+        el("p", { "class": "field-error", id: id + "-error" })]);
     }
     if (node.enum) {
       return el("div", { "class": "field" }, [el("label", { "for": id }, [text]),
@@ -196,6 +218,7 @@
     var needed = top.required || [];
     fields.appendChild(field(["slug"], { type: "string", pattern: data.messages.slug_pattern, maxLength: 80, minLength: 1 }, true));
     Object.keys(top.properties).forEach(function (key) {
+      if (key === "reviewed") { return; }         // the day of the download (see profile())
       fields.appendChild(field([key], top.properties[key], needed.indexOf(key) >= 0));
     });
     fields.appendChild(field(["description"], { title: ui("description"), patternProperties: { "^x$": { maxLength: 100000 } } }, false));
@@ -262,6 +285,7 @@
       return words;
     }
     var input = form.elements[name];
+    if (node.type === "boolean") { return input && input.checked ? true : null; }
     if (!input || !input.value.trim()) { return null; }
     return node.type === "number" ? Number(input.value) : input.value.trim();
   }
@@ -275,7 +299,14 @@
       if (v !== null && !(Array.isArray(v) && !v.length && (top.required || []).indexOf(key) < 0)) { found[key] = v; }
     });
     if (logoFile) { found.logo = "logo." + logoExtension(logoFile); }
+    if (top.properties.reviewed) { found.reviewed = today(); }
     return found;
+  }
+
+  function today() {              // the member's own day, not UTC's
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
   }
 
   // -- checks, with check's own messages -----------------------------------------------
@@ -557,7 +588,10 @@
 
   function setValue(name, value) {
     var control = form.elements[name];
-    if (control && value !== null && value !== undefined) { control.value = value; control.dispatchEvent(new Event("input")); }
+    if (!control || value === null || value === undefined) { return; }
+    if (control.type === "checkbox") { control.checked = value === true; return; }
+    control.value = value;
+    control.dispatchEvent(new Event("input"));
   }
 
   var ordered = {};         // checkbox group -> the order of a published profile's keys
@@ -581,7 +615,8 @@
   }
 
   function unpublished(name) {
-    var control = form.elements[name] || document.getElementById(controlId(name.split(".")));
+    var control = form.elements[name] || document.getElementById(controlId(name.split("."))) ||
+      form.querySelector('[data-path="' + name + '"]');
     var box = control && (control.closest ? control.closest(".field, fieldset") : null);
     if (box && !box.classList.contains("field-unpublished")) { box.classList.add("field-unpublished"); box.appendChild(el("p", { "class": "field-help field-warning" }, [ui("unpublished")])); }
   }
@@ -596,6 +631,11 @@
       setValue("address.street", m.address.street); setValue("address.postal_code", m.address.postal_code);
       setValue("address.municipality", m.address.commune_name[data.lang] || m.address.commune_name[data.default_language]);
       ["email", "phone", "website", "linkedin"].forEach(function (k) { setValue("contact." + k, m.contact[k]); });
+      if (m.contact.person) {         // published, so public
+        setValue("contact.person.name", m.contact.person.name); texts("contact.person.role", m.contact.person.role);
+        setValue("contact.person.public", true);
+      }
+      check("hidden", m.hidden);
       items("offers", m.offers, function (base, o) {
         texts(base + ".title", o.title); texts(base + ".summary", o.summary);
         check(base + ".audiences", o.audiences); check(base + ".activities", o.activities);
@@ -614,7 +654,8 @@
         }
         texts(base + ".summary", f.summary); setValue(base + ".since", f.since); setValue(base + ".until", f.until);
       });
-      ["maintainers", "logo"].concat(data.languages.map(function (l) { return "description." + l; })).forEach(unpublished);
+      ["maintainers", "logo"].concat(data.languages.map(function (l) { return "description." + l; }))
+        .concat(m.withheld || []).forEach(unpublished);
     });
   }
 
