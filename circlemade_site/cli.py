@@ -104,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
                             "`reviewed` (default: 12)")
     stale.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
                        help="the date to count from (default: today in Brussels)")
+    message_language(stale)
 
     commands.add_parser("i18n", help="translation coverage per language: what is missing where")
 

@@ -352,29 +352,31 @@ def _check_opportunities(front: schema.MemberFront, problem: Problem) -> None:
 
 def _check_hidden(front: schema.MemberFront, problem: Problem) -> None:
     """`hidden` names fields a member may withhold (models.HIDEABLE), each once."""
-    hideable = "fields that can be hidden: " + ", ".join(HIDEABLE)
+    hideable = msg("fields that can be hidden: {fields}", fields=", ".join(HIDEABLE))
     for i, path in enumerate(front.hidden):
         if front.hidden.index(path) != i:
-            problem(("hidden", i), f"{path!r} is listed twice", "remove one of them")
+            problem(("hidden", i), msg("{key!r} is listed twice", key=path),
+                    msg("remove one of them"))
         elif path in HIDEABLE:
             continue
         elif path in ("address.postal_code", "address.municipality"):
-            problem(("hidden", i), f"{path!r} cannot be hidden, as the directory lists every "
-                    "member under its commune", "hide the street alone with `hidden: [address.street]`")
+            problem(("hidden", i), msg("{path!r} cannot be hidden, as the directory lists every "
+                                       "member under its commune", path=path),
+                    msg("hide the street alone with `hidden: [address.street]`"))
         elif path in MEMBER_FIELDS:
-            problem(("hidden", i), f"{path!r} cannot be hidden", hideable)
+            problem(("hidden", i), msg("{path!r} cannot be hidden", path=path), hideable)
         else:
-            problem(("hidden", i), f"{path!r} is not a field that can be hidden",
+            problem(("hidden", i), msg("{path!r} is not a field that can be hidden", path=path),
                     did_you_mean(path, HIDEABLE, hideable))
 
 
 # what a text of the member's own says when it gives away a value `hidden` withholds
 HIDDEN_MENTIONED = {
-    "contact.email": "this text gives the e-mail address that `hidden` withholds",
-    "contact.phone": "this text gives the phone number that `hidden` withholds",
-    "contact.linkedin": "this text gives the LinkedIn address that `hidden` withholds",
-    "address.street": "this text gives the street that `hidden` withholds",
-    "enterprise_number": "this text gives the enterprise number that `hidden` withholds",
+    "contact.email": N_("this text gives the e-mail address that `hidden` withholds"),
+    "contact.phone": N_("this text gives the phone number that `hidden` withholds"),
+    "contact.linkedin": N_("this text gives the LinkedIn address that `hidden` withholds"),
+    "address.street": N_("this text gives the street that `hidden` withholds"),
+    "enterprise_number": N_("this text gives the enterprise number that `hidden` withholds"),
 }
 
 
@@ -429,17 +431,17 @@ def _check_hidden_mentions(front: schema.MemberFront, descriptions: Mapping[str,
     if front.contact.person is not None and front.contact.person.role:
         texts.append((("contact", "person", "role"), front.contact.person.role))
     for path, find in finders.items():
-        hint = f"remove it from the text, or take {path} out of `hidden`"
+        hint = msg("remove it from the text, or take {path} out of `hidden`", path=path)
         for field, by_lang in texts:
             for lang, value in by_lang.items():
                 if find(value):
-                    problem((*field, lang), HIDDEN_MENTIONED[path], hint)
+                    problem((*field, lang), msg(HIDDEN_MENTIONED[path]), hint)
         for lang, body in descriptions.items():
             rel_path, first = description_lines[lang]
             for number, line in enumerate(body.splitlines()):
                 if find(line):
-                    errors.append(Diagnostic(rel_path, HIDDEN_MENTIONED[path], first + number,
-                                             hint=hint))
+                    errors.append(Diagnostic(rel_path, msg(HIDDEN_MENTIONED[path]),
+                                             first + number, hint=hint))
 
 
 def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
