@@ -13,12 +13,11 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from conftest import run_cli
 
 import circlemade_site
 from circlemade_site import errors
 from circlemade_site.errors import Diagnostic, msg, reader_language
-
-from .conftest import run_cli
 
 PACKAGE = Path(circlemade_site.__file__).parent
 KEYWORDS = {"msg": None, "N_": None, "example": None, "ngettext": (1, 2)}
