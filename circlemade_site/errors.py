@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 Severity = Literal["error", "warning"]
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -44,14 +44,14 @@ class Message(str):
     template: str
     params: Mapping[str, Any]
 
-    def __new__(cls, template: str, /, **params: Any) -> Message:
+    def __new__(cls, template: str, /, **params: Any) -> Self:
         self = super().__new__(cls, _fill(template, template, params))
         self.template = template
         self.params = params
         return self
 
     @classmethod
-    def plain(cls, text: str) -> Message:
+    def plain(cls, text: str) -> Self:
         """Text that is not a template (a library's own words, a list of names)."""
         return cls(text.replace("{", "{{").replace("}", "}}"))
 
@@ -64,6 +64,21 @@ class Message(str):
 
 class Example(Message):
     """An example in a message (a line of YAML, a title): shown in the file's language."""
+
+
+class Named(Message):
+    """A name that has its own form in each language (a commune: Saint-Gilles, Sint-Gillis);
+    English shows `default`."""
+
+    names: Mapping[str, str]
+
+    def __new__(cls, names: Mapping[str, str], default: str) -> Self:
+        self = super().__new__(cls, default.replace("{", "{{").replace("}", "}}"))
+        self.names = dict(names)
+        return self
+
+    def render(self, lang: str = "en", example_lang: str | None = None) -> str:
+        return self.names.get(lang, str(self))
 
 
 def msg(template: str, /, **params: Any) -> Message:

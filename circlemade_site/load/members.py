@@ -17,7 +17,7 @@ import phonenumbers
 
 from circlemade_site import communes
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import N_, ContentError, Diagnostic, Message, did_you_mean, msg
+from circlemade_site.errors import N_, ContentError, Diagnostic, Message, Named, did_you_mean, msg
 from circlemade_site.files import read_limited
 from circlemade_site.i18n import Localized
 from circlemade_site.load import diagnose, images, schema, yamlio
@@ -461,16 +461,24 @@ def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
                 did_you_mean(address.municipality,
                              [n for c in communes.COMMUNES for n in c.names.texts.values()],
                              msg("for {code} it is {commune}", code=address.postal_code,
-                                 commune=candidates[0].names.texts["fr"])))
+                                 commune=_commune_name([candidates[0]]))))
         return None
     if named not in candidates:
-        expected = " or ".join(c.names.texts["fr"] for c in candidates)
         problem(("address", "municipality"), msg(
                     "the postal code {code} is in {expected}, not in {value}",
-                    code=address.postal_code, expected=expected, value=address.municipality),
+                    code=address.postal_code, expected=_commune_name(candidates),
+                    value=address.municipality),
                 msg("check the postal code and the commune"))
         return None
     return named.key
+
+
+def _commune_name(found: Sequence[communes.Commune]) -> Named:
+    """The commune(s) of a postal code, named in the reader's language (Saint-Gilles,
+    Sint-Gillis); English readers get the French name, as on the street signs' first line."""
+    langs = {lang for c in found for lang in c.names.texts}
+    return Named({lang: " / ".join(c.names.texts.get(lang, c.names.texts["fr"]) for c in found)
+                  for lang in langs}, " / ".join(c.names.texts["fr"] for c in found))
 
 
 def _logo(folder: Path, yaml_rel: str, name: str, positions: yamlio.Positions,
