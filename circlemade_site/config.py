@@ -24,6 +24,10 @@ DEFAULT_SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                          "en": "profile-builder"}),
 })
 KNOWN_SECTIONS = frozenset({*REQUIRED_SECTIONS, *DEFAULT_SEGMENTS})
+# the languages every text of the cluster (pages, events, news, campaigns, the
+# accessibility statement) must exist in when site.yaml sets no `required_languages`:
+# Brussels regional services address the public in French and Dutch
+DEFAULT_REQUIRED_LANGUAGES = ("fr", "nl")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class SiteConfig:
     repository: str | None = None       # "owner/name" on GitHub
     branch: str = "main"
     team: tuple[str, ...] = ()          # GitHub logins of the communications team
+    required_languages: tuple[str, ...] = ()   # the cluster's texts exist in each (no fallback)
 
     @property
     def content_dir(self) -> Path:

@@ -35,6 +35,7 @@ class PageVersion:
     body_line: int
     rel_path: str
     draft: bool = False
+    draft_line: int | None = None     # of `draft: true`, for error messages
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -110,7 +110,9 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     diagnostics: list[Diagnostic] = []
     versions: list[PageVersion] = []
     documents: list[sources.RawDoc] = []
-    for source in sources.discover(config, diagnostics):
+    found = sources.discover(config, diagnostics)
+    discovered = frozenset(source.rel_path for source in found)
+    for source in found:
         try:
             doc = memo.call(("doc", config_key, signature(source.src_path)),
                             functools.partial(_load_source, source), diagnostics)
@@ -144,9 +146,10 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     page_names = {v.name for v in versions}
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
-        diagnostics=diagnostics)
+        diagnostics=diagnostics, discovered=discovered, published_drafts=options.drafts)
     site = pages.assemble(config, versions, drafts=drafts, members=unique_members,
-                          facets=facets, diagnostics=diagnostics)
+                          facets=facets, discovered=discovered, published_drafts=options.drafts,
+                          diagnostics=diagnostics)
     site = dataclasses.replace(site, events=tuple(events), news=tuple(news),
                                campaigns=tuple(campaigns), now=options.now)
     memo.finish()

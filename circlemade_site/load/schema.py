@@ -130,6 +130,10 @@ class SiteSettings(Strict):
         default_factory=list, description="GitHub logins of the communications team: they may "
         "change anything in a pull request; members only their own folders",
         examples=[["equipe-circlemade"]])
+    required_languages: Annotated[list[LangCode], Field(max_length=8)] | None = Field(
+        None, description="Languages every page, event, news item, campaign and the "
+        "accessibility statement must be written in (a missing one is a build error); the "
+        "other languages of the site fall back. Default: [fr, nl]", examples=[["fr", "nl"]])
     listing_page_size: Annotated[int, Field(ge=10, le=100_000)] = Field(
         1000, description="Members (or offers) per page of the directory, the offers catalogue "
         "and their facet pages; a longer listing continues on numbered pages (/fr/membres/2/)",

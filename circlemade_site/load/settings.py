@@ -9,6 +9,7 @@ from pathlib import Path
 import babel
 
 from circlemade_site.config import (
+    DEFAULT_REQUIRED_LANGUAGES,
     DEFAULT_SEGMENTS,
     KNOWN_SECTIONS,
     REQUIRED_SECTIONS,
@@ -63,6 +64,21 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
     if s.default_language not in languages:
         problem(("default_language",), f"{s.default_language!r} is not one of the languages "
                 f"{list(languages)}")
+
+    if s.required_languages is None:     # the default: a site without nl says so
+        required: tuple[str, ...] = DEFAULT_REQUIRED_LANGUAGES
+        for lang in required:
+            if lang not in languages:
+                problem(("languages",), f"the required language {lang!r} is not one of the "
+                        f"languages {list(languages)}", "add it, or list the languages every "
+                        f"text must be written in, for example `required_languages: "
+                        f"[{s.default_language}]`")
+    else:
+        required = tuple(dict.fromkeys(s.required_languages))
+        for i, lang in enumerate(s.required_languages):
+            if lang not in languages:
+                problem(("required_languages", i), f"{lang!r} is not one of the languages "
+                        f"{list(languages)}", "add it to `languages`, or remove it here")
 
     def localized(path: yamlio.FieldPath, texts: Mapping[str, str]) -> Localized:
         for lang in texts:
@@ -133,4 +149,5 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         repository=s.repository.github if s.repository else None,
         branch=s.repository.branch if s.repository else "main",
         team=tuple(dict.fromkeys(s.team)),
+        required_languages=tuple(lang for lang in required if lang in languages),
     )
