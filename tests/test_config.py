@@ -36,6 +36,7 @@ def test_the_sample_config_loads(sample) -> None:
     assert [e.page or e.section for e in config.menus["main"]] == [
         "members", "offers", "opportunities", "events", "news", "about", "join", "contact"]
     assert config.sections["opportunities"] == {"fr": "opportunites", "nl": "kansen"}   # default
+    assert config.sections["accessibility"] == {"fr": "accessibilite", "nl": "toegankelijkheid"}
 
 
 def test_unknown_setting_suggests_the_right_one(make_project) -> None:
@@ -74,8 +75,8 @@ def test_every_section_needs_every_language(make_project) -> None:
         f"content/site.yaml:{line}:12: error: sections.members: no URL segment for language 'nl' "
         "(for example `members: {nl: ...}`)",
         f"content/site.yaml:{line + 1}:9: error: sections.shop: unknown section 'shop' "
-        "(sections are campaigns, events, members, news, offers, opportunities, profile_builder, "
-        "search)",
+        "(sections are accessibility, campaigns, events, members, news, offers, opportunities, "
+        "profile_builder, search)",
     ]
 
 

@@ -19,6 +19,9 @@ VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RULES = [*WCAG, "best-practice"]   # axe's best practices too: unique landmarks, one h1...
 PHONE, DESKTOP = {"width": 375, "height": 800}, {"width": 1280, "height": 900}
+# the accessibility statement and the privacy notice are audited like every page
+STATEMENT_AND_NOTICE = ("/fr/accessibilite/", "/nl/toegankelijkheid/", "/fr/vie-privee/",
+                        "/nl/privacy/")
 
 
 def pages(site: Path) -> list[str]:
@@ -63,6 +66,7 @@ def open_page(browser: Browser, viewport: dict, **options):  # type: ignore[no-u
 def test_every_page_has_no_axe_violation_console_error_csp_violation_or_overflow(
         browser: Browser, site_url: str, built_site: Path) -> None:
     tools_installed()
+    assert set(STATEMENT_AND_NOTICE) <= set(pages(built_site))
     failures: dict[str, object] = {}
     for viewport in (DESKTOP, PHONE):
         context, page, problems = open_page(browser, viewport)
@@ -86,6 +90,7 @@ def test_every_page_is_valid_html(built_site: Path) -> None:
     java = shutil.which("java")
     assert java, "the Nu HTML Checker needs Java (apt-get install default-jre-headless)"
     files = [str(p) for p in sorted(built_site.rglob("*.html"))]
+    assert {str(built_site / url.strip("/") / "index.html") for url in STATEMENT_AND_NOTICE} <= set(files)
     result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "text", *files],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[:6000]

@@ -98,6 +98,7 @@ _MESSAGES = {
     "date_parsing": "expected a date (YYYY-MM-DD), found {input!r}",
     "int_type": "expected a whole number, found {got}",
     "int_parsing": "expected a whole number, found {input!r}",
+    "literal_error": "{input!r} is not one of {expected}",
 }
 
 

@@ -10,7 +10,7 @@ from circlemade_site.config import SITE_FILE, SiteConfig
 from circlemade_site.errors import Diagnostic, did_you_mean
 from circlemade_site.load import diagnose, schema
 from circlemade_site.load.sources import RawDoc, check_required
-from circlemade_site.models import HOME, Facet, Member, Page, PageVersion, Site
+from circlemade_site.models import HOME, PRIVACY, Facet, Member, Page, PageVersion, Site
 
 
 def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | None:
@@ -54,11 +54,34 @@ def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
         check_required(config, page.name, {**{lang: v.rel_path for lang, v in drafted[page.name].items()},
                                            **{lang: v.rel_path for lang, v in page.versions.items()}},
                        discovered, diagnostics)
+    _check_privacy(config, pages, discovered, drafted, diagnostics)
     _check_slugs(config, pages, diagnostics)
     _check_menus(config, {p.name for p in pages}, diagnostics)
     facets = dict(facets or {})
     _check_member_slugs(config, members, facets, diagnostics)
     return Site(config=config, pages=pages, members=tuple(members), facets=facets)
+
+
+def _check_privacy(config: SiteConfig, pages: Sequence[Page], discovered: Collection[str],
+                   drafted: Mapping[str, Mapping[str, PageVersion]],
+                   diagnostics: list[Diagnostic]) -> None:
+    """Every footer links to the privacy notice, the page named `privacy`: a site has one
+    (a file of it that did not load has its own errors)."""
+    if any(p.name == PRIVACY for p in pages):
+        return
+    if drafted.get(PRIVACY):
+        version = next(iter(drafted[PRIVACY].values()))
+        diagnostics.append(Diagnostic(
+            version.rel_path, "the privacy notice is a draft, so the site would be published "
+            "without one", version.draft_line, field="draft", hint="remove `draft: true`"))
+        return
+    paths = [f"content/pages/{PRIVACY}.{lang}.md"
+             for lang in (config.required_languages or (config.default_language,))]
+    if not any(path in discovered for path in paths):
+        diagnostics.append(Diagnostic(
+            paths[0], "the site has no privacy notice",
+            hint=f"write the page named {PRIVACY} ({', '.join(paths)}): what the site publishes "
+                 "about members, and how a member asks for a change or removal"))
 
 
 def _check_drafted(config: SiteConfig, page: Page, drafted: Mapping[str, PageVersion],
