@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/make_corpus.py N OUTDIR [--seed S] [--force] [--jobs J]
 
-OUTDIR receives a copy of the repository's `content/` (settings, vocabularies, pages,
-campaigns and their hero images, but not the sample events and news) and `themes/`, then:
+OUTDIR receives a copy of the repository's `content/` (settings, vocabularies, the
+accessibility statement, pages, campaigns and their hero images, but not the sample events
+and news) and `themes/`, then:
 
 - `members/<slug>/`: N members with member.yaml, fr.md, nl.md (about 10% have no nl.md)
   and a generated logo.png (600x600 or 800x400 RGBA, 20-50 KB for 90% of them);
@@ -764,7 +765,7 @@ def copy_tree(src: Path, dest: Path) -> None:
 def copy_base(out: Path) -> None:
     content = ROOT / "content"
     (out / "content").mkdir(parents=True)
-    for name in ("site.yaml", "vocabularies.yaml"):
+    for name in ("site.yaml", "vocabularies.yaml", "accessibility.yaml"):
         shutil.copyfile(content / name, out / "content" / name)
     copy_tree(content / "pages", out / "content" / "pages")
     copy_tree(content / "campaigns", out / "content" / "campaigns")

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from circlemade_site.i18n import Localized
 
 SITE_FILE = "content/site.yaml"
+ACCESSIBILITY_FILE = "content/accessibility.yaml"    # the accessibility statement
 REQUIRED_SECTIONS = ("members", "offers", "events", "news", "campaigns", "search")
 # optional sections: their URL segment per language when site.yaml names none (a language
 # not listed here takes the section's key)
@@ -22,8 +23,14 @@ DEFAULT_SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "opportunities": MappingProxyType({"fr": "opportunites", "nl": "kansen", "en": "opportunities"}),
     "profile_builder": MappingProxyType({"fr": "editeur-de-profil", "nl": "profieleditor",
                                          "en": "profile-builder"}),
+    "accessibility": MappingProxyType({"fr": "accessibilite", "nl": "toegankelijkheid",
+                                       "en": "accessibility"}),
 })
 KNOWN_SECTIONS = frozenset({*REQUIRED_SECTIONS, *DEFAULT_SEGMENTS})
+# the languages every text of the cluster (pages, events, news, campaigns, the
+# accessibility statement, the privacy notice) must exist in when site.yaml sets no `required_languages`:
+# Brussels regional services address the public in French and Dutch
+DEFAULT_REQUIRED_LANGUAGES = ("fr", "nl")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -59,6 +66,7 @@ class SiteConfig:
     # site.yaml `freshness.hide_contact_after_months`: a profile reviewed longer ago than
     # this publishes no contact details (models.published)
     hide_contact_after_months: int = 24
+    required_languages: tuple[str, ...] = ()   # the cluster's texts exist in each (no fallback)
 
     @property
     def content_dir(self) -> Path:

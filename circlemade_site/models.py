@@ -16,6 +16,9 @@ from circlemade_site.config import SiteConfig
 from circlemade_site.i18n import Localized, pick
 
 HOME = "home"   # the page named `home` is each language's home page
+PRIVACY = "privacy"   # the page named `privacy` is the privacy notice, linked from every footer
+# why a content is not accessible, in the order of the EU model statement
+ACCESSIBILITY_REASONS = ("non-compliance", "disproportionate-burden", "out-of-scope")
 TIMEZONE = ZoneInfo("Europe/Brussels")     # events' times, `now`, feeds and calendars
 FACETS = ("kind", "activities", "sectors", "communes")     # facets of the directory
 OFFER_FACETS = ("audiences", "activities")                  # facets of the offers catalogue
@@ -47,6 +50,7 @@ class PageVersion:
     body_line: int
     rel_path: str
     draft: bool = False
+    draft_line: int | None = None     # of `draft: true`, for error messages
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -296,6 +300,51 @@ class Campaign:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Barrier:
+    """A content of the site that is not accessible (content/accessibility.yaml)."""
+
+    reason: str                       # one of ACCESSIBILITY_REASONS
+    content: Localized                # Markdown
+    criteria: tuple[str, ...]         # WCAG success criteria ("1.1.1")
+    alternative: Localized | None     # Markdown
+    field: str                        # "non_accessible[0]", for line numbers
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AccessibilityStatement:
+    """The accessibility statement (content/accessibility.yaml), one field per section of
+    the EU model statement; its texts are Markdown."""
+
+    public_body: str
+    status: str                       # full, partial or none (EN 301 549, WCAG 2.1 AA)
+    barriers: tuple[Barrier, ...]
+    prepared: dt.date
+    evaluated: dt.date                # the last evaluation, when the statement was reviewed
+    method: str                       # self-assessment or third-party
+    tools: tuple[str, ...]
+    evaluator: str | None
+    evaluation_notes: Localized | None
+    feedback_email: str
+    feedback_phone: str | None
+    feedback: Localized
+    enforcement: Localized
+    enforcement_url: str | None
+    lines: Mapping[str, int] = dataclasses.field(default_factory=dict)   # "feedback.text.fr" -> line
+    evaluated_at: tuple[int, int] = (1, 1)    # line and column of evaluation.date
+
+    def texts(self) -> dict[str, Localized]:
+        """Every translated text, by its field in the file."""
+        found = {"feedback.text": self.feedback, "enforcement.text": self.enforcement}
+        if self.evaluation_notes is not None:
+            found["evaluation.description"] = self.evaluation_notes
+        for barrier in self.barriers:
+            found[f"{barrier.field}.content"] = barrier.content
+            if barrier.alternative is not None:
+                found[f"{barrier.field}.alternative"] = barrier.alternative
+        return found
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     pages: tuple[Page, ...]
@@ -305,6 +354,7 @@ class Site:
     news: tuple[NewsItem, ...] = ()           # newest first
     campaigns: tuple[Campaign, ...] = ()      # published ones (started), newest first
     now: dt.date = dt.date(2018, 5, 24)       # the date the site is built for
+    accessibility: AccessibilityStatement | None = None
 
     def page(self, name: str) -> Page | None:
         return next((p for p in self.pages if p.name == name), None)

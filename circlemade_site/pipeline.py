@@ -32,10 +32,10 @@ import jinja2
 
 from circlemade_site import i18n, translations, urls, write
 from circlemade_site.assets import images, search, static
-from circlemade_site.config import SITE_FILE, SiteConfig
+from circlemade_site.config import ACCESSIBILITY_FILE, SITE_FILE, SiteConfig
 from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, msg, sort_diagnostics
 from circlemade_site.files import Content
-from circlemade_site.load import members, ownership, pages, publications, sources, theme
+from circlemade_site.load import accessibility, members, ownership, pages, publications, sources, theme
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, PageVersion, Site, published
@@ -110,7 +110,9 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     diagnostics: list[Diagnostic] = []
     versions: list[PageVersion] = []
     documents: list[sources.RawDoc] = []
-    for source in sources.discover(config, diagnostics):
+    found = sources.discover(config, diagnostics)
+    discovered = frozenset(source.rel_path for source in found)
+    for source in found:
         try:
             doc = memo.call(("doc", config_key, signature(source.src_path)),
                             functools.partial(_load_source, source), diagnostics)
@@ -146,11 +148,17 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     page_names = {v.name for v in versions}
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
-        diagnostics=diagnostics)
+        diagnostics=diagnostics, discovered=discovered, published_drafts=options.drafts)
     site = pages.assemble(config, versions, drafts=drafts, members=unique_members,
-                          facets=facets, diagnostics=diagnostics)
+                          facets=facets, discovered=discovered, published_drafts=options.drafts,
+                          diagnostics=diagnostics)
+    statement = memo.call(("accessibility", config_key, signature(root / ACCESSIBILITY_FILE)),
+                          lambda found: accessibility.load_statement(config, found), diagnostics)
+    if statement is not None:
+        accessibility.check_age(statement, options.now, diagnostics)
     site = dataclasses.replace(site, events=tuple(events), news=tuple(news),
-                               campaigns=tuple(campaigns), now=options.now)
+                               campaigns=tuple(campaigns), now=options.now,
+                               accessibility=statement)
     memo.finish()
     _raise_errors(diagnostics)
     return Loaded(site, catalogs, font_key, [d for d in diagnostics if d.severity == "warning"])

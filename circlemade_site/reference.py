@@ -24,6 +24,7 @@ FORMATS: Mapping[str, tuple[type[BaseModel], str]] = {
     "page": (schema.PageFront, "content/pages/<name>.<lang>.md (front matter)"),
     "site": (schema.SiteSettings, "content/site.yaml"),
     "vocabularies": (schema.VocabulariesFile, "content/vocabularies.yaml"),
+    "accessibility": (schema.AccessibilityFile, "content/accessibility.yaml"),
 }
 
 

@@ -1,10 +1,12 @@
 """Translation coverage: which texts each language of the site lacks.
 
-Counted per language: every page (one text: its file in that language), the settings of
-content/site.yaml that take a text per language, the labels of content/vocabularies.yaml,
-and per member its tagline, its long description (when it has one in any language), the
-title and summary of each offer and current need, and the summary of each current flow. A missing text is published in another language
-(marked with its `lang`), so a gap is never an empty block: this report says where.
+Counted per language: every page (one text: its file in that language), the texts of the
+accessibility statement, the settings of content/site.yaml that take a text per language,
+the labels of content/vocabularies.yaml, and per member its tagline, its long description
+(when it has one in any language), the title and summary of each offer and current need,
+and the summary of each current flow. A missing text is published in another language
+(marked with its `lang`), so a gap is never an empty block: this report says where. (In a
+required language a missing page or statement text is a build error, not a gap.)
 Missing UI strings are not gaps but build errors.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from circlemade_site.config import SITE_FILE
+from circlemade_site.config import ACCESSIBILITY_FILE, SITE_FILE
 from circlemade_site.i18n import Localized
 from circlemade_site.load.members import MEMBER_FILE, VOCABULARIES_FILE
 from circlemade_site.models import Site
@@ -65,6 +67,9 @@ def _texts(site: Site) -> Iterable[Text]:
     for page in site.pages:
         yield ((lambda lang, p=page: f"content/pages/{p.name}.{lang}.md"), "page",
                lambda lang, p=page: lang in p.versions)
+    if site.accessibility is not None:
+        for field, value in site.accessibility.texts().items():
+            yield from localized(ACCESSIBILITY_FILE, field, value)
     for key, facet in site.facets.items():
         yield from localized(VOCABULARIES_FILE, f"{key}.label", facet.label)
         if key != "communes":      # built in, French and Dutch

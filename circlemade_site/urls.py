@@ -33,12 +33,13 @@ Routes:
     /<lang>/<campaigns>/<slug>/             a campaign             Campaign
     /<lang>/feed.xml                        Atom: news and campaigns   FEED
     /<lang>/<search>/                       search (Pagefind)      SEARCH
+    /<lang>/<accessibility>/                the accessibility statement   ACCESSIBILITY
     /pagefind/...                           the search index
     /media/campaigns/<name>/hero-<hash>     a campaign's hero      hero_stem(...)
     /media/cards/...                        share images (og:image)    card_path(...)
 
-<members>, <offers>, <facet> and <term> are localised: `sections` in content/site.yaml,
-`segment` and the term labels in content/vocabularies.yaml.
+<members>, <offers>, <accessibility>, <facet> and <term> are localised: `sections` in
+content/site.yaml, `segment` and the term labels in content/vocabularies.yaml.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ NEWS = "news"
 CAMPAIGNS = "campaigns"
 OPPORTUNITIES = "opportunities"
 PROFILE_BUILDER = "profile_builder"
+ACCESSIBILITY = "accessibility"
 MEMBER_SCHEMA = "member-schema"
 BUILDER_DATA = "builder-data"
 SEARCH = "search"
@@ -146,7 +148,7 @@ class Router:
             elif target == NOT_FOUND:
                 return f"/{self._lang(lang)}/404.html"
             elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS, SEARCH, OPPORTUNITIES,
-                            PROFILE_BUILDER):
+                            PROFILE_BUILDER, ACCESSIBILITY):
                 return self._section(target, self._lang(lang))
             elif target == CALENDAR:
                 return self._section(EVENTS, self._lang(lang)).rstrip("/") + ".ics"

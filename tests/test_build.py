@@ -285,6 +285,13 @@ def test_drafts_are_published_only_with_the_flag(make_project, tmp_path: Path) -
         draft: true
         ---
         Bientôt.
+    """, "content/pages/press.nl.md": """
+        ---
+        title: Pershoek
+        slug: pers
+        draft: true
+        ---
+        Binnenkort.
     """})
     pipeline.build(root, tmp_path / "a", OPTIONS)
     assert not (tmp_path / "a" / "fr" / "presse").exists()
@@ -292,7 +299,39 @@ def test_drafts_are_published_only_with_the_flag(make_project, tmp_path: Path) -
     assert (tmp_path / "b" / "fr" / "presse" / "index.html").is_file()
 
 
+def test_a_draft_is_held_to_the_required_languages_only_when_drafts_are_published(
+        make_project, tmp_path: Path) -> None:
+    """A draft written in French first: fine in a build (it is not published) and in the
+    preview (shown with the fallback); an error once drafts are published."""
+    root = make_project({"content/pages/press.fr.md":
+                         "---\ntitle: Espace presse\nslug: presse\ndraft: true\n---\nBientôt.\n"})
+    pipeline.build(root, tmp_path / "a", OPTIONS)
+    preview = pipeline.load_site(root, pipeline.BuildOptions(now=OPTIONS.now, dev=True)).site
+    press = preview.page("press")
+    assert press is not None and press.version("nl", preview.config.fallback_order).lang == "fr"
+    with pytest.raises(BuildFailed) as exc:
+        pipeline.build(root, tmp_path / "b", pipeline.BuildOptions(now=OPTIONS.now, drafts=True))
+    assert [str(d) for d in exc.value.diagnostics] == [
+        "content/pages/press.fr.md: error: the version in the required language 'nl' is missing: "
+        "write content/pages/press.nl.md (pages, events, news and campaigns are published in "
+        "every language of `required_languages` in content/site.yaml (fr, nl))"]
+
+
+def test_a_page_whose_required_translation_is_a_draft_is_refused(make_project) -> None:
+    root = make_project({
+        "content/pages/press.fr.md": "---\ntitle: Espace presse\nslug: presse\n---\nNos communiqués.\n",
+        "content/pages/press.nl.md": "---\ntitle: Pers\nslug: pers\ndraft: true\n---\nBinnenkort.\n"})
+    with pytest.raises(BuildFailed) as exc:
+        pipeline.load_site(root, OPTIONS)
+    assert [str(d) for d in exc.value.diagnostics] == [
+        "content/pages/press.nl.md:4: error: draft: this version in the required language 'nl' "
+        "is a draft, so the page would be published without it (remove `draft: true`, or write "
+        "it in every language file of the page)"]
+
+
 def test_untranslated_page_falls_back_with_lang_and_notice(make_project, tmp_path: Path) -> None:
+    """Where no language is required (`required_languages: []`), a page written in French
+    only is published in Dutch too, marked as French."""
     root = make_project({"content/pages/press.fr.md": """
         ---
         title: Espace presse
@@ -301,6 +340,9 @@ def test_untranslated_page_falls_back_with_lang_and_notice(make_project, tmp_pat
         ---
         Nos **communiqués**.
     """})
+    site_yaml = root / "content" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(
+        "required_languages: [fr, nl]", "required_languages: []"), encoding="utf-8")
     out = tmp_path / "public"
     pipeline.build(root, out, OPTIONS)
     page = soup(out / "nl" / "presse" / "index.html")
@@ -394,7 +436,8 @@ def test_unknown_page_link_is_reported_with_its_line(make_project) -> None:
 
 
 def test_two_pages_with_one_url_are_refused(make_project) -> None:
-    root = make_project({"content/pages/team.fr.md": "---\ntitle: Équipe\nslug: contact\n---\n"})
+    root = make_project({"content/pages/team.fr.md": "---\ntitle: Équipe\nslug: contact\n---\n",
+                         "content/pages/team.nl.md": "---\ntitle: Team\nslug: team\n---\n"})
     with pytest.raises(BuildFailed) as exc:
         pipeline.build(root, root.parent / "public", OPTIONS)
     assert [str(d) for d in exc.value.diagnostics] == [

@@ -36,6 +36,7 @@ def test_the_sample_config_loads(sample) -> None:
     assert [e.page or e.section for e in config.menus["main"]] == [
         "members", "offers", "opportunities", "events", "news", "about", "join", "contact"]
     assert config.sections["opportunities"] == {"fr": "opportunites", "nl": "kansen"}   # default
+    assert config.sections["accessibility"] == {"fr": "accessibilite", "nl": "toegankelijkheid"}
 
 
 def test_unknown_setting_suggests_the_right_one(make_project) -> None:
@@ -74,9 +75,32 @@ def test_every_section_needs_every_language(make_project) -> None:
         f"content/site.yaml:{line}:12: error: sections.members: no URL segment for language 'nl' "
         "(for example `members: {nl: ...}`)",
         f"content/site.yaml:{line + 1}:9: error: sections.shop: unknown section 'shop' "
-        "(sections are campaigns, events, members, news, offers, opportunities, profile_builder, "
-        "search)",
+        "(sections are accessibility, campaigns, events, members, news, offers, opportunities, "
+        "profile_builder, search)",
     ]
+
+
+def test_required_languages_default_to_french_and_dutch(sample, make_project) -> None:
+    assert load_config(sample).required_languages == ("fr", "nl")
+    root = make_project()
+    edit_site(root, "required_languages: [fr, nl]", "required_languages: [fr, fr]")
+    assert load_config(root).required_languages == ("fr",)
+
+
+def test_a_required_language_must_be_a_language_of_the_site(make_project) -> None:
+    root = make_project()
+    edit_site(root, "required_languages: [fr, nl]", "required_languages: [fr, de]")
+    line = line_of(root, "required_languages")
+    assert errors(root) == [f"content/site.yaml:{line}:26: error: required_languages[1]: 'de' is "
+                            "not one of the languages ['fr', 'nl'] (add it to `languages`, or "
+                            "remove it here)"]
+    edit_site(root, "required_languages: [fr, de]\n", "")
+    edit_site(root, "languages: [fr, nl]", "languages: [fr]")
+    line = line_of(root, "languages: [fr]")
+    assert (
+        f"content/site.yaml:{line}:12: error: languages: the required language 'nl' is not one "
+        "of the languages ['fr'] (add it, or list the languages every text must be written in, "
+        "for example `required_languages: [fr]`)") in errors(root)   # among the Dutch texts'
 
 
 def test_a_missing_theme_is_reported(make_project) -> None:

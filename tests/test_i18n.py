@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
-from conftest import NOW, run_cli
+from conftest import FIXTURE_SITE, NOW, run_cli
 
 from circlemade_site import pipeline, translations
+from circlemade_site.errors import BuildFailed
 from circlemade_site.i18n import Catalog, format_date, format_list, format_number, language_name
 
 OPTIONS = pipeline.BuildOptions(now=dt.date.fromisoformat(NOW))
@@ -40,10 +42,7 @@ def test_plural_forms_follow_each_language() -> None:
 
 
 def test_coverage_report_names_every_gap(make_project) -> None:
-    root = make_project({
-        "content/pages/press.fr.md": "---\ntitle: Presse\n---\nTexte.\n",
-        "members/recable/nl.md": None,
-    })
+    root = make_project({"members/recable/nl.md": None})
     yaml = root / "members" / "recable" / "member.yaml"
     text = yaml.read_text(encoding="utf-8")
     text = text.replace('  nl: "Refurbishing van computers, smartphones en netwerkapparatuur, met '
@@ -53,15 +52,14 @@ def test_coverage_report_names_every_gap(make_project) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("fr: 100.0% of ")
-    assert lines[1].startswith("nl: ") and lines[1].endswith(", 4 missing:")
+    assert lines[1].startswith("nl: ") and lines[1].endswith(", 3 missing:")
     assert lines[2:] == [
-        "  content/pages/press.nl.md: page",
         "  members/atelier-copeau-vif/nl.md: description",
         "  members/recable/member.yaml: tagline",
         "  members/recable/nl.md: description",
     ]
     build = run_cli("build", "--out", "public", cwd=root)
-    assert "Translations: fr 100%, nl 98% (4 missing); `circlemade i18n` lists them" in build.stdout
+    assert "Translations: fr 100%, nl 98% (3 missing); `circlemade i18n` lists them" in build.stdout
 
 
 def test_coverage_of_the_sample_site(sample: Path) -> None:
@@ -74,7 +72,7 @@ def add_english(root: Path) -> None:
     site = root / "content" / "site.yaml"
     text = site.read_text(encoding="utf-8")
     for old, new in (
-        ("languages: [fr, nl]", "languages: [fr, nl, en]"),
+        ("\nlanguages: [fr, nl]", "\nlanguages: [fr, nl, en]"),
         ("locales: {fr: fr_BE, nl: nl_BE}", "locales: {fr: fr_BE, nl: nl_BE, en: en_BE}"),
         ("members: {fr: membres, nl: leden}", "members: {fr: membres, nl: leden, en: members}"),
         ("offers: {fr: offres, nl: aanbod}", "offers: {fr: offres, nl: aanbod, en: offers}"),
@@ -131,3 +129,43 @@ def test_a_third_language_is_configuration(make_project, tmp_path: Path) -> None
     assert report.translations["en"].percent < 10
     root_page = soup(out / "index.html")
     assert {a["href"] for a in root_page.select("main a")} == {"/fr/", "/nl/", "/en/"}
+
+
+REQUIRED = ("(pages, events, news and campaigns are published in every language of "
+            "`required_languages` in content/site.yaml (fr, nl))")
+
+
+def test_a_text_missing_a_required_language_fails_naming_the_file_to_write(
+        make_project, tmp_path: Path) -> None:
+    """French and Dutch are required (the default); English, a language of the site but not
+    a required one, falls back."""
+    root = make_project({
+        "content/pages/press.fr.md": "---\ntitle: Espace presse\nslug: presse\n---\nNos communiqués.\n",
+        "content/news/bilan-2025.nl.md": None,
+        "content/events/formation-achats-publics.nl.md": None,
+        "content/campaigns/achats-circulaires.fr.md": None,
+    })
+    add_english(root)
+    with pytest.raises(BuildFailed) as exc:
+        pipeline.build(root, tmp_path / "public", OPTIONS)
+    assert [str(d) for d in exc.value.diagnostics] == [
+        "content/campaigns/achats-circulaires.nl.md: error: the version in the required language "
+        f"'fr' is missing: write content/campaigns/achats-circulaires.fr.md {REQUIRED}",
+        "content/events/formation-achats-publics.fr.md: error: the version in the required "
+        f"language 'nl' is missing: write content/events/formation-achats-publics.nl.md {REQUIRED}",
+        "content/news/bilan-2025.fr.md: error: the version in the required language 'nl' is "
+        f"missing: write content/news/bilan-2025.nl.md {REQUIRED}",
+        "content/pages/press.fr.md: error: the version in the required language 'nl' is "
+        f"missing: write content/pages/press.nl.md {REQUIRED}",
+    ]
+    fixture = FIXTURE_SITE / "content"
+    root = make_project({
+        "content/pages/press.nl.md": "---\ntitle: Pers\nslug: pers\n---\nOnze persberichten.\n",
+        **{f"content/{rel}": (fixture / rel).read_text(encoding="utf-8") for rel in (
+            "news/bilan-2025.nl.md", "events/formation-achats-publics.nl.md",
+            "campaigns/achats-circulaires.fr.md")}})
+    pipeline.build(root, tmp_path / "public", OPTIONS)
+    press = soup(tmp_path / "public" / "en" / "presse" / "index.html")   # the French slug
+    assert press.html["lang"] == "en" and press.h1["lang"] == "fr"
+    assert press.select_one(".prose")["lang"] == "fr"
+    assert "not been translated into English" in press.select_one(".notice").get_text()

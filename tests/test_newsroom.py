@@ -28,6 +28,20 @@ members: [recable]
 ---
 Programme.
 """
+# the Dutch file of a test event: its texts only (the shared fields are in the French one)
+EVENT_NL = """\
+---
+title: "Opleiding test"
+slug: opleiding-test
+summary: "Samenvatting."
+---
+Programma.
+"""
+
+
+def event_files(name: str, text: str) -> dict[str, str | bytes | None]:
+    """A test event in French and Dutch, as the required languages want it."""
+    return {f"content/events/{name}.fr.md": text, f"content/events/{name}.nl.md": EVENT_NL}
 
 
 def options(now: str, drafts: bool = False) -> pipeline.BuildOptions:
@@ -166,7 +180,7 @@ def test_campaign_selects_members_and_offers_by_facet(sample: Path, built_site: 
 def test_drafts_are_excluded_unless_asked(make_project, tmp_path: Path) -> None:
     draft = EVENT.format(start="2027-01-10 10:00", end="2027-01-10 12:00").replace(
         "members: [recable]", "members: [recable]\ndraft: true")
-    root = make_project({"content/events/brouillon.fr.md": draft})
+    root = make_project(event_files("brouillon", draft))
     pipeline.build(root, tmp_path / "a", options(NOW))
     assert not (tmp_path / "a" / "fr" / "agenda" / "formation-test").exists()
     assert "formation-test" not in (tmp_path / "a" / "fr" / "agenda.ics").read_text()
@@ -200,15 +214,15 @@ def test_shared_fields_must_agree_between_translations(make_project) -> None:
 ])
 def test_event_errors(make_project, change: tuple[str, str], expected: str) -> None:
     text = EVENT.format(start="2027-01-10 10:00", end="2027-01-10 12:00").replace(*change)
-    root = make_project({"content/events/test.fr.md": text})
+    root = make_project(event_files("test", text))
     with pytest.raises(BuildFailed) as exc:
         pipeline.load_site(root, options(NOW))
     assert [str(d) for d in exc.value.diagnostics] == [f"content/events/test.fr.md:{expected}"]
 
 
 def test_events_in_summer_time_keep_their_offset(make_project, tmp_path: Path) -> None:
-    root = make_project({"content/events/ete.fr.md": EVENT.format(
-        start="2027-06-10 09:30", end="2027-06-10 12:30")})
+    root = make_project(event_files("ete", EVENT.format(
+        start="2027-06-10 09:30", end="2027-06-10 12:30")))
     pipeline.build(root, tmp_path / "out", options(NOW))
     cal = icalendar.Calendar.from_ical((tmp_path / "out" / "fr" / "agenda" / "formation-test.ics").read_bytes())
     assert cal.walk("VEVENT")[0].decoded("dtstart").utcoffset() == dt.timedelta(hours=2)

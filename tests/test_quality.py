@@ -1,6 +1,6 @@
 """The built site held to public-sector quality, on every generated page:
-zero axe-core violations (WCAG 2.1 A and AA) in Chromium, zero Nu HTML Checker errors,
-no console error, no Content-Security-Policy violation (netlify.toml's policy is served),
+zero axe-core violations (WCAG 2.1 A and AA, and axe's best practices) in Chromium, zero
+Nu HTML Checker errors, no console error, no Content-Security-Policy violation (netlify.toml's policy is served),
 no horizontal scrolling at 375 px and 1280 px, and a visible focus on every control."""
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
 AXE = TOOLS / "axe-core" / "axe.min.js"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RULES = [*WCAG, "best-practice"]   # axe's best practices too: unique landmarks, one h1...
 PHONE, DESKTOP = {"width": 375, "height": 800}, {"width": 1280, "height": 900}
+# the accessibility statement and the privacy notice are audited like every page
+STATEMENT_AND_NOTICE = ("/fr/accessibilite/", "/nl/toegankelijkheid/", "/fr/vie-privee/",
+                        "/nl/privacy/")
 
 
 def pages(site: Path) -> list[str]:
@@ -41,7 +45,7 @@ def audit(page: Page) -> list[dict]:
     return page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
         ".violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}))",
-        WCAG)
+        RULES)
 
 
 def open_page(browser: Browser, viewport: dict, **options):  # type: ignore[no-untyped-def]
@@ -62,6 +66,7 @@ def open_page(browser: Browser, viewport: dict, **options):  # type: ignore[no-u
 def test_every_page_has_no_axe_violation_console_error_csp_violation_or_overflow(
         browser: Browser, site_url: str, built_site: Path) -> None:
     tools_installed()
+    assert set(STATEMENT_AND_NOTICE) <= set(pages(built_site))
     failures: dict[str, object] = {}
     for viewport in (DESKTOP, PHONE):
         context, page, problems = open_page(browser, viewport)
@@ -85,6 +90,7 @@ def test_every_page_is_valid_html(built_site: Path) -> None:
     java = shutil.which("java")
     assert java, "the Nu HTML Checker needs Java (apt-get install default-jre-headless)"
     files = [str(p) for p in sorted(built_site.rglob("*.html"))]
+    assert {str(built_site / url.strip("/") / "index.html") for url in STATEMENT_AND_NOTICE} <= set(files)
     result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "text", *files],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[:6000]

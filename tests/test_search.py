@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 
@@ -61,3 +62,16 @@ def test_the_index_has_a_language_each(built_site: Path) -> None:
     import json
     entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text())
     assert set(entry["languages"]) == {"fr", "nl"}
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/fr/recherche/?q=ombudsman&kind=page", "/fr/accessibilite/"),
+    ("/nl/zoeken/?q=ombudsman&kind=page", "/nl/toegankelijkheid/"),
+    ("/fr/recherche/?q=cookie&kind=page", "/fr/vie-privee/"),
+    ("/nl/zoeken/?q=cookies&kind=page", "/nl/privacy/"),
+])
+def test_the_statement_and_the_privacy_notice_are_found(browser: Browser, site_url: str,
+                                                         path: str, expected: str) -> None:
+    page, links, errors = search(browser, site_url, path)
+    assert errors == [] and expected in links
+    page.context.close()

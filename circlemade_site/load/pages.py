@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from circlemade_site.config import SITE_FILE, SiteConfig
 from circlemade_site.errors import Diagnostic, did_you_mean, msg
 from circlemade_site.load import diagnose, schema
-from circlemade_site.load.sources import RawDoc
-from circlemade_site.models import HOME, Facet, Member, Page, PageVersion, Site
+from circlemade_site.load.sources import RawDoc, check_required
+from circlemade_site.models import HOME, PRIVACY, Facet, Member, Page, PageVersion, Site
 
 
 def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | None:
@@ -27,25 +27,77 @@ def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | N
     slug = "" if name == HOME else (front.slug or name)
     return PageVersion(name=name, lang=doc.source.lang, title=front.title, slug=slug,
                        description=front.description, lead=front.lead, body=doc.body,
-                       body_line=doc.body_line, rel_path=doc.source.rel_path, draft=front.draft)
+                       body_line=doc.body_line, rel_path=doc.source.rel_path, draft=front.draft,
+                       draft_line=doc.positions.of_key(("draft",))[0] if front.draft else None)
 
 
 def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
              members: Sequence[Member] = (), facets: Mapping[str, Facet] | None = None,
+             discovered: Collection[str] = (), published_drafts: bool = False,
              diagnostics: list[Diagnostic]) -> Site:
-    """Pair the translations of each page, drop drafts, check slugs and menus."""
+    """Pair the translations of each page, drop drafts, check the required languages,
+    slugs and menus. `discovered` holds the files found in content/ (loaded or not);
+    `published_drafts` says drafts are published (`build --drafts`): only then is a draft
+    held to the required languages (the preview shows them with the fallback)."""
     grouped: dict[str, dict[str, PageVersion]] = defaultdict(dict)
+    drafted: dict[str, dict[str, PageVersion]] = defaultdict(dict)
     for version in versions:
         if version.draft and not drafts:
+            drafted[version.name][version.lang] = version
             continue
         grouped[version.name][version.lang] = version
     pages = tuple(Page(name, dict(sorted(by_lang.items())))
                   for name, by_lang in sorted(grouped.items()))
+    for page in pages:
+        if all(v.draft for v in page.versions.values()) and not published_drafts:
+            continue
+        _check_drafted(config, page, drafted[page.name], diagnostics)
+        check_required(config, page.name, {**{lang: v.rel_path for lang, v in drafted[page.name].items()},
+                                           **{lang: v.rel_path for lang, v in page.versions.items()}},
+                       discovered, diagnostics)
+    _check_privacy(config, pages, discovered, drafted, diagnostics)
     _check_slugs(config, pages, diagnostics)
     _check_menus(config, {p.name for p in pages}, diagnostics)
     facets = dict(facets or {})
     _check_member_slugs(config, members, facets, diagnostics)
     return Site(config=config, pages=pages, members=tuple(members), facets=facets)
+
+
+def _check_privacy(config: SiteConfig, pages: Sequence[Page], discovered: Collection[str],
+                   drafted: Mapping[str, Mapping[str, PageVersion]],
+                   diagnostics: list[Diagnostic]) -> None:
+    """Every footer links to the privacy notice, the page named `privacy`: a site has one
+    (a file of it that did not load has its own errors)."""
+    if any(p.name == PRIVACY for p in pages):
+        return
+    if drafted.get(PRIVACY):
+        version = next(iter(drafted[PRIVACY].values()))
+        diagnostics.append(Diagnostic(
+            version.rel_path, msg("the privacy notice is a draft, so the site would be "
+                                  "published without one"), version.draft_line, field="draft",
+            hint=msg("remove `draft: true`")))
+        return
+    paths = [f"content/pages/{PRIVACY}.{lang}.md"
+             for lang in (config.required_languages or (config.default_language,))]
+    if not any(path in discovered for path in paths):
+        diagnostics.append(Diagnostic(
+            paths[0], msg("the site has no privacy notice"),
+            hint=msg("write the page named {name} ({files}): what the site publishes about "
+                     "members, and how a member asks for a change or removal", name=PRIVACY,
+                     files=", ".join(paths))))
+
+
+def _check_drafted(config: SiteConfig, page: Page, drafted: Mapping[str, PageVersion],
+                   diagnostics: list[Diagnostic]) -> None:
+    """A published page whose version in a required language is still a draft."""
+    for lang in config.required_languages:
+        if lang in drafted and lang not in page.versions:
+            diagnostics.append(Diagnostic(
+                drafted[lang].rel_path, msg("this version in the required language {lang!r} is "
+                                            "a draft, so the page would be published without "
+                                            "it", lang=lang), drafted[lang].draft_line,
+                field="draft",
+                hint=msg("remove `draft: true`, or write it in every language file of the page")))
 
 
 def _check_member_slugs(config: SiteConfig, members: Sequence[Member],

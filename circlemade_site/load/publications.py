@@ -10,7 +10,7 @@ silently disagree on a date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,7 +20,7 @@ from circlemade_site.errors import ContentError, Diagnostic, Message, did_you_me
 from circlemade_site.load import diagnose, images, schema, yamlio
 from circlemade_site.load.diagnose import REQUIRED
 from circlemade_site.load.members import not_a_term, terms_hint
-from circlemade_site.load.sources import RawDoc
+from circlemade_site.load.sources import RawDoc, check_required
 from circlemade_site.models import (
     TIMEZONE,
     Campaign,
@@ -49,6 +49,7 @@ class _Item:
         self.origin: dict[str, tuple[str, yamlio.Positions]] = {}
         self.texts: dict[str, Translation] = {}
         self.docs: dict[str, RawDoc] = {}
+        self.failed = False       # a file of it did not validate: its errors say why
 
     def where(self, field: str) -> tuple[str, int | None, int | None]:
         rel_path, positions = self.origin[field]
@@ -66,9 +67,13 @@ class _Item:
 
 def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet],
          members: Sequence[Member], page_names: set[str], *, now: dt.date, drafts: bool,
-         diagnostics: list[Diagnostic]) -> tuple[list[Event], list[NewsItem], list[Campaign]]:
+         diagnostics: list[Diagnostic], discovered: Collection[str] = (),
+         published_drafts: bool = False) -> tuple[list[Event], list[NewsItem], list[Campaign]]:
     """Validate and assemble every event, news item and campaign. Drafts, and campaigns
-    that have not started yet, are left out unless `drafts`."""
+    that have not started yet, are left out unless `drafts`. Every item that is not a
+    draft exists in each required language, a campaign that has not started too (the
+    morning's rebuild must not fail on its first day); a draft only when drafts are
+    published (`published_drafts`). `discovered`: the files found in content/."""
     items: dict[tuple[str, str], _Item] = {}
     order = config.fallback_order
     by_lang = sorted(docs, key=lambda d: (d.source.kind, d.source.name,
@@ -83,11 +88,14 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
             continue
         errors: list[Diagnostic] = []
         first = item.first_doc(order)
-        for field in REQUIRED_SHARED[kind]:
-            if field not in item.shared:
-                errors.append(Diagnostic(first.source.rel_path, msg(REQUIRED),
-                                         1, None, field, _required_hint(kind, field)))
-        if not errors:
+        if published_drafts or not item.shared.get("draft"):
+            check_required(config, item.name, {lang: text.rel_path for lang, text in item.texts.items()},
+                           discovered, diagnostics)
+        missing = [field for field in REQUIRED_SHARED[kind] if field not in item.shared]
+        if not item.failed:        # else the field may be in the file that failed
+            errors += [Diagnostic(first.source.rel_path, msg(REQUIRED), 1, None,
+                                  field, _required_hint(kind, field)) for field in missing]
+        if not missing:
             if kind == "event":
                 found = _event(item, facets, member_slugs, errors)
                 if found and (drafts or not found.draft):
@@ -122,6 +130,7 @@ def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
     rel_path = doc.source.rel_path
     front = diagnose.validate(model, doc.data, doc.positions, rel_path, diagnostics)
     if front is None:
+        item.failed = True
         return
     values = front.model_dump(exclude_none=True)
     for field, value in values.items():
@@ -140,6 +149,7 @@ def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
     if not values.get("title"):
         diagnostics.append(Diagnostic(rel_path, msg(REQUIRED), 1, None, "title",
                                       msg("every language file has its own title")))
+        item.failed = True
         return
     item.docs[doc.source.lang] = doc
     item.texts[doc.source.lang] = Translation(

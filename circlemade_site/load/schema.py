@@ -34,7 +34,9 @@ POSTAL_CODE_PATTERN = r"^[0-9]{4}$"
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"   # a GitHub login (39 characters at most)
 REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
 WASTE_CODE_PATTERN = r"^(0[1-9]|1[0-9]|20) [0-9]{2} [0-9]{2}\*?$"   # the 20 chapters of the List of Waste
+WCAG_CRITERION_PATTERN = r"^[1-4]\.[0-9]{1,2}\.[0-9]{1,2}$"
 PATTERN_NAMES = {
+    WCAG_CRITERION_PATTERN: N_("a WCAG success criterion such as 1.1.1"),
     LOGIN_PATTERN: N_("a GitHub login (letters, digits and single hyphens, 39 at most)"),
     REPOSITORY_PATTERN: N_("a GitHub repository, owner/name"),
     WASTE_CODE_PATTERN: N_("a code of the European List of Waste (three pairs of digits, the "
@@ -144,6 +146,10 @@ class SiteSettings(Strict):
         default_factory=list, description="GitHub logins of the communications team: they may "
         "change anything in a pull request; members only their own folders",
         examples=[["equipe-circlemade"]])
+    required_languages: Annotated[list[LangCode], Field(max_length=8)] | None = Field(
+        None, description="Languages every page, event, news item, campaign and the "
+        "accessibility statement must be written in (a missing one is a build error); the "
+        "other languages of the site fall back. Default: [fr, nl]", examples=[["fr", "nl"]])
     listing_page_size: Annotated[int, Field(ge=10, le=100_000)] = Field(
         1000, description="Members (or offers) per page of the directory, the offers catalogue "
         "and their facet pages; a longer listing continues on numbered pages (/fr/membres/2/)",
@@ -578,3 +584,79 @@ class CampaignFront(Strict):
         None, description="File name of an image in content/campaigns/")
     features: Features | None = Field(None, description="What the campaign promotes")
     draft: bool | None = Field(None, description="Drafts are published only with --drafts")
+
+
+# ---------------------------------------------------------------------------------------
+# content/accessibility.yaml: the accessibility statement, in the order of the EU model
+# (Commission Implementing Decision (EU) 2018/1523, annex)
+
+Prose = Annotated[PlainText, Field(min_length=1, max_length=4000)]
+LocalizedProse = Annotated[dict[LangCode, Prose], Field(
+    description="Markdown per language code",
+    examples=[{"fr": "Certains logos de membres n'ont pas d'équivalent textuel.",
+               "nl": "Sommige logo's van leden hebben geen tekstalternatief."}])]
+Name = Annotated[Line, Field(min_length=1, max_length=160)]
+
+
+class NonAccessible(Strict):
+    """A content or function that is not accessible, and why."""
+
+    reason: Literal["non-compliance", "disproportionate-burden", "out-of-scope"] = Field(
+        description="Why: non-compliance with the legislation, a disproportionate burden, or "
+        "content outside the scope of the legislation", examples=["non-compliance"])
+    content: LocalizedProse = Field(description="What is not accessible, and in what way")
+    criteria: Annotated[list[Annotated[str, Field(pattern=WCAG_CRITERION_PATTERN)]],
+                        Field(max_length=30)] = Field(
+        default_factory=list, description="The WCAG 2.1 success criteria not met",
+        examples=[["1.1.1"]])
+    alternative: LocalizedProse | None = Field(
+        None, description="The accessible alternative offered, if any")
+
+
+class Evaluation(Strict):
+    """The last evaluation of the site, on which the statement is based."""
+
+    date: datetime.date = Field(description="When the site was last evaluated and the "
+                                "statement reviewed (the build warns a year later)",
+                                examples=["2026-10-20"])
+    method: Literal["self-assessment", "third-party"] = Field(
+        description="A self-assessment by the public body, or an assessment by a third party",
+        examples=["self-assessment"])
+    tools: Annotated[list[Name], Field(max_length=20)] = Field(
+        default_factory=list, description="The tools and checks of a self-assessment",
+        examples=[["axe-core", "Nu HTML Checker"]])
+    evaluator: Name | None = Field(None, description="Who carried out a third-party assessment",
+                                   examples=["Audit Exemple SRL"])
+    description: LocalizedProse | None = Field(None, description="How the site was evaluated")
+
+
+class Feedback(Strict):
+    """How to report a barrier or ask for content in an accessible form."""
+
+    email: Email = Field(description="Where reports are sent", examples=["info@circlemade.brussels"])
+    phone: Phone | None = Field(None, description="A phone number for the same")
+    text: LocalizedProse = Field(description="How to report a problem, and when to expect an answer")
+
+
+class Enforcement(Strict):
+    """What to do when the answer is unsatisfactory."""
+
+    text: LocalizedProse = Field(description="The procedure and the enforcement body")
+    url: WebAddress | None = Field(None, description="The enforcement body's page")
+
+
+class AccessibilityFile(Strict):
+    """content/accessibility.yaml: the site's accessibility statement (EU Web Accessibility
+    Directive 2016/2102, art. 7), one field per section of the EU model statement."""
+
+    public_body: Name = Field(description="The public sector body that runs the site (a "
+                              "name, not translated)", examples=["hub.brussels"])
+    status: Literal["full", "partial", "none"] = Field(
+        description="Compliance with EN 301 549 (WCAG 2.1 level AA)", examples=["partial"])
+    non_accessible: Annotated[list[NonAccessible], Field(max_length=50)] = Field(
+        default_factory=list, description="What is not accessible, and why")
+    prepared: datetime.date = Field(description="When the statement was first prepared",
+                                    examples=["2026-10-20"])
+    evaluation: Evaluation = Field(description="The last evaluation of the site")
+    feedback: Feedback = Field(description="The feedback mechanism and its contact")
+    enforcement: Enforcement = Field(description="The enforcement procedure")

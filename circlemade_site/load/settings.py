@@ -9,6 +9,7 @@ from pathlib import Path
 import babel
 
 from circlemade_site.config import (
+    DEFAULT_REQUIRED_LANGUAGES,
     DEFAULT_SEGMENTS,
     KNOWN_SECTIONS,
     REQUIRED_SECTIONS,
@@ -64,6 +65,24 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
     if s.default_language not in languages:
         problem(("default_language",), msg("{lang!r} is not one of the languages {languages}",
                                            lang=s.default_language, languages=list(languages)))
+
+    if s.required_languages is None:     # the default: a site without nl says so
+        required: tuple[str, ...] = DEFAULT_REQUIRED_LANGUAGES
+        for lang in required:
+            if lang not in languages:
+                problem(("languages",), msg("the required language {lang!r} is not one of the "
+                                            "languages {languages}", lang=lang,
+                                            languages=list(languages)),
+                        msg("add it, or list the languages every text must be written in, for "
+                            "example `required_languages: [{lang}]`", lang=s.default_language))
+    else:
+        required = tuple(dict.fromkeys(s.required_languages))
+        for i, lang in enumerate(s.required_languages):
+            if lang not in languages:
+                problem(("required_languages", i), msg(
+                            "{lang!r} is not one of the languages {languages}", lang=lang,
+                            languages=list(languages)),
+                        msg("add it to `languages`, or remove it here"))
 
     def localized(path: yamlio.FieldPath, texts: Mapping[str, str]) -> Localized:
         for lang in texts:
@@ -139,4 +158,5 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         branch=s.repository.branch if s.repository else "main",
         team=tuple(dict.fromkeys(s.team)),
         hide_contact_after_months=s.freshness.hide_contact_after_months,
+        required_languages=tuple(lang for lang in required if lang in languages),
     )

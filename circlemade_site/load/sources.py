@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from circlemade_site.config import SiteConfig
@@ -71,6 +72,35 @@ def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[SourceFi
             sources.append(SourceFile(kind.rstrip("s") if kind != "news" else "news", path,
                                       rel_path, match["name"], match["lang"]))
     return sources
+
+
+def translation_path(rel_path: str, name: str, lang: str) -> str:
+    """The file of `name` in `lang` beside one of its translations:
+    ('content/pages/press.fr.md', 'press', 'nl') -> 'content/pages/press.nl.md'."""
+    return f"{rel_path.rsplit('/', 1)[0]}/{name}.{lang}.md"
+
+
+def check_required(config: SiteConfig, name: str, written: Mapping[str, str],
+                   discovered: Collection[str], diagnostics: list[Diagnostic]) -> None:
+    """The cluster's own texts exist in every required language (content/site.yaml): a
+    missing file is reported on a translation that exists (`written`: language -> its
+    file), naming the file to write. A file that exists but did not load has its own
+    errors and is not reported again."""
+    order = [lang for lang in config.fallback_order if lang in written]
+    if not order:
+        return
+    shown = written[order[0]]
+    for lang in config.required_languages:
+        if lang in written:
+            continue
+        path = translation_path(shown, name, lang)
+        if path not in discovered:
+            diagnostics.append(Diagnostic(
+                shown, msg("the version in the required language {lang!r} is missing: write "
+                           "{path}", lang=lang, path=path),
+                hint=msg("pages, events, news and campaigns are published in every language of "
+                         "`required_languages` in content/site.yaml ({languages})",
+                         languages=", ".join(config.required_languages))))
 
 
 def load(source: SourceFile) -> RawDoc:

@@ -15,8 +15,17 @@ from circlemade_site import urls
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog, Localized, language_name
-from circlemade_site.models import FACETS, OFFER_FACETS, OPPORTUNITY_FACETS, Page, Site, opportunities
+from circlemade_site.models import (
+    FACETS,
+    OFFER_FACETS,
+    OPPORTUNITY_FACETS,
+    PRIVACY,
+    Page,
+    Site,
+    opportunities,
+)
 from circlemade_site.plan import exports
+from circlemade_site.plan.accessibility import plan_statement
 from circlemade_site.plan.builder import plan_builder
 from circlemade_site.plan.cards import Cards
 from circlemade_site.plan.images import Card, ShareCards, Variant
@@ -103,6 +112,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     outputs.extend(plan_opportunities(site, router, catalogs, bases.__getitem__, opportunity_cards))
     builder_outputs, builder_files = plan_builder(site, router, catalogs, bases.__getitem__)
     outputs.extend(builder_outputs)
+    outputs.extend(plan_statement(site, router, bases.__getitem__, markdown))
     news_outputs, news_files, hero_jobs = plan_publications(
         site, router, catalogs, bases.__getitem__, markdown, cards, share, heroes)
     outputs.extend(news_outputs)
@@ -147,7 +157,23 @@ def base_context(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
             "default_language": config.default_language,
         },
         "menus": {name: _menu(site, router, name, lang, catalogs[lang]) for name in config.menus},
+        "legal": legal_links(site, router, lang, catalogs[lang]),
     }
+
+
+def legal_links(site: Site, router: urls.Router, lang: str, t: Catalog) -> list[dict[str, Any]]:
+    """What every footer links to, whatever the menus say: the accessibility statement
+    (EU directive 2016/2102, art. 7) and the privacy notice (the page named `privacy`).
+    Either is missing only from a site whose build fails for it."""
+    links = []
+    if site.accessibility is not None:
+        links.append({"url": router.url_for(urls.ACCESSIBILITY, lang),
+                      "label": Text(t("accessibility_link"), lang), "key": "accessibility"})
+    privacy = site.page(PRIVACY)
+    if privacy is not None:
+        links.append({"url": router.url_for(privacy, lang),
+                      "label": Text(t("privacy_link"), lang), "key": "privacy"})
+    return links
 
 
 def _text(value: Localized, lang: str, config: SiteConfig) -> Text:
@@ -193,6 +219,8 @@ def sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
                 *site.news, urls.CAMPAIGNS, *site.campaigns]
     size = site.config.listing_page_size
     targets += [urls.OPPORTUNITIES, urls.PROFILE_BUILDER]
+    if site.accessibility is not None:
+        targets.append(urls.ACCESSIBILITY)
     listings: list[tuple[str, tuple[str, ...], Sequence[Any]]] = [
         (urls.MEMBERS, FACETS, site.members),
         (urls.OFFERS, OFFER_FACETS, [o for m in site.members for o in m.offers]),
