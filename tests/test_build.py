@@ -218,7 +218,7 @@ def test_every_error_is_listed_in_one_run(make_project) -> None:
     assert lines == [
         "content/pages/about.fr.md:3:1: error: slgu: unknown field 'slgu' (did you mean 'slug'?)",
         "content/pages/services.nl.md:2:1: error: title: this field is required "
-        "(for example `title: À propos`)",
+        "(for example `title: Over ons`)",
         "content/pages/services.nl.md:2:8: error: draft: expected true or false, found 'maybe'",
     ]
 

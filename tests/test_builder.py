@@ -206,7 +206,7 @@ def test_invalid_input_shows_checks_own_messages(page: Page, site_url: str, make
             since: 2026-10-01
     """})
     def printed() -> list[str]:
-        result = run_cli("check", "--now", NOW, cwd=project)
+        result = run_cli("check", "--now", NOW, "--lang", "fr", cwd=project)
         return [line.split(": error: ", 1)[1] for line in result.stderr.splitlines() if ": error: " in line]
 
     # check stops at the schema's error before the language rule; the builder says both
@@ -214,11 +214,12 @@ def test_invalid_input_shows_checks_own_messages(page: Page, site_url: str, make
     yaml_file = project / "members" / "atelier-faux" / "member.yaml"
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("17 2 01", "17 02 01"), encoding="utf-8")
     assert printed() == [shown[0]]
+    # the French page speaks French: the same catalogue as `check --lang fr`
     assert shown == [
-        "tagline: missing the default language 'fr' (for example `tagline: {fr: ...}`)",
-        "flows[0].waste_code: '17 2 01' is not a code of the European List of Waste (three pairs "
-        "of digits, the first from 01 to 20, then * if the waste is hazardous) (for example "
-        "`waste_code: 03 01 05`)"]
+        "tagline: la langue par défaut 'fr' manque (par exemple `tagline: {fr: ...}`)",
+        "flows[0].waste_code: '17 2 01' n'est pas un code de la liste européenne des déchets "
+        "(trois paires de chiffres, la première de 01 à 20, puis * si le déchet est dangereux) "
+        "(par exemple `waste_code: 03 01 05`)"]
 
 
 def test_without_javascript_the_page_gives_the_other_routes(browser: Browser, site_url: str) -> None:

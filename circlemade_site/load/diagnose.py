@@ -90,6 +90,7 @@ NOT_A_SLUG = N_("{value!r} is not a valid slug: use lowercase letters a-z, digit
 MISSING_LANGUAGE = N_("missing the default language {lang!r}")
 MISSING_LANGUAGE_HINT = N_("for example `{field}: {{{lang}: ...}}`")
 IS_NOT = N_("{value!r} is not {expected}")
+EXAMPLE_HINT = N_("for example `{key}: {value}`")
 NOT_IN_FORM = N_("{value!r} is not in the expected form")
 _MESSAGES = {
     "string_type": N_("expected text, found {got}"),
@@ -196,7 +197,7 @@ def _example_hint(model: type[BaseModel], loc: Sequence[str | int]) -> Message |
     example = examples[0]
     shown = yaml_inline(example)
     # an example in words (a title, a street) is translated where the schema marks it (N_)
-    return msg("for example `{key}: {value}`", key=loc[-1], value=Example.plain(shown))
+    return msg(EXAMPLE_HINT, key=loc[-1], value=Example.plain(shown))
 
 
 def yaml_inline(value: Any) -> str:
@@ -216,5 +217,5 @@ def builder_messages() -> dict[str, Any]:
     return {"required": REQUIRED, "not_a_slug": NOT_A_SLUG,
             "empty": _MESSAGES["string_too_short"], "too_long": _MESSAGES["string_too_long"],
             "too_short": _MESSAGES["too_short"],
-            "pattern": IS_NOT, "not_in_form": NOT_IN_FORM, "pattern_names": dict(PATTERN_NAMES),
+            "pattern": IS_NOT, "not_in_form": NOT_IN_FORM, "example_hint": EXAMPLE_HINT, "pattern_names": dict(PATTERN_NAMES),
             "slug_pattern": SLUG_PATTERN}

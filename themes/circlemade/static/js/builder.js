@@ -336,7 +336,7 @@
     var m = data.messages;
     var at = dotted(path);
     var key = path[path.length - 1];
-    var hint = node.examples && node.examples.length && typeof key !== "number" ? "for example `" + key + ": " + inline(node.examples[0]) + "`" : null;
+    var hint = node.examples && node.examples.length && typeof key !== "number" ? fill(data.messages.example_hint, { key: key, value: inline(node.examples[0]) }) : null;
     if (value === null || value === undefined || (Array.isArray(value) && !value.length && required && !(node.minItems))) {
       if (required) { found.push([path, at + ": " + m.required + (hint ? " (" + hint + ")" : "")]); }
       return;
@@ -344,7 +344,7 @@
     if (node.patternProperties) {
       if (!value[data.default_language]) {
         found.push([path, at + ": " + fill(m.missing_language, { lang: data.default_language }) + " (" +
-          m.missing_language_hint.replace("{field}", key).replace("{{{lang}: ...}}", "{" + data.default_language + ": ...}") + ")"]);
+          fill(m.missing_language_hint, { field: key, lang: data.default_language }) + ")"]);
       }
       var inner = node.patternProperties[Object.keys(node.patternProperties)[0]];
       Object.keys(value).forEach(function (lang) { checkValue(path.concat([lang]), inner, value[lang], false, found); });
