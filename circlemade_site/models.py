@@ -247,6 +247,8 @@ class Event:
     registration: str | None
     members: tuple[str, ...]
     draft: bool
+    # where `registration` is written (path, line, column), for the check of own links
+    registration_at: tuple[str, int | None, int | None] | None = None
 
     def text(self, lang: str, order: tuple[str, ...]) -> Translation:
         return pick(self.texts, lang, order)[0]

@@ -210,7 +210,8 @@ def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
         venue=Venue(venue["name"], venue.get("street"), venue.get("postal_code"),
                     venue.get("municipality")) if venue else None,
         online=bool(shared.get("online")), registration=shared.get("registration"),
-        members=tuple(shared.get("members", [])), draft=bool(shared.get("draft")))
+        members=tuple(shared.get("members", [])), draft=bool(shared.get("draft")),
+        registration_at=item.where("registration") if "registration" in shared else None)
 
 
 def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], members: set[str],
