@@ -18,7 +18,16 @@ import icalendar
 from circlemade_site import communes, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog
-from circlemade_site.models import TIMEZONE, Event, Member, Need, Opportunity, Site, opportunities
+from circlemade_site.models import (
+    TIMEZONE,
+    Event,
+    Member,
+    Need,
+    Opportunity,
+    Site,
+    is_upcoming,
+    opportunities,
+)
 from circlemade_site.plan.cards import event_type
 from circlemade_site.plan.images import Variant
 from circlemade_site.plan.views import Text, text
@@ -75,7 +84,9 @@ def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: ur
 
 
 def event_json_ld(event: Event, lang: str, site: Site, router: urls.Router, title: str,
-                   summary: str) -> str:
+                   summary: str, image: str) -> str:
+    """schema.org Event with what Google recommends: image (the share card), organizer,
+    offers (with availability; a price only when the event file gives one)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Event", "name": title,
         "startDate": event.start.isoformat(), "endDate": event.end.isoformat(),
@@ -96,8 +107,14 @@ def event_json_ld(event: Event, lang: str, site: Site, router: urls.Router, titl
         data["location"] = {"@type": "Place", "name": venue.name, "address": {
             "@type": "PostalAddress", "streetAddress": venue.street, "postalCode": venue.postal_code,
             "addressLocality": venue.municipality, "addressCountry": "BE"}}
-    if event.registration:
-        data["offers"] = {"@type": "Offer", "url": event.registration}
+    data["image"] = [image]
+    # the site has no count of places: open until the event is over, then discontinued
+    data["offers"] = {"@type": "Offer",
+                      "url": event.registration or router.absolute(router.url_for(event, lang)),
+                      "availability": "https://schema.org/InStock" if is_upcoming(event, site.now)
+                      else "https://schema.org/Discontinued"}
+    if event.price is not None:
+        data["offers"].update(price=f"{event.price:.2f}", priceCurrency=event.currency)
     return json_for_script(data)
 
 

@@ -125,7 +125,8 @@ def event_page(room: Newsroom, lang: str, t: Catalog, event: Event, share_url: s
                 ics_url=router.url_for(urls.IcsFile(event), lang),
                 osm_url=osm_url(event, site.config.locales[lang]),
                 upcoming=is_upcoming(event, site.now),
-                json_ld=exports.event_json_ld(event, lang, site, router, tr.title, tr.summary),
+                json_ld=exports.event_json_ld(event, lang, site, router, tr.title, tr.summary,
+                                            share_url),
                 og={"type": "website", "title": tr.title, "description": tr.summary,
                     "image": share_url})
 
