@@ -251,6 +251,10 @@ class Event:
     registration: str | None
     members: tuple[str, ...]
     draft: bool
+    # where `registration` is written (path, line, column), for the check of own links
+    registration_at: tuple[str, int | None, int | None] | None = None
+    price: float | None = None            # of a place, for search engines; None: not published
+    currency: str = "EUR"                 # ISO 4217
 
     def text(self, lang: str, order: tuple[str, ...]) -> Translation:
         return pick(self.texts, lang, order)[0]

@@ -39,6 +39,7 @@ from circlemade_site.load import accessibility, members, ownership, pages, publi
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, PageVersion, Site, published
+from circlemade_site.plan import links
 from circlemade_site.plan.images import Card, Variant
 from circlemade_site.plan.site import Maker, Plan, plan
 from circlemade_site.plan.views import Output
@@ -184,6 +185,8 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
         raise BuildFailed([missing_string(config, exc)]) from exc
     makers: dict[str, Maker | bytes] = {asset.dest_rel: asset.data for asset in assets.values()}
     makers.update(planned.by_path())
+    if broken := links.own_link_problems(site, router, makers.keys()):
+        raise BuildFailed(broken)
     return Prepared(site, router, planned, env or templates.make_env(config),
                     templates.helpers(router.url_for, router.absolute,
                                       functools.partial(static.asset_url, assets)),

@@ -212,6 +212,10 @@ def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
                                      'venue: {{name: hub.brussels, street: Rue Royale 2, '
                                      'postal_code: "1000", municipality: Bruxelles}}'))))
     _check_members(item, "members", shared.get("members", []), members, errors)
+    if "currency" in shared and "price" not in shared:
+        errors.append(item.error("currency", msg("a currency is given without a price"),
+                                 msg("give the price too, for example {example}",
+                                     example="price: 25")))
     if errors:
         return None
     venue = shared.get("venue")
@@ -220,7 +224,9 @@ def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
         venue=Venue(venue["name"], venue.get("street"), venue.get("postal_code"),
                     venue.get("municipality")) if venue else None,
         online=bool(shared.get("online")), registration=shared.get("registration"),
-        members=tuple(shared.get("members", [])), draft=bool(shared.get("draft")))
+        members=tuple(shared.get("members", [])), draft=bool(shared.get("draft")),
+        registration_at=item.where("registration") if "registration" in shared else None,
+        price=shared.get("price"), currency=shared.get("currency", "EUR"))
 
 
 def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], members: set[str],

@@ -525,6 +525,11 @@ class EventFront(Strict):
     venue: Venue | None = Field(None, description="Where it takes place")
     online: bool | None = Field(None, description="true for an online event (no venue)")
     registration: WebAddress | None = Field(None, description="Registration page")
+    price: Annotated[float, Field(ge=0, le=100000)] | None = Field(
+        None, description="Price of a place, for search engines (0 for a free event; "
+        "without it no price is published)", examples=[25])
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(
+        None, description="ISO 4217 code of the price's currency (default EUR)", examples=["EUR"])
     members: Annotated[list[Slug], Field(max_length=50)] | None = Field(
         None, description="Slugs of the members involved", examples=[["recable"]])
     draft: bool | None = Field(None, description="Drafts are published only with --drafts")

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import json
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import icalendar
@@ -18,7 +18,16 @@ import icalendar
 from circlemade_site import communes, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Catalog
-from circlemade_site.models import TIMEZONE, Event, Member, Need, Opportunity, Site, opportunities
+from circlemade_site.models import (
+    TIMEZONE,
+    Event,
+    Member,
+    Need,
+    Opportunity,
+    Site,
+    is_upcoming,
+    opportunities,
+)
 from circlemade_site.plan.cards import event_type
 from circlemade_site.plan.images import Variant
 from circlemade_site.plan.views import Text, text
@@ -75,7 +84,9 @@ def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: ur
 
 
 def event_json_ld(event: Event, lang: str, site: Site, router: urls.Router, title: str,
-                   summary: str) -> str:
+                   summary: str, image: str) -> str:
+    """schema.org Event with what Google recommends: image (the share card), organizer,
+    offers (with availability; a price only when the event file gives one)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Event", "name": title,
         "startDate": event.start.isoformat(), "endDate": event.end.isoformat(),
@@ -96,38 +107,71 @@ def event_json_ld(event: Event, lang: str, site: Site, router: urls.Router, titl
         data["location"] = {"@type": "Place", "name": venue.name, "address": {
             "@type": "PostalAddress", "streetAddress": venue.street, "postalCode": venue.postal_code,
             "addressLocality": venue.municipality, "addressCountry": "BE"}}
-    if event.registration:
-        data["offers"] = {"@type": "Offer", "url": event.registration}
+    data["image"] = [image]
+    # the site has no count of places: open until the event is over, then discontinued
+    data["offers"] = {"@type": "Offer",
+                      "url": event.registration or router.absolute(router.url_for(event, lang)),
+                      "availability": "https://schema.org/InStock" if is_upcoming(event, site.now)
+                      else "https://schema.org/Discontinued"}
+    if event.price is not None:
+        data["offers"].update(price=f"{event.price:.2f}", priceCurrency=event.currency)
     return json_for_script(data)
 
 
 # -- iCalendar ----------------------------------------------------------------------------
 
-def brussels_timezone(events: Sequence[Event]) -> icalendar.Timezone:
-    """The Europe/Brussels VTIMEZONE with the transitions around the agenda's dates (made
-    once per build: computing it is the slow part of writing a calendar)."""
-    days = [e.first_day for e in events] or [dt.date(2018, 1, 1)]
-    return icalendar.Timezone.from_tzid(
-        "Europe/Brussels", first_date=dt.date(min(days).year - 1, 1, 1),
-        last_date=dt.date(max(days).year + 2, 1, 1))
+# The Europe/Brussels time zone as the rules of the European Union (since 1996: summer time
+# from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October),
+# written as two yearly RRULEs, the form Outlook, Google Calendar and Apple Calendar write
+# and read. A list of dates on one RDATE line is valid RFC 5545, but ical.js (Thunderbird)
+# reads only its first date: summer events after it were an hour off there.
+# tests/test_calendars.py holds these rules to zoneinfo for every day of 1996-2037.
+TZ_SINCE = 1996
+TZ_RULES = (  # (component, DTSTART of the first change, offset from, offset to, name, month)
+    ("DAYLIGHT", "19960331T020000", "+0100", "+0200", "CEST", 3),
+    ("STANDARD", "19961027T030000", "+0200", "+0100", "CET", 10),
+)
+
+
+def brussels_timezone() -> icalendar.Timezone:
+    """The VTIMEZONE of Europe/Brussels (models.TIMEZONE), valid for every date since 1996."""
+    timezone = icalendar.Timezone()
+    timezone.add("tzid", TIMEZONE.key)
+    for kind, start, before, after, name, month in TZ_RULES:
+        rule = icalendar.TimezoneDaylight() if kind == "DAYLIGHT" else icalendar.TimezoneStandard()
+        rule.add("tzname", name)
+        rule.add("tzoffsetfrom", dt.timedelta(hours=int(before[:3])))
+        rule.add("tzoffsetto", dt.timedelta(hours=int(after[:3])))
+        rule.add("dtstart", dt.datetime.strptime(start, "%Y%m%dT%H%M%S"))
+        rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
+        timezone.add_component(rule)
+    return timezone
 
 
 def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.Router,
-                   stamp: dt.datetime, name: str,
-                   timezone: Callable[[], icalendar.Timezone]) -> bytes:
+                   stamp: dt.datetime, name: str) -> bytes:
     """An RFC 5545 calendar of `events` in `lang`, with the Europe/Brussels VTIMEZONE.
-    UIDs are stable (the same event keeps its UID across builds and languages)."""
+    UIDs are stable (the same event keeps its UID across builds and languages).
+
+    It is published (RFC 5546 METHOD:PUBLISH), so every event names its ORGANIZER, which
+    PUBLISH requires: the site, with its contact address. Every text value, the calendar's
+    name included, goes through icalendar's vText, which escapes `,` `;` `\\` and line
+    breaks (X- properties are otherwise written as given), and X-WR-CALNAME says VALUE=TEXT."""
     host = urllib.parse.urlsplit(site.config.base_url).hostname or "circlemade.brussels"
+    order = site.config.fallback_order
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//{host}//circlemade_site//{lang.upper()}")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Brussels")
+    # X- properties are TEXT by default (RFC 5545 3.8.8.2), but ical.js reads them raw
+    # unless VALUE=TEXT says so: "a\, b" would be its calendar name instead of "a, b"
+    cal.add("x-wr-calname", icalendar.vText(name), parameters={"value": "TEXT"})
+    cal.add("x-wr-timezone", icalendar.vText(TIMEZONE.key))
     if any(not e.all_day for e in events):
-        cal.add_component(timezone())
-    order = site.config.fallback_order
+        cal.add_component(brussels_timezone())
+    organizer = icalendar.vCalAddress(f"mailto:{site.config.contact_email}")
+    organizer.params["cn"] = icalendar.vText(site.config.title.get(lang, order)[0])
     for event in events:
         tr = event.text(lang, order)
         url = router.absolute(router.url_for(event, lang))
@@ -140,16 +184,23 @@ def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.
         vevent.add("summary", tr.title)
         vevent.add("description", f"{tr.summary}\n\n{url}".strip())
         vevent.add("url", url)
+        vevent.add("organizer", organizer)
         if event.online:
             vevent.add("location", "Online")
         elif event.venue:
-            v = event.venue
-            vevent.add("location", ", ".join(p for p in (v.name, v.street,
-                                                         f"{v.postal_code or ''} {v.municipality or ''}".strip()) if p))
+            vevent.add("location", venue_line(event))
         if (kind := event_type(event, lang, site)) is not None:
             vevent.add("categories", [kind.text])
         cal.add_component(vevent)
     return cal.to_ical()
+
+
+def venue_line(event: Event) -> str:
+    """'hub.brussels, Chaussée de Charleroi 110, 1060 Saint-Gilles': an event's LOCATION."""
+    v = event.venue
+    assert v is not None
+    return ", ".join(p for p in (v.name, v.street,
+                                 f"{v.postal_code or ''} {v.municipality or ''}".strip()) if p)
 
 
 # -- Atom --------------------------------------------------------------------------------

@@ -246,7 +246,8 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
         "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
         "json_ld": exports.member_json_ld(member, lang, order, router, logo_view, locality.text,
                                           tagline.text, t("region_name")),
-        "og": {"type": "profile", "title": member.name, "description": tagline.text,
+        # an organisation: og:type profile is a person's (first and last name, gender)
+        "og": {"type": "website", "title": member.name, "description": tagline.text,
                "image": share_url},
         **extras(member, lang),
     }

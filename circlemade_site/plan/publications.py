@@ -67,7 +67,6 @@ def plan_publications(site: Site, router: urls.Router, catalogs: Mapping[str, Ca
     outputs: list[Output] = []
     files: dict[str, Callable[[], bytes]] = {}
     stamp = dt.datetime.combine(site.now, dt.time(), dt.UTC)
-    timezone = functools.cache(lambda: exports.brussels_timezone(site.events))   # when a calendar is made
     order = config.fallback_order
     for lang in config.languages:
         t = catalogs[lang]
@@ -86,10 +85,10 @@ def plan_publications(site: Site, router: urls.Router, catalogs: Mapping[str, Ca
             page(event, "event.html", event_page, t, event,
                  share.card("events", f"{event.name}-{lang}", tr.title, eyebrow))
             files[router.dest_for(urls.IcsFile(event), lang).as_posix()] = functools.partial(
-                exports.calendar_bytes, [event], lang, site, router, stamp, tr.title, timezone)
+                exports.calendar_bytes, [event], lang, site, router, stamp, tr.title)
         files[router.dest_for(urls.CALENDAR, lang).as_posix()] = functools.partial(
             exports.calendar_bytes, site.events, lang, site, router, stamp,
-            f"{site.config.title.get(lang, order)[0]} – {t('events_title')}", timezone)
+            f"{site.config.title.get(lang, order)[0]} – {t('events_title')}")
         page(urls.NEWS, "news_list.html", news_list)
         for item in site.news:
             tr = item.text(lang, order)
@@ -126,7 +125,8 @@ def event_page(room: Newsroom, lang: str, t: Catalog, event: Event, share_url: s
                 ics_url=router.url_for(urls.IcsFile(event), lang),
                 osm_url=osm_url(event, site.config.locales[lang]),
                 upcoming=is_upcoming(event, site.now),
-                json_ld=exports.event_json_ld(event, lang, site, router, tr.title, tr.summary),
+                json_ld=exports.event_json_ld(event, lang, site, router, tr.title, tr.summary,
+                                            share_url),
                 og={"type": "website", "title": tr.title, "description": tr.summary,
                     "image": share_url})
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -20,6 +21,10 @@ from circlemade_site.models import (
     OFFER_FACETS,
     OPPORTUNITY_FACETS,
     PRIVACY,
+    Campaign,
+    Event,
+    Member,
+    NewsItem,
     Page,
     Site,
     opportunities,
@@ -145,6 +150,7 @@ def base_context(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
         "share_image": share.card("site", lang, tagline),
         "lang": lang,
         "locale": config.locales[lang],
+        "locales": dict(config.locales),       # og:locale:alternate of the translations
         "t": catalogs[lang],
         "dev": dev,
         "site": {
@@ -238,6 +244,25 @@ def sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
     for target in targets:
         alternates = {lang: router.absolute(url) for lang, url in router.alternates(target).items()}
         x_default = router.absolute(router.x_default(target))
-        for url in alternates.values():
-            entries.append({"loc": url, "alternates": alternates, "x_default": x_default})
+        lastmod = last_modified(target)
+        # the home pages' x-default is the language choice at /: listed with the same set
+        locs = [*alternates.values(), *([x_default] if x_default not in alternates.values() else [])]
+        for url in locs:
+            entries.append({"loc": url, "alternates": alternates, "x_default": x_default,
+                            "lastmod": lastmod.isoformat() if lastmod else None})
     return sorted(entries, key=lambda e: e["loc"])
+
+
+def last_modified(target: urls.Target) -> dt.date | None:
+    """A sitemap's `lastmod`, from the content's own dates only: a news item's date, an
+    event's first day, a campaign's start, the day a member last reviewed its profile.
+    None otherwise: file times and the build's date say nothing of the page's content."""
+    if isinstance(target, NewsItem):
+        return target.date
+    if isinstance(target, Event):
+        return target.first_day
+    if isinstance(target, Campaign):
+        return target.start
+    if isinstance(target, Member):
+        return target.reviewed
+    return None
