@@ -94,13 +94,6 @@ def _add_member_rules(document: dict[str, Any], languages: Sequence[str],
             node["propertyNames"] = {**node.get("propertyNames", {}), "enum": list(languages)}
             if default_language:
                 node["required"] = [default_language]
-    postal_code = document["$defs"]["Address"]["properties"]["postal_code"]
-    if "enum" in postal_code:    # `postal_code: 1060` without quotes is read as the text "1060"
-        document["$defs"]["Address"]["properties"]["postal_code"] = {
-            **{k: v for k, v in postal_code.items() if k not in ("type", "pattern", "enum")},
-            "anyOf": [{"type": "string", "pattern": postal_code["pattern"],
-                       "enum": postal_code["enum"]},
-                      {"type": "integer", "enum": [int(code) for code in postal_code["enum"]]}]}
     need = document["$defs"]["Need"]
     need["if"] = {"type": "object", "properties": {"type": {"const": MATERIAL_NEED}},
                   "required": ["type"]}
