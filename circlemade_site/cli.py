@@ -198,7 +198,8 @@ def schema_files(root: Path) -> dict[str, str]:
     if diagnostics:
         raise BuildFailed(diagnostics)
     files = {f"{reference.SCHEMA_DIR}/{name}": reference.dump(document)
-             for name, document in reference.json_schemas(facets).items()}
+             for name, document in reference.json_schemas(
+                 facets, config.languages, config.default_language).items()}
     files[reference.REFERENCE_DOC] = reference.member_reference(facets)
     return files
 

@@ -7,14 +7,14 @@ the schemas in load/schema.py (with the vocabularies of content/vocabularies.yam
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
 from circlemade_site import communes
 from circlemade_site.load import diagnose, schema
-from circlemade_site.models import Facet
+from circlemade_site.models import MATERIAL_NEED, Facet
 
 SCHEMA_DIR = "schemas"
 REFERENCE_DOC = "docs/member-reference.md"
@@ -28,8 +28,30 @@ FORMATS: Mapping[str, tuple[type[BaseModel], str]] = {
 }
 
 
-def json_schemas(facets: Mapping[str, Facet]) -> dict[str, dict[str, Any]]:
-    """File name -> JSON Schema, for every format."""
+# What `check` refuses that the JSON Schema cannot say (docs/member-reference.md lists it;
+# the test of the schemas names each case of its corpus that only `check` refuses).
+CHECK_ONLY: Mapping[str, str] = {
+    "checksum": "the check digits of the enterprise number (modulo 97)",
+    "phone numbering plan": "whether a phone number exists in its country's numbering plan "
+                            "(its length and prefixes, from the phonenumbers library)",
+    "e-mail domain": "the domain of an e-mail address: reserved and special-use names "
+                     "(`.test`, `.local`, `.invalid`...) and the rules of internationalised "
+                     "domain names",
+    "commune and postal code": "that the commune (`address.municipality`) is one of the 19, "
+                               "in French or Dutch, and has that postal code",
+    "files on disk": "that the logo file exists in the folder, is a real image of its "
+                     "format within the size limits, and that the folder holds nothing else",
+    "dates in order": "that `until` is on or after `since` in needs and flows",
+    "other members": "that no other member has the same name or enterprise number",
+    "texts and hidden fields": "that no text gives away a value `hidden` withholds, and "
+                               "that texts hold no invisible or control character",
+}
+
+
+def json_schemas(facets: Mapping[str, Facet], languages: Sequence[str] = (),
+                 default_language: str | None = None) -> dict[str, dict[str, Any]]:
+    """File name -> JSON Schema, for every format. With the site's `languages`, a member's
+    texts take only those keys and need the default language, as `check` says."""
     out = {}
     for name, (model, where) in FORMATS.items():
         document = {"$schema": DRAFT, "$id": f"https://circlemade.brussels/schemas/{name}.schema.json",
@@ -37,6 +59,8 @@ def json_schemas(facets: Mapping[str, Facet]) -> dict[str, dict[str, Any]]:
         document["description"] = f"{where}: {document.get('description', '')}".rstrip(": ")
         if name == "member" and facets:
             _add_enums(document, facets)
+        if name == "member":
+            _add_member_rules(document, languages, default_language)
         out[f"{name}.schema.json"] = document
     return out
 
@@ -61,6 +85,33 @@ def _add_enums(document: dict[str, Any], facets: Mapping[str, Facet]) -> None:
         flow["direction"]["enum"] = list(facets["directions"].terms)
     need["activities"]["items"]["enum"] = list(facets["activities"].terms)
     document["$defs"]["Address"]["properties"]["postal_code"]["enum"] = sorted(communes.BY_POSTAL_CODE)
+
+
+def _add_member_rules(document: dict[str, Any], languages: Sequence[str],
+                      default_language: str | None) -> None:
+    """What load/members.py checks beyond the pydantic model, where JSON Schema can say it."""
+    for node in _nodes(document):
+        if schema.LANG_PATTERN in node.get("patternProperties", {}) and languages:
+            node["propertyNames"] = {**node.get("propertyNames", {}), "enum": list(languages)}
+            if default_language:
+                node["required"] = [default_language]
+    need = document["$defs"]["Need"]
+    need["if"] = {"type": "object", "properties": {"type": {"const": MATERIAL_NEED}},
+                  "required": ["type"]}
+    need["then"] = {"type": "object", "required": ["materials"],
+                    "properties": {"materials": {"type": "array", "minItems": 1}}}
+
+
+def _nodes(value: Any) -> list[dict[str, Any]]:
+    """Every object of a JSON Schema document, depth first."""
+    found = []
+    if isinstance(value, dict):
+        found.append(value)
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found += _nodes(item)
+    return found
 
 
 def dump(document: Mapping[str, Any]) -> str:
@@ -90,6 +141,17 @@ def member_reference(facets: Mapping[str, Facet]) -> str:
                   "Quantity": "flows[].quantity."}[sub.__name__]
         lines += ["", f"## `{prefix.rstrip('.')}`", "", (sub.__doc__ or "").strip(), ""]
         lines += _model_table(sub, prefix)
+    lines += ["", "## What only `circlemade check` verifies", "",
+              "The JSON Schema says everything above that a schema can say: required texts in "
+              "the default language, no other language than the site's, the forms of e-mail "
+              "addresses, web and LinkedIn addresses, phone and enterprise numbers, postal "
+              "codes and the logo's file name, vocabulary keys listed once. An editor cannot "
+              "verify the rest, which `circlemade check` (and the pull request's check) does:",
+              ""]
+    lines += [f"- {key}: {text}." for key, text in CHECK_ONLY.items()]
+    lines += ["", "The other way round, `check` reads a number written without quotes as text "
+              "(`postal_code: 1060`) and trims spaces inside quotes (`\" 1060\"`), where the "
+              "schema asks for the text itself: write `postal_code: \"1060\"`."]
     lines += ["", "## Vocabularies", "",
               "Keys to use in `kind`, `activities`, `sectors`, `offers[].audiences`, "
               "`needs[].type`, `needs[].materials`, `flows[].material` and `flows[].direction`, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -148,7 +149,7 @@ def test_open_data(built_site: Path, sample: Path) -> None:
         (built_site / "data" / "members.csv").read_text(encoding="utf-8-sig"))))
     assert [r["slug"] for r in rows] == [m["slug"] for m in data["members"]]
     assert rows[0].keys() >= {"tagline_fr", "tagline_nl", "profile_url_fr", "profile_url_nl"}
-    assert next(r for r in rows if r["slug"] == "recable")["phone"] == "+32 2 538 70 62"
+    assert next(r for r in rows if r["slug"] == "recable")["phone"] == "'+32 2 538 70 62"     # OWASP: see docs/open-data.md
 
 
 def test_csv_neutralises_formulas(make_project, tmp_path: Path) -> None:
@@ -160,6 +161,59 @@ def test_csv_neutralises_formulas(make_project, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(
         (tmp_path / "out" / "data" / "members.csv").read_text(encoding="utf-8-sig"))))
     assert next(r for r in rows if r["slug"] == "recable")["name"].startswith("'=")
+
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE_RECABLE = {       # member-written values that would start a formula, by field
+    "name: Recâblé": 'name: "=HYPERLINK(\\"https://evil.example\\")"',
+    "  fr: \"Reconditionnement d'ordinateurs,": "  fr: \"@SUM(1+1);=cmd|' /C calc'!A0;Reconditionnement d'ordinateurs,",
+    "Rue des Palais 118": '-Rue des Palais 118;\\t+1',
+    "hello@recable.be": "=1+2@evil.example",
+    "https://www.recable.be": "https://www.recable.be/;=1+1",
+    "  linkedin: https://www.linkedin.com/company/recable-brussels": (
+        "  linkedin: https://www.linkedin.com/company/recable-brussels\n"
+        "  person: {name: \"=Marie Dubois\", role: {fr: \"-Responsable\", nl: \"+Verantwoordelijke;@x\"},"
+        " public: true}"),
+    "Ordinateurs portables d'entreprise à reconditionner": "=Ordinateurs portables; \\\"=1+1",
+    "Écrans et ordinateurs irréparables": "+Écrans;-1;@2;=3",
+}
+
+
+def test_every_csv_cell_is_formula_safe_read_on_commas_or_on_semicolons(
+        make_project, tmp_path: Path) -> None:
+    """OWASP's rule, for every column (phone and e-mail included): no cell starts with
+    = + - @ tab or CR, in the file read as comma-separated or, as a Belgian-locale
+    spreadsheet does, split on `;`."""
+    root = make_project()
+    path = root / "members" / "recable" / "member.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in HOSTILE_RECABLE.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    pipeline.build(root, tmp_path / "out", dataclasses.replace(OPTIONS, search=False))
+    files = sorted((tmp_path / "out" / "data").glob("*.csv"))
+    assert [p.name for p in files] == ["members.csv", "opportunities.csv"]
+    checked = 0
+    for csv_path in files:
+        content = csv_path.read_text(encoding="utf-8-sig")
+        assert "recable" in content
+        for row in csv.reader(io.StringIO(content)):                  # on ","
+            for cell in row:
+                assert not cell.startswith(DANGEROUS), (csv_path.name, cell)
+                checked += 1
+        for row in csv.reader(io.StringIO(content), delimiter=";"):   # on ";", quotes read
+            for cell in row:
+                assert not cell.lstrip(' "').startswith(DANGEROUS), (csv_path.name, cell)
+        for line in content.splitlines():                             # on ";", raw
+            for piece in line.split(";"):
+                assert not piece.lstrip(' "').startswith(DANGEROUS), (csv_path.name, piece)
+    assert checked > 100
+    members = {r["slug"]: r for r in csv.DictReader(io.StringIO(
+        (tmp_path / "out" / "data" / "members.csv").read_text(encoding="utf-8-sig")))}
+    assert members["recable"]["email"] == "'=1+2@evil.example"
+    assert members["recable"]["phone"] == "'+32 2 538 70 62"
+    assert members["recable"]["website"] == "https://www.recable.be/;'=1+1"
 
 
 def test_images_are_cached_by_content(make_project, tmp_path: Path, monkeypatch) -> None:

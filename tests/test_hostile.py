@@ -233,3 +233,51 @@ def test_control_characters_in_file_names_and_keys_are_escaped_on_the_terminal(
         assert all(not line.startswith("fake.yaml") for line in printed.splitlines())
         assert any("notes\\x1b[31m\\u202e.txt" in line for line in lines)
         assert any("na\\x1b[2Jme\\nfake.yaml" in line for line in lines)
+
+
+# -- stray files in members/ ---------------------------------------------------------------
+
+LITTER = ("members/.DS_Store", "members/Thumbs.db", f"members/{SLUG}/.DS_Store",
+          f"members/{SLUG}/._logo.png", f"members/{SLUG}/desktop.ini",
+          f"members/{SLUG}/Thumbs.db")
+
+
+def test_operating_system_litter_is_a_warning_and_never_published(make_project,
+                                                                  tmp_path: Path) -> None:
+    root = member(make_project)
+    for rel_path in LITTER:
+        (root / rel_path).write_bytes(b"\x00\x05\x16\x07 Mac OS X litter")
+    report = pipeline.build(root, tmp_path / "out", dataclasses.replace(OPTIONS, search=False))
+    assert sorted(str(w) for w in report.warnings) == sorted(
+        f"{p}: warning: a file your operating system made: it is ignored and never published "
+        "(delete it from your pull request)" for p in LITTER)
+    published = {p.name for p in (tmp_path / "out").rglob("*")}
+    assert not published & {".DS_Store", "Thumbs.db", "desktop.ini", "._logo.png"}
+    assert not any(b"Mac OS X litter" in p.read_bytes()
+                   for p in (tmp_path / "out").rglob("*") if p.is_file())
+
+
+def test_every_other_name_starting_with_a_dot_is_an_error(make_project) -> None:
+    root = member(make_project)
+    hidden = root / "members" / ".hidden-member"
+    hidden.mkdir()
+    (hidden / "member.yaml").write_text(VALID, encoding="utf-8")
+    (root / "members" / ".well-known").mkdir()
+    (root / "members" / ".well-known" / "security.txt").write_text("Contact: x", encoding="utf-8")
+    (root / "members" / ".htaccess").write_text("Redirect /", encoding="utf-8")
+    (root / "members" / SLUG / ".payload.html").write_text("<script>x()</script>",
+                                                           encoding="utf-8")
+    (root / "members" / SLUG / ".well-known").mkdir()
+    (root / "members" / SLUG / "._folder").mkdir()     # litter is a file, never a folder
+    holds = ("(a member folder holds member.yaml, fr.md, nl.md and the logo named in "
+             "member.yaml; remove it)")
+    at_top = ("error: a name starting with a dot is not allowed in members/ (each member has "
+              "a folder: members/<slug>/member.yaml)")
+    assert errors(root) == [
+        f"members/.hidden-member: {at_top}",
+        f"members/.htaccess: {at_top}",
+        f"members/.well-known: {at_top}",
+        f"members/{SLUG}/._folder: error: unexpected folder in a member folder {holds}",
+        f"members/{SLUG}/.payload.html: error: unexpected file in a member folder {holds}",
+        f"members/{SLUG}/.well-known: error: unexpected folder in a member folder {holds}",
+    ]

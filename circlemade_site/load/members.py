@@ -42,6 +42,9 @@ from circlemade_site.models import (
 from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
 
 MEMBER_FILE = "member.yaml"
+# what Finder and Windows Explorer leave in folders: a warning, never read nor published;
+# every other name starting with a dot (.well-known/, .payload.html...) is an error
+OS_LITTER = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 Problem = Callable[..., None]      # problem(field path, message, hint=None, at_key=False)
 # messages the profile builder gives in the browser too (plan/builder.py)
 NOT_A_POSTAL_CODE = N_("{value!r} is not the postal code of a commune of the Brussels-Capital "
@@ -158,7 +161,15 @@ def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[Path]:
     for entry in listed:
         path = Path(entry.path)
         rel_path = f"{root_rel}/{entry.name}"
-        if entry.name.startswith(".") or entry.name in ("README.md", "README.fr.md", "README.nl.md"):
+        if entry.name in ("README.md", "README.fr.md", "README.nl.md"):
+            continue
+        if is_os_litter(path):
+            diagnostics.append(litter_warning(rel_path))
+            continue
+        if entry.name.startswith("."):
+            diagnostics.append(Diagnostic(
+                rel_path, msg("a name starting with a dot is not allowed in members/"),
+                hint=msg("each member has a folder: members/<slug>/member.yaml")))
             continue
         if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
             diagnostics.append(Diagnostic(
@@ -181,6 +192,19 @@ def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[Path]:
             continue
         found.append(path)
     return found
+
+
+def is_os_litter(path: Path) -> bool:
+    """`.DS_Store`, `._name` (macOS), `Thumbs.db`, `desktop.ini` (Windows): a plain file."""
+    name = path.name
+    return (name.casefold() in OS_LITTER or name.startswith("._")) and \
+        not path.is_symlink() and path.is_file()
+
+
+def litter_warning(rel_path: str) -> Diagnostic:
+    return Diagnostic(rel_path, msg("a file your operating system made: it is ignored and "
+                                    "never published"),
+                      hint=msg("delete it from your pull request"), severity="warning")
 
 
 def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
@@ -214,7 +238,8 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         if front.logo is not None:
             logo = _logo(folder, yaml_rel, front.logo, positions, errors)
     raw_logo = data.get("logo") if isinstance(data, dict) else None
-    _check_files(config, folder, rel_dir, raw_logo if isinstance(raw_logo, str) else None, errors)
+    _check_files(config, folder, rel_dir, raw_logo if isinstance(raw_logo, str) else None, errors,
+                 diagnostics)
     diagnostics.extend(errors)
     if errors or front is None:
         return None
@@ -537,14 +562,18 @@ def _descriptions(config: SiteConfig, folder: Path, rel_dir: str,
 
 
 def _check_files(config: SiteConfig, folder: Path, rel_dir: str, logo: str | None,
-                 errors: list[Diagnostic]) -> None:
+                 errors: list[Diagnostic], warnings: list[Diagnostic]) -> None:
     """Only the files a profile uses may be in its folder (no stray documents published
-    by mistake, no executable or archive slipped into the repository)."""
+    by mistake, no executable or archive slipped into the repository, no hidden file or
+    folder). Operating-system litter is only a warning: it is never read nor published."""
     expected = {MEMBER_FILE, *(f"{lang}.md" for lang in config.languages)}
-    if logo:
+    if logo and not logo.startswith("."):
         expected.add(logo)
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name in expected:
+        if path.name in expected:
+            continue
+        if is_os_litter(path):
+            warnings.append(litter_warning(f"{rel_dir}/{path.name}"))
             continue
         errors.append(Diagnostic(
             f"{rel_dir}/{path.name}", msg("unexpected folder in a member folder")

@@ -35,6 +35,23 @@ LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"   # a GitHub login (39 c
 REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
 WASTE_CODE_PATTERN = r"^(0[1-9]|1[0-9]|20) [0-9]{2} [0-9]{2}\*?$"   # the 20 chapters of the List of Waste
 WCAG_CRITERION_PATTERN = r"^[1-4]\.[0-9]{1,2}\.[0-9]{1,2}$"
+# The forms of member values as JSON Schema patterns, for editors (reference.py): each
+# accepts every value its check accepts (the test of the schemas feeds both the same
+# corpus); what a pattern cannot say (checksums, number plans, domain rules) only the
+# check sees, and docs/member-reference.md lists it.
+_NOT_IN_ADDRESS = r'\s@()<>,;:\\"\[\]'       # what an e-mail address never holds
+_ADDR = f"[^{_NOT_IN_ADDRESS}]"
+EMAIL_FORM = (f"^(?!\\.)(?!.*\\.\\.){_ADDR}*[^{_NOT_IN_ADDRESS}.]@(?!-)(?:{_ADDR}+\\.)+"
+              f"{_ADDR}*[^{_NOT_IN_ADDRESS}.0-9]{_ADDR}*$")    # a top-level domain is not a number
+PHONE_FORM = r"^[ ()./-]*\+?[ ()./-]*(?:[0-9][ ()./-]*){6,17}$"   # digits, + and separators
+_HTTP = r"[Hh][Tt][Tt][Pp][Ss]?://(?:[^\s/?#]*@)?"
+_PORT_PATH = r"(?::[^\s/?#]*)?(?:[/?#]\S*)?$"
+URL_FORM = rf"^{_HTTP}[^\s/?#@:]*\.[^\s/?#@:]*{_PORT_PATH}"      # a host name with a dot
+LINKEDIN_FORM = rf"^{_HTTP}(?:[^\s/?#@:]*\.)?[Ll][Ii][Nn][Kk][Ee][Dd][Ii][Nn]\.[Cc][Oo][Mm]{_PORT_PATH}"
+_SEP = "[ ./-]*"
+ENTERPRISE_NUMBER_FORM = (rf"^{_SEP}(?:[Bb]{_SEP}[Ee]{_SEP})?(?:\(0\){_SEP}|[01]{_SEP})?"
+                          rf"(?:[0-9]{_SEP}){{9}}$")   # ten digits, the first 0 or 1, or nine
+LOGO_FORM = r"^[^/\\.][^/\\]*\.(?:[Pp][Nn][Gg]|[Jj][Pp][Ee]?[Gg]|[Ww][Ee][Bb][Pp]|[Ss][Vv][Gg])$"
 PATTERN_NAMES = {
     WCAG_CRITERION_PATTERN: N_("a WCAG success criterion such as 1.1.1"),
     LOGIN_PATTERN: N_("a GitHub login (letters, digits and single hyphens, 39 at most)"),
@@ -47,6 +64,12 @@ PATTERN_NAMES = {
     ORIGIN_PATTERN: N_("a site address such as https://circlemade.brussels (no trailing slash)"),
     EMAIL_PATTERN: N_("an e-mail address"),
     LOCALE_PATTERN: N_("a locale such as fr_BE"),
+    EMAIL_FORM: N_("an e-mail address"),
+    PHONE_FORM: N_("a phone number (digits, spaces and +)"),
+    URL_FORM: N_("a web address starting with https:// or http://"),
+    LINKEDIN_FORM: N_("a LinkedIn address"),
+    ENTERPRISE_NUMBER_FORM: N_("a Belgian enterprise number (ten digits)"),
+    LOGO_FORM: N_("the name of a PNG, JPEG, WebP or SVG file in this folder"),
 }
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80,
@@ -297,18 +320,23 @@ def _check_enterprise_number(value: str) -> str:
     return f"{number[:4]}.{number[4:7]}.{number[7:]}"
 
 
-Email = Annotated[str, Field(max_length=254, examples=["info@atelier-exemple.be"]),
+Email = Annotated[str, Field(max_length=254, examples=["info@atelier-exemple.be"],
+                             json_schema_extra={"pattern": EMAIL_FORM}),
                   AfterValidator(_check_email)]
-Phone = Annotated[str, Field(max_length=40, examples=["+32 2 511 22 33"]),
+Phone = Annotated[str, Field(max_length=40, examples=["+32 2 511 22 33"],
+                             json_schema_extra={"pattern": PHONE_FORM}),
                   AfterValidator(_check_phone)]
-WebAddress = Annotated[str, Field(max_length=500, examples=["https://www.atelier-exemple.be"]),
+WebAddress = Annotated[str, Field(max_length=500, examples=["https://www.atelier-exemple.be"],
+                                  json_schema_extra={"pattern": URL_FORM}),
                        AfterValidator(_check_url)]
 LinkedIn = Annotated[str, Field(max_length=500,
-                                examples=["https://www.linkedin.com/company/atelier-exemple"]),
+                                examples=["https://www.linkedin.com/company/atelier-exemple"],
+                                json_schema_extra={"pattern": LINKEDIN_FORM}),
                      AfterValidator(_check_linkedin)]
-EnterpriseNumber = Annotated[str, Field(max_length=20, examples=["0123.456.749"]),
+EnterpriseNumber = Annotated[str, Field(max_length=20, examples=["0123.456.749"],
+                                        json_schema_extra={"pattern": ENTERPRISE_NUMBER_FORM}),
                              AfterValidator(_check_enterprise_number)]
-Keys = Annotated[list[VocabularyKey], Field(max_length=12)]
+Keys = Annotated[list[VocabularyKey], Field(max_length=12, json_schema_extra={"uniqueItems": True})]
 
 
 if TYPE_CHECKING:      # what the validators check, as a type checker sees it
@@ -449,7 +477,8 @@ class MemberFront(Strict):
     address: Address = Field(description="Address in the Brussels-Capital Region")
     contact: Annotated[Contact, BeforeValidator(lambda v: {} if v is None else v)] = Field(
         default_factory=Contact, description="Contact details")
-    logo: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+    logo: Annotated[str, Field(min_length=1, max_length=100,
+                               json_schema_extra={"pattern": LOGO_FORM})] | None = Field(
         None, description="File name of the logo in this folder (PNG, JPEG, WebP or SVG)",
         examples=["logo.png"])
     offers: Annotated[list[Offer], Field(max_length=20)] = Field(
@@ -461,7 +490,8 @@ class MemberFront(Strict):
     maintainers: Annotated[list[Login], Field(max_length=10)] = Field(
         default_factory=list, description="GitHub logins of the people who may change this "
         "folder by pull request (a new member lists its author)", examples=[["atelier-exemple"]])
-    hidden: Annotated[list[HiddenField], Field(max_length=len(HIDEABLE))] = Field(
+    hidden: Annotated[list[HiddenField], Field(max_length=len(HIDEABLE),
+                                               json_schema_extra={"uniqueItems": True})] = Field(
         default_factory=list, description="Details kept off the site (pages, open data, search, "
         "everything): any of " + ", ".join(HIDEABLE), examples=[["contact.phone"]])
     reviewed: datetime.date | None = Field(

@@ -69,7 +69,8 @@ def plan_builder(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
                            repository_upload=upload,
                            freshness_months=config.hide_contact_after_months)
                for lang in config.languages]
-    schema = json_schemas(site.facets)["member.schema.json"]
+    schema = json_schemas(site.facets, config.languages,
+                          config.default_language)["member.schema.json"]
     files: dict[str, Callable[[], bytes]] = {
         router.dest_for(urls.MEMBER_SCHEMA).as_posix(): lambda: dump(schema).encode("utf-8")}
     for lang in site.config.languages:

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -263,6 +264,12 @@ def opportunity_title(item: Opportunity, member: Member, site: Site, lang: str, 
 # -- open data ---------------------------------------------------------------------------
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV injection defence (owasp.org/www-community/attacks/CSV_Injection): a cell
+# that starts with one of CSV_FORMULA_START gets a leading ' (spreadsheets then read it as
+# text). A Belgian-locale spreadsheet splits lines on `;` as well, so every piece of a cell
+# after a `;` (or a line break), past any quotes and spaces, gets one too.
+_CSV_PIECE_START = re.compile(r"""(^|[;\n\r])([" ]*)(?=["""
+                              + re.escape("".join(CSV_FORMULA_START)) + "])")
 
 
 def open_data_paths(router: urls.Router) -> tuple[str, str, str]:
@@ -296,8 +303,6 @@ def opportunities_csv(site: Site, router: urls.Router) -> bytes:
                "activities", "waste_code", "hazardous", "quantity", "unit", "per",
                *(f"title_{lang}" for lang in langs), *(f"summary_{lang}" for lang in langs),
                "since", "until", *(f"url_{lang}" for lang in langs)]
-    free_text = {"member_name", *(f"title_{lang}" for lang in langs),
-                 *(f"summary_{lang}" for lang in langs)}       # written by members
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, lineterminator="\r\n", restval="")
     writer.writeheader()
@@ -320,7 +325,7 @@ def opportunities_csv(site: Site, router: urls.Router) -> bytes:
             if item.quantity:
                 row.update(quantity=format(item.quantity.amount, "g"), unit=item.quantity.unit,
                            per=item.quantity.per)
-        writer.writerow({k: _csv_safe(v) if k in free_text else v for k, v in row.items()})
+        writer.writerow({k: _csv_safe(v) for k, v in row.items()})     # every column
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -379,8 +384,6 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
                "linkedin", "contact_person", *(f"contact_person_role_{lang}" for lang in langs),
                "enterprise_number", "member_since", "reviewed", "awaiting_update",
                *(f"profile_url_{lang}" for lang in langs), "offers"]
-    free_text = {"name", "street", "contact_person", *(f"tagline_{lang}" for lang in langs),
-                 *(f"contact_person_role_{lang}" for lang in langs)}   # written by members
     writer = csv.DictWriter(out, columns, lineterminator="\r\n")
     writer.writeheader()
     for r in records:
@@ -398,15 +401,14 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
                "reviewed": r["reviewed"] or "", "awaiting_update": "yes" if r["awaiting_update"] else "no",
                **{f"profile_url_{lang}": r["profile_url"][lang] for lang in langs},
                "offers": len(r["offers"])}
-        writer.writerow({k: _csv_safe(v) if k in free_text else v for k, v in row.items()})
+        writer.writerow({k: _csv_safe(v) for k, v in row.items()})     # every column
     json_path, csv_path, opportunities_path = open_data_paths(router)
     return {json_path: as_json.encode("utf-8"),
             csv_path: ("\ufeff" + out.getvalue()).encode("utf-8"),
             opportunities_path: opportunities_csv(site, router)}
 
 
-def _csv_safe(value: object) -> object:
-    """Spreadsheets run a cell that starts with = + - @ as a formula: neutralise it."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
-        return "'" + value
-    return value
+def _csv_safe(value: object) -> str:
+    """Spreadsheets run a cell that starts with = + - @ tab or CR as a formula, in a
+    comma- or a semicolon-separated reading of the file: neutralise every such start."""
+    return _CSV_PIECE_START.sub(r"\1\2'", str(value))
