@@ -14,7 +14,9 @@ PAGES = {"contact": "/nl/contact/"}
 
 
 def render(text: str) -> tuple[str, list[str]]:
-    return MarkdownRenderer().render(text, PAGES.get)
+    html, unknown, problems = MarkdownRenderer().render(text, PAGES.get)
+    assert problems == []
+    return html, unknown
 
 
 def test_page_links_resolve_and_keep_fragments() -> None:
@@ -59,7 +61,7 @@ def test_dangerous_link_schemes_are_inert(url: str) -> None:
 
 def test_allowed_links() -> None:
     html, _ = render("[a](https://hub.brussels) [b](mailto:info@circlemade.brussels) [c](tel:+3221234567)")
-    assert html == ('<p><a href="https://hub.brussels">a</a> '
+    assert html == ('<p><a href="https://hub.brussels/">a</a> '
                     '<a href="mailto:info@circlemade.brussels">b</a> <a href="tel:+3221234567">c</a></p>')
 
 
@@ -74,6 +76,6 @@ def test_fenced_code_blocks() -> None:
 
 
 def test_headings_can_start_lower_for_texts_inside_a_section() -> None:
-    html, _ = MarkdownRenderer().render("## Qui sommes-nous ?\n\n### Détails\n", PAGES.get, top=3)
+    html, _, _ = MarkdownRenderer().render("## Qui sommes-nous ?\n\n### Détails\n", PAGES.get, top=3)
     assert html == ('<h3 id="qui-sommes-nous">Qui sommes-nous ?</h3>\n'
                     '<h4 id="details">Détails</h4>')

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-import urllib.parse
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import email_validator
@@ -20,6 +19,7 @@ import stdnum.exceptions
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from circlemade_site import links
 from circlemade_site.errors import N_, Message, msg
 from circlemade_site.models import HIDEABLE
 from circlemade_site.slugs import SLUG_PATTERN
@@ -262,17 +262,21 @@ def _check_phone(value: str) -> str:
 
 
 def _check_url(value: str) -> str:
-    parts = urllib.parse.urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname \
-            or any(ch.isspace() for ch in value):
+    """The rule of every link (links.check_link), with the wording of a form's field."""
+    example = msg("for example {example}", example="https://www.atelier-exemple.be")
+    if not value.lower().startswith(("https:", "http:")):
         raise invalid(msg("{value!r} is not a web address starting with https:// or http://",
-                          value=value),
-                      msg("for example {example}", example="https://www.atelier-exemple.be"))
+                          value=value), example)
+    try:
+        links.check_link(value)
+    except links.UnsafeLink as exc:
+        raise invalid(msg("{value!r} cannot be published as a link: {reason}", value=value,
+                          reason=exc.reason), example) from None
     return value
 
 
 def _check_linkedin(value: str) -> str:
-    host = urllib.parse.urlsplit(_check_url(value)).hostname or ""
+    host = links.check_link(_check_url(value)).host
     if host != "linkedin.com" and not host.endswith(".linkedin.com"):
         raise invalid(msg("{value!r} is not a LinkedIn address", value=value),
                       msg("for example {example}",
