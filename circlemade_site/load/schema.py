@@ -19,7 +19,7 @@ import stdnum.exceptions
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from circlemade_site import links
+from circlemade_site import links, spoofing
 from circlemade_site.errors import N_, Message, msg
 from circlemade_site.models import HIDEABLE
 from circlemade_site.slugs import SLUG_PATTERN
@@ -229,6 +229,22 @@ def _one_line(value: str) -> str:
 
 PlainText = Annotated[str, AfterValidator(_no_hidden_characters)]
 Line = Annotated[PlainText, AfterValidator(_one_line)]
+MAX_MARKS = 3      # combining marks on one character: Vietnamese needs 2, "Zalgo" text dozens
+
+
+def _visible_name(value: str) -> str:
+    if spoofing.renders_blank(value):
+        raise invalid(msg("shows nothing: it is made only of blank or filler characters"),
+                      msg("write the name in letters, for example {example}",
+                          example="Atelier Exemple"))
+    if spoofing.most_marks(value) > MAX_MARKS:
+        raise invalid(msg("stacks more than {limit} accents or marks on one letter",
+                          limit=MAX_MARKS),
+                      msg("retype the name without copying it from another document"))
+    return value
+
+
+Name = Annotated[Line, AfterValidator(_visible_name)]
 
 
 def _localized(max_length: int, fr: str, nl: str) -> Any:
@@ -342,7 +358,7 @@ class Address(Strict):
 class Person(Strict):
     """A named contact person: personal data, published only with `public: true`."""
 
-    name: Annotated[Line, Field(min_length=2, max_length=120)] = Field(
+    name: Annotated[Name, Field(min_length=2, max_length=120)] = Field(
         description="First name and surname", examples=["Marie Dubois"])
     role: Role | None = Field(None, description="Their role, per language")
     public: bool = Field(False, description="true to publish the name and role on the "
@@ -427,7 +443,7 @@ class Flow(Strict):
 class MemberFront(Strict):
     """members/<slug>/member.yaml: a member's profile."""
 
-    name: Annotated[Line, Field(min_length=2, max_length=120)] = Field(
+    name: Annotated[Name, Field(min_length=2, max_length=120)] = Field(
         description="The name of the organisation, as written on its logo (not translated)",
         examples=["Atelier Exemple"])
     kind: VocabularyKey = Field(description="company, academic, institution or support",
