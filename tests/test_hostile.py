@@ -196,12 +196,15 @@ def test_bom_and_windows_line_endings_are_accepted(make_project) -> None:
     assert any(m.slug == SLUG for m in site.members)
 
 
-def test_huge_hostile_markdown_builds_in_bounded_time(make_project, tmp_path: Path) -> None:
+def test_huge_hostile_markdown_is_refused_in_bounded_time(make_project, tmp_path: Path) -> None:
+    """Parsed in linear time, then refused for its size (render.markup.MAX_HTML_BYTES)."""
     root = member(make_project, fr_md="[" * 500_000 + "\n" + "*a" * 200_000 + "\n")
     result = subprocess.run([sys.executable, "-m", "circlemade_site", "build", "--out",
                              str(tmp_path / "out")], cwd=root, capture_output=True, text=True,
                             timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "members/atelier-exemple/fr.md:1: error: the text makes 1,600,009 bytes of HTML" \
+        in result.stderr
 
 
 def test_a_failed_build_never_writes_outside_out(make_project, tmp_path: Path) -> None:

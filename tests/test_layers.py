@@ -20,7 +20,8 @@ NAME = "circlemade_site"
 
 # (stage, the modules and folders in it), lowest first
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("core", ("errors", "files", "slugs", "i18n", "config", "communes", "models")),
+    ("core", ("errors", "files", "slugs", "i18n", "config", "communes", "models", "spoofing",
+              "links")),
     ("load", ("load", "reference", "scaffold")),
     ("route", ("urls",)),
     ("plan", ("plan", "translations", "freshness")),

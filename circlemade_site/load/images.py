@@ -106,6 +106,24 @@ SVG_ATTRIBUTES = frozenset({
 })
 _LOCAL_REF = re.compile(r"^#[A-Za-z_][\w.-]*$")
 _URL_FUNCTION = re.compile(r"url\(\s*([^)]*?)\s*\)", re.IGNORECASE)
+# CSS that fetches or runs something, once escapes are decoded (a presentation attribute
+# is parsed as CSS: fill="\75 rl(...)" is fill="url(...)")
+_CSS_FETCH = re.compile(r"@import|(?:image-set|image|src|element|expression|cross-fade)\s*\(",
+                        re.IGNORECASE)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9A-Fa-f]{1,6})[ \t\n\r\f]?|(\n)|(.))", re.DOTALL)
+MAX_SVG_ELEMENTS = 5_000     # after <use> expansion; a real logo has a few hundred at most
+
+
+def css_unescape(value: str) -> str:
+    """`value` with its CSS escapes decoded (CSS Syntax 3, "consume an escaped code point")."""
+    def decoded(match: re.Match[str]) -> str:
+        code, newline, other = match.groups()
+        if code is not None:
+            number = int(code, 16)
+            return chr(number) if 0 < number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF \
+                else "\ufffd"
+        return "" if newline else other
+    return _CSS_ESCAPE.sub(decoded, value)
 
 
 class UnsafeSvg(ValueError):
@@ -143,14 +161,60 @@ def sanitize_svg(data: bytes) -> bytes:
             if local == "href" and not _LOCAL_REF.match(value.strip()):
                 raise UnsafeSvg(msg("the SVG links to {value!r}; only references inside the "
                                     "file are allowed", value=value))
-            for ref in _URL_FUNCTION.findall(value):
+            css = css_unescape(value)
+            if _CSS_FETCH.search(css):
+                raise UnsafeSvg(msg("the SVG has {value!r} in its {attribute!r} attribute, "
+                                    "CSS that loads or runs something", value=css,
+                                    attribute=local))
+            for ref in _URL_FUNCTION.findall(css):
                 if not _LOCAL_REF.match(ref.strip("'\"")):
                     raise UnsafeSvg(msg("the SVG refers to {value!r}; only references inside "
                                         "the file are allowed", value=ref))
+            if "\\" in value:
+                raise UnsafeSvg(msg("the SVG writes its {attribute!r} attribute with CSS "
+                                    "escapes ({value!r})", attribute=local, value=value))
+    _check_references(root)
     ElementTree.register_namespace("", SVG_NS)
     ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
                                                                             xml_declaration=False)
+
+
+def _check_references(root: ElementTree.Element) -> None:
+    """Refuse references that loop (a <use> or a gradient that reaches itself) and <use>
+    trees that expand to more than MAX_SVG_ELEMENTS elements (each <use> copies what it
+    names, so ten nested levels of ten copies make ten billion: a browser that opens the
+    logo freezes)."""
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def target(element: ElementTree.Element) -> ElementTree.Element | None:
+        href = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "href"), None)
+        return by_id.get(href.strip()[1:]) if href else None
+
+    def size(element: ElementTree.Element) -> int:
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting:
+            raise UnsafeSvg(msg("the SVG has a reference that leads back to itself (through "
+                                "{id!r})", id=element.get("id") or element.tag.rsplit("}", 1)[-1]))
+        visiting.add(key)
+        total = 1 + sum(size(child) for child in element)
+        if (named := target(element)) is not None:
+            total += size(named) if element.tag == f"{{{SVG_NS}}}use" else min(size(named), 1)
+        visiting.discard(key)
+        if total > MAX_SVG_ELEMENTS:
+            raise UnsafeSvg(msg("the SVG expands to more than {limit:,} elements through "
+                                "<use> (copies of copies)", limit=MAX_SVG_ELEMENTS))
+        sizes[key] = total
+        return total
+
+    try:
+        size(root)
+    except RecursionError:
+        raise UnsafeSvg(msg("the SVG nests its elements too deeply")) from None
 
 
 def svg_size(data: bytes,

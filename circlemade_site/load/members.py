@@ -15,7 +15,7 @@ from pathlib import Path
 
 import phonenumbers
 
-from circlemade_site import communes
+from circlemade_site import communes, spoofing
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import N_, ContentError, Diagnostic, Message, Named, did_you_mean, msg
 from circlemade_site.files import read_limited
@@ -23,7 +23,7 @@ from circlemade_site.i18n import Localized
 from circlemade_site.load import diagnose, images, schema, yamlio
 from circlemade_site.load.diagnose import MISSING_LANGUAGE, MISSING_LANGUAGE_HINT
 from circlemade_site.load.settings import read_yaml_file
-from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, rel
+from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, bidi_control, rel
 from circlemade_site.models import (
     HIDEABLE,
     IN,
@@ -274,24 +274,42 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         hidden=tuple(front.hidden), reviewed=front.reviewed)
 
 
+def name_keys(name: str) -> frozenset[str]:
+    """The forms under which two names are the same name: ignoring case, accents and
+    punctuation, and looking alike (the TS #39 skeleton, which is case-sensitive, of the
+    name and of its folded form: 'RecabIe' with a capital I, 'Rеcаblе' with Cyrillic е
+    and а, 'Recab1e' are all 'Recable'). Invisible characters count for nothing."""
+    def letters(text: str) -> str:
+        return "".join(ch for ch in text if ch.isalnum() and not spoofing.is_default_ignorable(ch))
+    return frozenset({letters(fold(name)), letters(spoofing.skeleton(name)),
+                      letters(spoofing.skeleton(fold(name)))})
+
+
+def _same_letters(name: str, other: str) -> bool:
+    return [ch for ch in fold(name) if ch.isalnum()] == [ch for ch in fold(other) if ch.isalnum()]
+
+
 def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
                  established: frozenset[str] | None = None) -> list[Member]:
-    """Refuse a second member with the name (ignoring case, accents and punctuation) or
-    the enterprise number of another. In a pull request's check, the folders of its base
-    commit (`established`) keep theirs: a newcomer gets the error whatever date it writes.
-    Among the others, and without a base, the earliest `member_since` (then the folder
-    name) keeps it."""
+    """Refuse a second member with the name (ignoring case, accents and punctuation, or
+    looking alike in any script: `name_keys`) or the enterprise number of another. In a
+    pull request's check, the folders of its base commit (`established`) keep theirs: a
+    newcomer gets the error whatever date it writes. Among the others, and without a
+    base, the earliest `member_since` (then the folder name) keeps it."""
     by_name: dict[str, Member] = {}
     by_number: dict[str, Member] = {}
     kept = []
     known = established if established is not None else frozenset()
     for member in sorted(members, key=lambda m: (m.slug not in known, m.member_since, m.slug)):
-        name_key = "".join(ch for ch in fold(member.name) if ch.isalnum())
-        if (other := by_name.get(name_key)) is not None:
+        keys = name_keys(member.name)
+        if (other := next((by_name[k] for k in sorted(keys) if k in by_name), None)) is not None:
             diagnostics.append(Diagnostic(
                 f"{member.rel_dir}/{MEMBER_FILE}", msg("the name {name!r} is already used by "
                                                        "{other}", name=member.name,
-                                                       other=other.rel_dir), field="name",
+                                                       other=other.rel_dir)
+                if _same_letters(member.name, other.name) else msg("the name {name!r} looks like {other_name!r}, the name of {other}",
+                         name=member.name, other_name=other.name, other=other.rel_dir),
+                field="name",
                 hint=msg("each member has its own name; if this is your organisation, edit "
                          "that folder")))
             continue
@@ -302,7 +320,8 @@ def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
                     number=member.enterprise_number, other=other.rel_dir),
                 field="enterprise_number", hint=msg("each organisation has one profile")))
             continue
-        by_name[name_key] = member
+        for key in keys:
+            by_name.setdefault(key, member)
         if member.enterprise_number:
             by_number[member.enterprise_number] = member
         kept.append(member)
@@ -554,6 +573,9 @@ def _descriptions(config: SiteConfig, folder: Path, rel_dir: str,
                                  rel_path)
         except ContentError as exc:
             errors.append(exc.diagnostic)
+            continue
+        if (found := bidi_control(text, rel_path, 1)) is not None:
+            errors.append(found)
             continue
         if text.strip():
             texts[lang] = text

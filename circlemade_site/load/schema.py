@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-import urllib.parse
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import email_validator
@@ -20,6 +19,7 @@ import stdnum.exceptions
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from circlemade_site import links, spoofing
 from circlemade_site.errors import N_, Message, msg
 from circlemade_site.models import HIDEABLE
 from circlemade_site.slugs import SLUG_PATTERN
@@ -258,6 +258,22 @@ def _one_line(value: str) -> str:
 
 PlainText = Annotated[str, AfterValidator(_no_hidden_characters)]
 Line = Annotated[PlainText, AfterValidator(_one_line)]
+MAX_MARKS = 3      # combining marks on one character: Vietnamese needs 2, "Zalgo" text dozens
+
+
+def _visible_name(value: str) -> str:
+    if spoofing.renders_blank(value):
+        raise invalid(msg("shows nothing: it is made only of blank or filler characters"),
+                      msg("write the name in letters, for example {example}",
+                          example="Atelier Exemple"))
+    if spoofing.most_marks(value) > MAX_MARKS:
+        raise invalid(msg("stacks more than {limit} accents or marks on one letter",
+                          limit=MAX_MARKS),
+                      msg("retype the name without copying it from another document"))
+    return value
+
+
+Name = Annotated[Line, AfterValidator(_visible_name)]
 
 
 def _localized(max_length: int, fr: str, nl: str) -> Any:
@@ -291,17 +307,21 @@ def _check_phone(value: str) -> str:
 
 
 def _check_url(value: str) -> str:
-    parts = urllib.parse.urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname \
-            or any(ch.isspace() for ch in value):
+    """The rule of every link (links.check_link), with the wording of a form's field."""
+    example = msg("for example {example}", example="https://www.atelier-exemple.be")
+    if not value.lower().startswith(("https:", "http:")):
         raise invalid(msg("{value!r} is not a web address starting with https:// or http://",
-                          value=value),
-                      msg("for example {example}", example="https://www.atelier-exemple.be"))
+                          value=value), example)
+    try:
+        links.check_link(value)
+    except links.UnsafeLink as exc:
+        raise invalid(msg("{value!r} cannot be published as a link: {reason}", value=value,
+                          reason=exc.reason), example) from None
     return value
 
 
 def _check_linkedin(value: str) -> str:
-    host = urllib.parse.urlsplit(_check_url(value)).hostname or ""
+    host = links.check_link(_check_url(value)).host
     if host != "linkedin.com" and not host.endswith(".linkedin.com"):
         raise invalid(msg("{value!r} is not a LinkedIn address", value=value),
                       msg("for example {example}",
@@ -372,7 +392,7 @@ class Address(Strict):
 class Person(Strict):
     """A named contact person: personal data, published only with `public: true`."""
 
-    name: Annotated[Line, Field(min_length=2, max_length=120)] = Field(
+    name: Annotated[Name, Field(min_length=2, max_length=120)] = Field(
         description="First name and surname", examples=["Marie Dubois"])
     role: Role | None = Field(None, description="Their role, per language")
     public: bool = Field(False, description="true to publish the name and role on the "
@@ -457,7 +477,7 @@ class Flow(Strict):
 class MemberFront(Strict):
     """members/<slug>/member.yaml: a member's profile."""
 
-    name: Annotated[Line, Field(min_length=2, max_length=120)] = Field(
+    name: Annotated[Name, Field(min_length=2, max_length=120)] = Field(
         description="The name of the organisation, as written on its logo (not translated)",
         examples=["Atelier Exemple"])
     kind: VocabularyKey = Field(description="company, academic, institution or support",

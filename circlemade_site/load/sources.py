@@ -7,8 +7,9 @@ import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from circlemade_site import spoofing
 from circlemade_site.config import SiteConfig
-from circlemade_site.errors import Diagnostic, msg
+from circlemade_site.errors import ContentError, Diagnostic, msg
 from circlemade_site.files import read_limited
 from circlemade_site.load import frontmatter, yamlio
 
@@ -109,4 +110,21 @@ def load(source: SourceFile) -> RawDoc:
     text = yamlio.decode(raw, source.rel_path)
     parts = frontmatter.split(text, source.rel_path)
     data, positions = yamlio.parse(parts.front, source.rel_path, parts.front_line)
+    if (found := bidi_control(parts.body, source.rel_path, parts.body_line)) is not None:
+        raise ContentError(found)
     return RawDoc(source, data, positions, parts.body, parts.body_line)
+
+
+def bidi_control(text: str, rel_path: str, first_line: int) -> Diagnostic | None:
+    """The first bidirectional control character of a Markdown text, as a Diagnostic: it
+    reorders what follows it on screen, so a text (or a link in it) reads otherwise than
+    it is written. Refused in Markdown as in names and every other text field."""
+    for offset, line in enumerate(text.split("\n")):
+        for column, ch in enumerate(line, 1):
+            if ch in spoofing.BIDI_CONTROLS:
+                return Diagnostic(rel_path, msg(
+                    "contains a bidirectional control character (U+{code:04X}), which changes "
+                    "the order in which the text is shown", code=ord(ch)),
+                    first_line + offset, column,
+                    hint=msg("retype the text without copying it from another document"))
+    return None

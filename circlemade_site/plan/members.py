@@ -13,14 +13,21 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from circlemade_site import communes, urls
+from circlemade_site import communes, links, urls
 from circlemade_site.errors import Diagnostic, msg
 from circlemade_site.i18n import Catalog, country_name, format_date
 from circlemade_site.models import FACETS, OFFER_FACETS, Member, Offer, Opportunity, Site
 from circlemade_site.plan import exports
 from circlemade_site.plan.cards import Cards, term_label
 from circlemade_site.plan.images import ShareCards, Variant, variants
-from circlemade_site.plan.views import Markdown, Output, page_output, picture, text
+from circlemade_site.plan.views import (
+    Markdown,
+    Output,
+    page_output,
+    picture,
+    report_text_problems,
+    text,
+)
 from circlemade_site.slugs import sort_key
 
 PROFILE_LOGO_SIZES = "(max-width: 40rem) 160px, 240px"
@@ -203,9 +210,11 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
     description = None
     if member.description.texts:
         source, source_lang = member.description.get(lang, order)
-        html, unknown = markdown.render(source, lambda name: None, top=3)
+        html, unknown, problems = markdown.render(source, lambda name: None, top=3)
+        rel_path, line = member.description_lines[source_lang]
+        if source_lang == lang:
+            report_text_problems(problems, source, rel_path, line, diagnostics)
         if unknown and source_lang == lang:
-            rel_path, line = member.description_lines[source_lang]
             diagnostics.append(Diagnostic(rel_path, msg("links to pages of the site (page:...) "
                                                         "are not available in member "
                                                         "descriptions"), line))
@@ -242,7 +251,7 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
         "person": {"name": member.person.name,
                    "role": text(member.person.role, lang, order) if member.person.role.texts
                    else None} if member.person else None,
-        "website_label": urllib.parse.urlsplit(member.website).hostname if member.website else None,
+        "website_label": links.label(member.website) if member.website else None,
         "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
         "json_ld": exports.member_json_ld(member, lang, order, router, logo_view, locality.text,
                                           tagline.text, t("region_name")),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from circlemade_site import urls
-from circlemade_site.errors import Diagnostic, msg
+from circlemade_site.errors import Diagnostic, Message, msg
 from circlemade_site.i18n import Localized
 from circlemade_site.plan.images import Variant
 
@@ -53,7 +53,7 @@ class Markdown(Protocol):
     """What the plan needs of the Markdown renderer (render.markup.MarkdownRenderer)."""
 
     def render(self, text: str, resolve: Callable[[str], str | None],
-               top: int = 2) -> tuple[str, list[str]]: ...
+               top: int = 2) -> tuple[str, list[str], list[tuple[Message, Message]]]: ...
 
 
 def page_output(router: urls.Router, target: urls.Target, lang: str, template: str,
@@ -84,13 +84,15 @@ def body(markdown: Markdown, router: urls.Router, source: str, source_lang: str,
          rel_path: str, line: int, diagnostics: list[Diagnostic]) -> dict[str, str]:
     """A Markdown body (written in `source_lang`) as HTML for the `lang` site, `page:<name>`
     links resolved; a link to an unknown page is reported once, from the text's own
-    language, on its line."""
+    language, on its line, and so is a text the renderer refuses (a link that breaks the
+    rule of links, HTML too large)."""
     def resolve(name: str) -> str | None:
         target = router.page_named(name)
         return router.url_for(target, lang) if target is not None else None
 
-    html, unknown = markdown.render(source, resolve)
+    html, unknown, problems = markdown.render(source, resolve)
     if source_lang == lang:
+        report_text_problems(problems, source, rel_path, line, diagnostics)
         for name in unknown:
             offset = next((i for i, text in enumerate(source.split("\n")) if f"page:{name}" in text), 0)
             diagnostics.append(Diagnostic(
@@ -98,3 +100,14 @@ def body(markdown: Markdown, router: urls.Router, source: str, source_lang: str,
                 line + offset, hint=msg("pages are named after their file: page:about links to "
                                         "content/pages/about.<language>.md")))
     return {"html": html, "lang": source_lang}
+
+
+def report_text_problems(problems: Sequence[tuple[Message, Message]], source: str,
+                         rel_path: str, line: int, diagnostics: list[Diagnostic]) -> None:
+    """The renderer's problems with a Markdown text, on the line of the link they quote
+    (else the text's first line)."""
+    lines = source.split("\n")
+    for problem, hint in problems:
+        link = problem.params.get("link")
+        offset = next((i for i, text in enumerate(lines) if link and link in text), 0)
+        diagnostics.append(Diagnostic(rel_path, problem, line + offset, hint=hint))

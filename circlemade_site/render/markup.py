@@ -9,7 +9,15 @@ iframes, forms, event handlers, and links other than http, https, mailto and tel
 
 markdown-it-py is linear on hostile input (a megabyte of `[` renders in under a second),
 which matters because members' descriptions are untrusted: Python-Markdown takes minutes
-on the same input.
+on the same input. Linear is not small: a reference definition with a long address, used
+thousands of times (`[a][a][a]...`), or a table with one header cell per line, turns a few
+kilobytes into megabytes of HTML. A text whose HTML is over MAX_HTML_BYTES, or over
+MAX_GROWTH times its source once it passes GROWTH_FLOOR bytes (a one-line list may well be
+ten times its source), is refused instead of published.
+
+Links follow the rule of every link of the site (`links.check_link`): those the Markdown
+writes are reported, and the sanitiser drops any other `href` that breaks it (raw `<a>`
+tags, cached entries), whatever the text says.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from circlemade_site import links
+from circlemade_site.errors import Message, msg
 from circlemade_site.files import write_atomic
 from circlemade_site.slugs import slugify
 
@@ -38,11 +48,15 @@ ALLOWED_ATTRIBUTES = {
     "ol": frozenset({"start"}),
     **{f"h{n}": frozenset({"id"}) for n in range(2, 7)},
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+URL_SCHEMES = links.MARKDOWN_SCHEMES
 PAGE_SCHEME = "page:"
+MAX_HTML_BYTES = 200_000
+MAX_GROWTH = 20
+GROWTH_FLOOR = 10_000
 
 Resolver = Callable[[str], str | None]
-RENDER_VERSION = 1     # change it when the rendering changes (the cache is then dropped)
+Problem = tuple[Message, Message]      # what is wrong with a text, and a hint
+RENDER_VERSION = 2     # change it when the rendering changes (the cache is then dropped)
 
 
 class MarkdownRenderer:
@@ -52,16 +66,34 @@ class MarkdownRenderer:
     def __init__(self, cache: MarkdownCache | None = None) -> None:
         self._md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
         self._md.enable(["table", "strikethrough"])
+        default = self._md.normalizeLink
+
+        def normalize_link(url: str) -> str:
+            """A web address as the browser will read it (markdown-it's own punycode keeps
+            the case of `CAFÉ.be`, which browsers refuse, and maps `。` to a dot); a link
+            the rule refuses is kept as written, so that the check reports what the
+            writer wrote and the sanitiser drops it."""
+            try:
+                link = links.check_link(url, URL_SCHEMES, relative=True)
+            except links.UnsafeLink:
+                return url
+            return link.href if link.host else default(url)
+
+        self._md.normalizeLink = normalize_link  # type: ignore[method-assign]
         self.cache = cache if cache is not None else MarkdownCache()
 
-    def render(self, text: str, resolve: Resolver, top: int = 2) -> tuple[str, list[str]]:
-        """Safe HTML for `text`, and the `page:` names that `resolve` did not know.
-        `top` is the level the text's highest heading becomes (2 for a page body under its
-        h1, 3 for a description inside a section of a profile)."""
+    def render(self, text: str, resolve: Resolver,
+               top: int = 2) -> tuple[str, list[str], list[Problem]]:
+        """Safe HTML for `text`, the `page:` names that `resolve` did not know, and the
+        problems of the text (a link that breaks the rule of links, HTML too large: then
+        the HTML is empty). `top` is the level the text's highest heading becomes (2 for a
+        page body under its h1, 3 for a description inside a section of a profile)."""
         key = hashlib.sha256(f"{RENDER_VERSION}\0{top}\0{text}".encode()).hexdigest()[:40]
-        for links, html, unknown in self.cache.get(key):
-            if all(resolve(name) == url for name, url in links):
-                return sanitize(html).strip(), list(unknown)    # cleaned again: see MarkdownCache
+        for resolved, html, unknown in self.cache.get(key):
+            if all(resolve(name) == url for name, url in resolved):
+                html = sanitize(html).strip()    # cleaned again: see MarkdownCache
+                too_large = _too_large(html, text)
+                return ("", list(unknown), [too_large]) if too_large else (html, list(unknown), [])
         asked: dict[str, str | None] = {}
 
         def recording(name: str) -> str | None:
@@ -70,10 +102,44 @@ class MarkdownRenderer:
 
         tokens = self._md.parse(text)
         unknown = _resolve_links(tokens, recording)
+        problems = _refused_links(tokens)
         _number_headings(tokens, top)
-        html = sanitize(self._md.renderer.render(tokens, self._md.options, {})).strip()
-        self.cache.put(key, (sorted(asked.items()), html, unknown))
-        return html, unknown
+        html = self._md.renderer.render(tokens, self._md.options, {})
+        too_large = _too_large(html, text)       # before nh3, which would take long on it
+        if too_large is None:
+            html = sanitize(html).strip()
+            too_large = _too_large(html, text)
+        if too_large is not None:
+            return "", unknown, [*problems, too_large]
+        if not problems:
+            self.cache.put(key, (sorted(asked.items()), html, unknown))
+        return html, unknown, problems
+
+
+def _too_large(html: str, source: str) -> Problem | None:
+    size = len(html.encode("utf-8"))
+    if size > MAX_HTML_BYTES or (size > GROWTH_FLOOR and size > MAX_GROWTH * len(source.encode("utf-8"))):
+        return (msg("the text makes {size:,} bytes of HTML, more than a page may hold ({limit:,} "
+                    "bytes, or {growth} times the text)", size=size, limit=MAX_HTML_BYTES,
+                    growth=MAX_GROWTH),
+                msg("shorten it; a link reference or a table cell repeated many times "
+                    "multiplies the size of the page"))
+    return None
+
+
+def _refused_links(tokens: list[Token]) -> list[Problem]:
+    problems: list[Problem] = []
+    for token in _walk(tokens):
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            try:
+                links.check_link(href, URL_SCHEMES, relative=True)
+            except links.UnsafeLink as exc:
+                problems.append((msg("the link {link!r} is refused: {reason}", link=href,
+                                     reason=exc.reason),
+                                 msg("write the address as it appears in the browser, for "
+                                     "example {example}", example="https://www.atelier-exemple.be")))
+    return problems
 
 
 class MarkdownCache:
@@ -173,7 +239,18 @@ def _number_headings(tokens: list[Token], top: int) -> None:
             token.attrSet("id", base if count == 0 else f"{base}-{count + 1}")
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute != "href":
+        return value
+    try:
+        links.check_link(value, URL_SCHEMES, relative=True)
+    except links.UnsafeLink:
+        return None
+    return value
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=set(ALLOWED_TAGS),
                      attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                     url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True)
+                     url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
+                     attribute_filter=_keep_attribute)
