@@ -4,6 +4,7 @@ hard links that fall back to copies, bytes left on disk until the site is writte
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import hashlib
@@ -11,7 +12,7 @@ import hmac
 import os
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from circlemade_site.errors import ContentError, Diagnostic, UsageError, msg
@@ -36,6 +37,24 @@ def read_limited(path: Path, rel_path: str, limit: int, line: int | None = 1) ->
                                                     reason=exc.strerror))) from exc
 
 
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError raised inside says which file it is about: a write that fails on a full
+    disk raises ENOSPC without a file name (the error comes from write(), not open())."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """`path.write_bytes(data)`, an error naming `path`."""
+    with naming(path):
+        path.write_bytes(data)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `path` so that a reader (or a build killed meanwhile) sees the old file or the
     new one, never half of it: a temporary sibling, then one rename. The process id in
@@ -43,8 +62,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        with naming(path):
+            tmp.write_bytes(data)
+            tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)     # a full disk leaves no half-written temporary file
         raise
@@ -67,7 +87,8 @@ def link_or_copy(source: Path, dest: Path) -> None:
     except OSError as exc:
         if exc.errno not in _NO_LINK:
             raise
-        shutil.copy2(source, dest)
+        with naming(dest):
+            shutil.copy2(source, dest)
 
 
 def move(source: Path, dest: Path) -> None:
@@ -78,7 +99,8 @@ def move(source: Path, dest: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-        shutil.move(source, dest)
+        with naming(dest):
+            shutil.move(source, dest)
 
 
 def is_same_file(a: Path, b: Path) -> bool:

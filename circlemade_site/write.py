@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from circlemade_site.errors import UsageError
-from circlemade_site.files import CacheSeal, Content, content_bytes, link_or_copy
+from circlemade_site.files import CacheSeal, Content, content_bytes, link_or_copy, write_bytes
 
 MARKER = ".circlemade-output"
 MARKER_TEXT = b"This folder is written by circlemade build; it is replaced on every build.\n"
@@ -156,7 +156,7 @@ def write_site(out: Path, files: Mapping[str, Content],
                     continue
                 except OSError:       # the previous file vanished meanwhile: write it
                     pass
-            dest.write_bytes(content_bytes(data))
+            write_bytes(dest, content_bytes(data))
             written += 1
         if finish is not None:
             added = finish(staging)
@@ -172,7 +172,7 @@ def write_site(out: Path, files: Mapping[str, Content],
                         pass
                 written += 1
             files = {**files, **added}
-        (staging / MARKER).write_bytes(MARKER_TEXT)
+        write_bytes(staging / MARKER, MARKER_TEXT)
         removed = _count_removed(out, files)
         _swap(staging, out)
     except BaseException:

@@ -25,6 +25,7 @@ import html
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,14 @@ from pathlib import Path
 
 from circlemade_site import urls
 from circlemade_site.errors import OutputFailed, escape_controls, msg
-from circlemade_site.files import CacheSeal, Content, is_same_file, link_or_copy, move
+from circlemade_site.files import (
+    CacheSeal,
+    Content,
+    is_same_file,
+    link_or_copy,
+    move,
+    write_bytes,
+)
 from circlemade_site.models import Need, Opportunity, Site
 
 OUTPUT = "pagefind"
@@ -170,7 +178,7 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
                 raise OutputFailed(msg(
                     "the search index could not be built (Pagefind: {reason}); the build "
                     "stopped and the previous site is untouched",
-                    reason=_last_line(result.stderr + result.stdout)))
+                    reason=_reason(result.stderr, result.stdout)))
             _merge(bundle_dir, out)
             shutil.rmtree(bundle_dir, ignore_errors=True)
     for unused in UNUSED:     # Pagefind's own interfaces: the theme has its search page
@@ -186,10 +194,15 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
     return bundle
 
 
-def _last_line(output: str) -> str:
-    """The last line Pagefind printed (it names what failed), or that it said nothing."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    return escape_controls(lines[-1][-300:]) if lines else "no output"
+def _reason(stderr: str, stdout: str) -> str:
+    """What Pagefind said went wrong, in one line: the system's message of a Rust panic
+    (`Os { code: 28, ..., message: "No space left on device" }`), else its last line that
+    speaks of an error, else its last line."""
+    if found := re.search(r'message: "([^"]{1,200})"', stderr):
+        return escape_controls(found[1])
+    lines = [line.strip() for line in (stderr or stdout).splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return escape_controls((errors or lines or ["no output"])[-1][-300:])
 
 
 def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str],
@@ -235,7 +248,7 @@ def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str]
         digests[path] = hashlib.sha256(text.encode()).hexdigest()
         if path in present and written.get(path) == digests[path]:
             continue
-        place(path).write_text(text, encoding="utf-8")
+        write_bytes(place(path), text.encode("utf-8"))
     seal.write(state_file, state_name, json.dumps(digests).encode("utf-8"))
 
 
@@ -253,8 +266,8 @@ def _merge(bundle: Path, out: Path) -> None:
             if dest.is_file():
                 entry["languages"] = {**json.loads(dest.read_text(encoding="utf-8"))["languages"],
                                       **entry["languages"]}
-            dest.write_text(json.dumps(entry, sort_keys=True, ensure_ascii=False,
-                                       separators=(",", ":")), encoding="utf-8")
+            write_bytes(dest, json.dumps(entry, sort_keys=True, ensure_ascii=False,
+                                         separators=(",", ":")).encode("utf-8"))
         elif not dest.exists():
             move(path, dest)
         elif path.is_dir() and dest.is_dir():
