@@ -255,3 +255,13 @@ def test_without_the_key_nothing_is_reused_and_with_it_everything(
     assert snapshot(tmp_path / "three") == snapshot(tmp_path / "one")
     pipeline.build(root, tmp_path / "four", UNTRUSTED)          # and cold again
     assert len(runs) == 2 and not after.items() & inodes().items()
+
+
+def test_the_cache_key_comes_from_the_environment_and_is_long_enough() -> None:
+    from circlemade_site.errors import UsageError
+    from circlemade_site.files import cache_key
+    assert cache_key({}) is None and cache_key({"CIRCLEMADE_CACHE_KEY": " "}) is None
+    assert cache_key({"CIRCLEMADE_CACHE_KEY": KEY}) == KEY
+    with pytest.raises(UsageError, match="too short"):
+        cache_key({"CIRCLEMADE_CACHE_KEY": "secret"})
+    assert KEY not in repr(OPTIONS) and KEY not in repr(CacheSeal.of(KEY))
