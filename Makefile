@@ -7,18 +7,29 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: serve build check test lint test-fast chromium screenshots clean messages
+.PHONY: serve build check test lint test-fast chromium screenshots clean messages cache-key
+
+# The cache key of a trusted build (docs/content.md, "The cache key"): kept outside the
+# project, so that nothing a pull request contains can provide it. Without it every
+# build is cold. `make cache-key` makes one.
+CACHE_KEY_FILE ?= $(HOME)/.config/circlemade/cache-key
+export CIRCLEMADE_CACHE_KEY ?= $(shell cat '$(CACHE_KEY_FILE)' 2>/dev/null)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+serve: $(STAMP) cache-key
 	$(PY) build.py serve --port $(PORT)
 
-build: $(STAMP)
+build: $(STAMP) cache-key
 	$(PY) build.py build
+
+cache-key:
+	@test -s '$(CACHE_KEY_FILE)' || { mkdir -p "$$(dirname '$(CACHE_KEY_FILE)')" && \
+	  (umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > '$(CACHE_KEY_FILE)') && \
+	  echo "Wrote a cache key into $(CACHE_KEY_FILE) (docs/content.md, \"The cache key\")"; }
 
 check: $(STAMP)
 	$(PY) build.py check

@@ -1,7 +1,11 @@
 """The command line: `circlemade build | serve | check | new | stale | i18n | schema | owners`.
 
-Exit codes: 0 success, 1 content errors (every one listed, no traceback) or, for `stale`
-and the `--check` options, something to update; 2 usage errors.
+Exit codes: 0 success, 1 content errors (every one listed, no traceback), a file that
+cannot be read or written (one line), or, for `stale` and the `--check` options,
+something to update; 2 usage errors.
+
+The cache key of a trusted build is read here, from CIRCLEMADE_CACHE_KEY (files.cache_key):
+without it nothing in .cache/ is reused.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from circlemade_site.errors import (
     MESSAGE_LANGUAGES,
     BuildFailed,
     Diagnostic,
+    OutputFailed,
     SiteError,
     UsageError,
     msg,
     reader_language,
     tr,
 )
+from circlemade_site.files import cache_key
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -118,12 +124,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = args.project
-    options = pipeline.BuildOptions(
-        **({"now": args.now} if getattr(args, "now", None) else {}),
-        drafts=getattr(args, "drafts", False), dev=getattr(args, "preview", False))
     fmt = getattr(args, "format", "text")
     lang = reader_language(getattr(args, "lang", None))
     try:
+        options = pipeline.BuildOptions(
+            **({"now": args.now} if getattr(args, "now", None) else {}),
+            drafts=getattr(args, "drafts", False), dev=getattr(args, "preview", False),
+            cache_key=cache_key(os.environ))
         if args.command == "build":
             report = pipeline.build(root, root / args.out if not args.out.is_absolute() else args.out,
                                     options)
@@ -181,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"circlemade: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputFailed as exc:
+        print(f"circlemade: error: {tr(lang, exc.message)}", file=sys.stderr)
+        return EXIT_CONTENT
     except SiteError as exc:
         print(f"circlemade: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT

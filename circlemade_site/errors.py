@@ -240,6 +240,19 @@ class UsageError(SiteError):
     """The command line asks for something impossible (exit code 2)."""
 
 
+class OutputFailed(SiteError):
+    """The build could not read or write a file (a full disk, a read-only or vanished
+    folder, a permission): one line says what and why, and that the previous site is
+    untouched (it is: nothing replaces it before the last step)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
 class BuildFailed(SiteError):
     """Content has errors: nothing was written."""
 

@@ -1,13 +1,25 @@
 """The file rules every stage shares: size-limited reads of untrusted files, atomic writes,
-and bytes left on disk until the site is written (FileSlice)."""
+hard links that fall back to copies, bytes left on disk until the site is written
+(FileSlice), and the seal of every entry of the build cache (CacheSeal)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
+import hashlib
+import hmac
 import os
+import secrets
+import shutil
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from circlemade_site.errors import ContentError, Diagnostic, msg
+from circlemade_site.errors import ContentError, Diagnostic, UsageError, msg
+
+CACHE_KEY_VARIABLE = "CIRCLEMADE_CACHE_KEY"
+CACHE_KEY_MIN_LENGTH = 32
+MAC_SIZE = 32           # HMAC-SHA256
 
 
 def read_limited(path: Path, rel_path: str, limit: int, line: int | None = 1) -> bytes:
@@ -25,20 +37,149 @@ def read_limited(path: Path, rel_path: str, limit: int, line: int | None = 1) ->
                                                     reason=exc.strerror))) from exc
 
 
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError raised inside says which file it is about: a write that fails on a full
+    disk raises ENOSPC without a file name (the error comes from write(), not open())."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """`path.write_bytes(data)`, an error naming `path`."""
+    with naming(path):
+        path.write_bytes(data)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `path` so that a reader (or a build killed meanwhile) sees the old file or the
     new one, never half of it: a temporary sibling, then one rename. The process id in
     the temporary name keeps two processes (a build and the preview's) apart."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        with naming(path):
+            tmp.write_bytes(data)
+            tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)     # a full disk leaves no half-written temporary file
+        raise
+
+
+# errors of os.link that mean "not here" (another file system, no hard links on this
+# one, too many links), where a copy does the same job
+_NO_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP,
+                      errno.ENOSYS, errno.EACCES})
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """Make `dest` hold the bytes of `source`: a hard link where the file system allows it
+    (same inode, no bytes written), else a copy with the same modification time (`--out`
+    on another file system than the project, a volume without hard links). `dest` is
+    replaced if it exists."""
+    dest.unlink(missing_ok=True)
+    try:
+        os.link(source, dest)
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+        with naming(dest):
+            shutil.copy2(source, dest)
+
+
+def move(source: Path, dest: Path) -> None:
+    """Rename `source` to `dest`, or copy it there and remove it where they are on two
+    file systems."""
+    try:
+        os.rename(source, dest)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        with naming(dest):
+            shutil.move(source, dest)
+
+
+def is_same_file(a: Path, b: Path) -> bool:
+    """True if `a` and `b` are the same file (a hard link): same device and inode."""
+    try:
+        sa, sb = os.stat(a, follow_symlinks=False), os.stat(b, follow_symlinks=False)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CacheSeal:
+    """The one rule for trusting what is in .cache/: an entry is reused only if it carries
+    an HMAC-SHA256 of its name and bytes made with the key that only trusted builds hold
+    (CIRCLEMADE_CACHE_KEY: Netlify's production context, a developer's own machine).
+
+    A deploy preview runs the pull request's own code and may share the production
+    cache, so a digest stored with an entry proves nothing: that code can write any
+    entry with any digest. It cannot make the MAC without the key. Without a key, a build
+    seals with a random key of its own (`trusted` is False): it reuses nothing it did not
+    make itself (a cold build), and nothing it writes is reused by another build. The
+    entry's name (its path under .cache/) is part of what is signed, so a genuine entry
+    moved to another name is refused too."""
+
+    key: bytes = dataclasses.field(repr=False)
+    trusted: bool
+
+    @classmethod
+    def of(cls, key: str | None) -> CacheSeal:
+        if key:
+            return cls(key.encode("utf-8"), True)
+        return cls(secrets.token_bytes(32), False)
+
+    def mac(self, name: str, data: bytes) -> bytes:
+        return hmac.new(self.key, name.encode("utf-8") + b"\0" + data, hashlib.sha256).digest()
+
+    def seal(self, name: str, data: bytes) -> bytes:
+        """The entry as stored: the MAC, then the bytes."""
+        return self.mac(name, data) + data
+
+    def open(self, name: str, raw: bytes) -> bytes | None:
+        """The bytes of a stored entry, or None if its MAC is not this key's."""
+        mac, data = raw[:MAC_SIZE], raw[MAC_SIZE:]
+        if len(raw) < MAC_SIZE or not hmac.compare_digest(mac, self.mac(name, data)):
+            return None
+        return data
+
+    def read(self, path: Path, name: str) -> bytes | None:
+        """The bytes of the entry `name` stored in `path`; None if it is missing, cannot be
+        read, or is not sealed with this key (then it must be made again)."""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        return self.open(name, raw)
+
+    def write(self, path: Path, name: str, data: bytes) -> None:
+        write_atomic(path, self.seal(name, data))
+
+
+def cache_key(environ: Mapping[str, str]) -> str | None:
+    """The cache key of a trusted build, from CIRCLEMADE_CACHE_KEY; None when it is not
+    set (the build is then cold). A key too short to resist guessing is a usage error."""
+    key = environ.get(CACHE_KEY_VARIABLE, "").strip()
+    if not key:
+        return None
+    if len(key) < CACHE_KEY_MIN_LENGTH:
+        raise UsageError(f"{CACHE_KEY_VARIABLE} is too short ({len(key)} characters, at least "
+                         f"{CACHE_KEY_MIN_LENGTH}); make one with `python -c \"import secrets; "
+                         f"print(secrets.token_hex(32))\"`")
+    return key
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class FileSlice:
-    """Bytes left on disk until they are written: an image in the cache (after its
-    checksum), so that a build does not hold every image of the site in memory."""
+    """Bytes left on disk until they are written: an image in the cache (after its MAC),
+    so that a build does not hold every image of the site in memory. The bytes are
+    checked against `digest` when read: the entry is the one whose seal was opened."""
 
     path: Path
     offset: int
@@ -49,8 +190,9 @@ class FileSlice:
         with self.path.open("rb") as file:
             file.seek(self.offset)
             data = file.read(self.size)
-        if len(data) != self.size:
-            raise OSError(f"{self.path} is shorter than expected")
+        if len(data) != self.size or hashlib.sha256(data).digest() != self.digest:
+            raise OSError(errno.EIO, "the cache entry changed while the site was built",
+                          str(self.path))
         return data
 
 

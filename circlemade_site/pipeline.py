@@ -11,6 +11,8 @@ nothing is written and the previous site stays.
 What is written besides the site: the caches in .cache/ (images, rendered Markdown, the
 search index and its input, the output manifest), by `build` and by `check` alike
 (`check` renders every page and image, and keeps what it made for the next build).
+Every entry is sealed with the cache key (files.CacheSeal): without CIRCLEMADE_CACHE_KEY,
+nothing in .cache/ is reused and the build is cold.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import functools
 import gc
 import hashlib
 import logging
+import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -33,8 +37,17 @@ import jinja2
 from circlemade_site import i18n, translations, urls, write
 from circlemade_site.assets import images, search, static
 from circlemade_site.config import ACCESSIBILITY_FILE, SITE_FILE, SiteConfig
-from circlemade_site.errors import BuildFailed, ContentError, Diagnostic, msg, sort_diagnostics
-from circlemade_site.files import Content
+from circlemade_site.errors import (
+    BuildFailed,
+    ContentError,
+    Diagnostic,
+    Message,
+    OutputFailed,
+    escape_controls,
+    msg,
+    sort_diagnostics,
+)
+from circlemade_site.files import CacheSeal, Content
 from circlemade_site.load import accessibility, members, ownership, pages, publications, sources, theme
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
@@ -63,6 +76,8 @@ class BuildOptions:
     dev: bool = False             # the preview server: drafts are marked, nothing else
     search: bool = True           # build the Pagefind index
     established: frozenset[str] | None = None   # member folders of a pull request's base
+    # the key of a trusted build (CIRCLEMADE_CACHE_KEY): without it nothing cached is reused
+    cache_key: str | None = dataclasses.field(default=None, repr=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -85,6 +100,7 @@ class Prepared:
     helpers: Mapping[str, Any]
     makers: Mapping[str, Maker | bytes]      # output path -> what makes it
     cache_dir: Path
+    seal: CacheSeal                          # what opens and seals the entries of cache_dir
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -170,10 +186,11 @@ def _load_source(source: sources.SourceFile, _diagnostics: list[Diagnostic]) -> 
 
 
 def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
-            env: jinja2.Environment | None = None) -> Prepared:
+            env: jinja2.Environment | None = None, seal: CacheSeal | None = None) -> Prepared:
     """Route and plan the site, and set up rendering. `env` is a Jinja environment made by
     templates.make_env for this site's template folders (the preview keeps one); a new
-    one by default. Raises BuildFailed."""
+    one by default. `seal` opens and seals the image cache (by default, from
+    `options.cache_key`). Raises BuildFailed."""
     site = loaded.site
     config = site.config
     router = urls.Router(site)
@@ -190,7 +207,7 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
     return Prepared(site, router, planned, env or templates.make_env(config),
                     templates.helpers(router.url_for, router.absolute,
                                       functools.partial(static.asset_url, assets)),
-                    makers, config.root / CACHE_DIR)
+                    makers, config.root / CACHE_DIR, seal or CacheSeal.of(options.cache_key))
 
 
 class TemplateFailed(BuildFailed):
@@ -217,7 +234,8 @@ def make(prepared: Prepared, maker: Maker | bytes) -> Content:
         _raise_errors(diagnostics)
         return html.encode("utf-8")
     if isinstance(maker, Variant | Card):
-        made = images.render_all([maker], prepared.cache_dir / "images", diagnostics)
+        made = images.render_all([maker], prepared.cache_dir / images.CACHE_FOLDER, diagnostics,
+                                 prepared.seal)
         _raise_errors(diagnostics)
         return made[maker.dest_rel]
     return maker()
@@ -243,32 +261,39 @@ def render_site(prepared: Prepared) -> tuple[dict[str, Content], int]:
                     diagnostics.append(problem)
         except BuildFailed as exc:
             diagnostics.extend(exc.diagnostics)
-    files.update(images.render_all(jobs, prepared.cache_dir / "images", diagnostics))
+    files.update(images.render_all(jobs, prepared.cache_dir / images.CACHE_FOLDER, diagnostics,
+                                   prepared.seal))
     _raise_errors(diagnostics)
     pages = sum(1 for o in prepared.planned.outputs if o.dest_rel.endswith(".html"))
     return files, pages
 
 
 def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
-    """Validate, render and write the site into `out`, atomically."""
+    """Validate, render and write the site into `out`, atomically. A file that cannot be
+    read or written (a full disk, a read-only or vanished folder) raises OutputFailed,
+    one line naming it; the previous site is untouched and the next build starts clean."""
     started = time.perf_counter()
     out = write.check_out_dir(root, out)
     refuse_tracked_cache(root)
-    loaded = load_site(root, options)
-    with _long_lived():
-        files, pages = _render(loaded, options)
-        finish: Callable[[Path], Mapping[str, bytes]] | None = None
-        if options.search:
-            site = loaded.site
-            bundle, job = search.prepare(files, search.offer_records(site, urls.Router(site)),
-                                         site.config.root / CACHE_DIR)
-            if bundle is not None:
-                files.update(bundle)
-            else:     # indexed in the staging folder, once the pages are written there
-                finish = functools.partial(search.index_folder, job)
-        manifest = (root.resolve() / CACHE_DIR / "outputs" /
-                    f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
-        report = write.write_site(out, files, finish, manifest)
+    seal = CacheSeal.of(options.cache_key)
+    try:
+        loaded = load_site(root, options)
+        with _long_lived():
+            files, pages = _render(loaded, options, seal)
+            finish: Callable[[Path], Mapping[str, bytes]] | None = None
+            if options.search:
+                site = loaded.site
+                bundle, job = search.prepare(files, search.offer_records(site, urls.Router(site)),
+                                             site.config.root / CACHE_DIR, seal)
+                if bundle is not None:
+                    files.update(bundle)
+                else:     # indexed in the staging folder, once the pages are written there
+                    finish = functools.partial(search.index_folder, job)
+            manifest = (root.resolve() / CACHE_DIR / "outputs" /
+                        f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
+            report = write.write_site(out, files, finish, manifest, seal)
+    except OSError as exc:
+        raise OutputFailed(io_failure(exc, out)) from exc
     return BuildReport(out, pages, report.written + report.unchanged, report.written,
                        report.unchanged, report.removed,
                        time.perf_counter() - started, loaded.warnings,
@@ -287,19 +312,31 @@ def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | Non
         options = dataclasses.replace(options, established=established)
     try:
         loaded = load_site(root, options)
-        _render(loaded, options)
+        _render(loaded, options, CacheSeal.of(options.cache_key))
     except BuildFailed as exc:
         raise BuildFailed([*exc.diagnostics, *owners]) from exc
     _raise_errors(owners)
     return loaded
 
 
-def _render(loaded: Loaded, options: BuildOptions) -> tuple[dict[str, Content], int]:
+def _render(loaded: Loaded, options: BuildOptions,
+            seal: CacheSeal) -> tuple[dict[str, Content], int]:
     markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
-    markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache))
-    files, pages = render_site(prepare(loaded, options, markdown))
-    markdown.cache.save(markdown_cache)
+    markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
+    files, pages = render_site(prepare(loaded, options, markdown, seal=seal))
+    markdown.cache.save(markdown_cache, seal)
     return files, pages
+
+
+def io_failure(exc: OSError, out: Path) -> Message:
+    """The one line that says which file could not be read or written, and why."""
+    reason = exc.strerror or str(exc) or os.strerror(errno.EIO)
+    if exc.filename is None:
+        return msg("the build stopped ({reason}); the previous site is untouched",
+                   reason=escape_controls(reason))
+    path = write.shown_path(os.fsdecode(exc.filename), out)
+    return msg("{path}: {reason}; the build stopped and the previous site is untouched",
+               path=escape_controls(path), reason=escape_controls(reason))
 
 
 @contextlib.contextmanager

@@ -1,8 +1,8 @@
 """Write the site: into a fresh folder, then swapped in atomically.
 
 The new site is assembled in a sibling folder of `out`. A file whose bytes did not change
-is hard-linked from the previous site, so it keeps its modification time (and costs no
-write). When everything is written, the new folder and `out` are exchanged in one
+is hard-linked from the previous site (copied with its times where the file system has no
+hard links), so it keeps its modification time (and costs no write). When everything is written, the new folder and `out` are exchanged in one
 system call (renameat2 RENAME_EXCHANGE on Linux; two renames elsewhere), so a build that
 fails, or is killed at any moment, leaves the previous site whole.
 """
@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import uuid
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from circlemade_site.errors import UsageError
-from circlemade_site.files import Content, content_bytes, write_atomic
+from circlemade_site.files import CacheSeal, Content, content_bytes, link_or_copy, write_bytes
 
 MARKER = ".circlemade-output"
 MARKER_TEXT = b"This folder is written by circlemade build; it is replaced on every build.\n"
@@ -52,6 +53,10 @@ def check_out_dir(root: Path, out: Path) -> Path:
                              f"source folder {name}/; choose a folder such as public/")
     if out.exists() and not out.is_dir():
         raise UsageError(f"refusing to write the site into {out}: it is a file")
+    if out.is_dir() and os.path.ismount(out):
+        raise UsageError(f"refusing to write the site into {out}: it is a mount point, which "
+                         "cannot be swapped atomically; use a folder inside it, such as "
+                         f"{out / 'public'}")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise UsageError(f"refusing to replace {out}: it is not empty and was not written by "
                          f"circlemade (no {MARKER} file in it); delete it or choose another folder")
@@ -66,20 +71,27 @@ class Manifest:
     """What the last build wrote into `out`: per file its size, modification time, inode
     and SHA-256, kept in .cache/ (not in the published folder). A file whose stat still
     matches is known by its digest without being read: a rebuild at thousands of members
-    compares tens of thousands of files. Without a manifest, or when a file was touched
-    since, the bytes are compared."""
+    compares tens of thousands of files. Without a manifest, when it is not sealed with
+    this build's key (files.CacheSeal), or when a file was touched since, the bytes are
+    compared."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, seal: CacheSeal | None = None) -> None:
         self.path = path
+        self.seal = seal or CacheSeal.of(None)
         self.entries: dict[str, list[Any]] = {}
         if path is None:
             return
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(self.seal.read(path, self.name) or b"{}")
             if isinstance(data, dict) and isinstance(data.get("files"), dict):
                 self.entries = data["files"]
-        except (OSError, ValueError):
+        except ValueError:
             pass
+
+    @property
+    def name(self) -> str:
+        assert self.path is not None
+        return f"{self.path.parent.name}/{self.path.name}"
 
     def same(self, file: Path, rel_path: str, data: Content) -> bool:
         """True if `file` (the previous build's `rel_path`) holds exactly `data`."""
@@ -94,25 +106,36 @@ class Manifest:
         return _same_bytes(file, data)
 
     def save(self, out: Path, files: Mapping[str, Content]) -> None:
+        """Record what `out` now holds. The site is already in place: a failure here (a
+        full disk) only costs the next build a comparison of bytes, so the old manifest is
+        removed and the build goes on."""
         if self.path is None:
             return
-        entries = {}
-        for rel_path, data in files.items():
-            st = os.stat(out / rel_path, follow_symlinks=False)
-            entries[rel_path] = [st.st_size, st.st_mtime_ns, st.st_ino, _digest(data)]
-        write_atomic(self.path, json.dumps({"out": str(out), "files": entries}).encode("utf-8"))
+        try:
+            entries = {}
+            for rel_path, data in files.items():
+                st = os.stat(out / rel_path, follow_symlinks=False)
+                entries[rel_path] = [st.st_size, st.st_mtime_ns, st.st_ino, _digest(data)]
+            self.seal.write(self.path, self.name,
+                            json.dumps({"out": str(out), "files": entries}).encode("utf-8"))
+        except OSError:
+            self.path.unlink(missing_ok=True)
 
 
 def write_site(out: Path, files: Mapping[str, Content],
                finish: Callable[[Path], Mapping[str, bytes]] | None = None,
-               manifest_path: Path | None = None) -> WriteReport:
+               manifest_path: Path | None = None, seal: CacheSeal | None = None) -> WriteReport:
     """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes).
     `finish`, if given, runs on the staging folder once `files` are in it and before the
     swap (the search index is made there); it returns the files it added. With a
-    `manifest_path`, unchanged files are recognised without reading them (see Manifest)."""
+    `manifest_path`, unchanged files are recognised without reading them (see Manifest,
+    sealed with `seal`).
+
+    An OSError (a full disk, a read-only or vanished folder) propagates once the staging
+    folder is removed: until the swap, `out` is never touched."""
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    manifest = Manifest(manifest_path)
+    manifest = Manifest(manifest_path, seal)
     if finish is None and _is_unchanged(out, files, manifest):   # already this site
         return WriteReport(0, len(files), 0)
     staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
@@ -128,12 +151,12 @@ def write_site(out: Path, files: Mapping[str, Content],
             previous = out / rel_path
             if manifest.same(previous, rel_path, data):
                 try:
-                    os.link(previous, dest)
+                    link_or_copy(previous, dest)
                     unchanged += 1
                     continue
-                except OSError:
+                except OSError:       # the previous file vanished meanwhile: write it
                     pass
-            dest.write_bytes(content_bytes(data))
+            write_bytes(dest, content_bytes(data))
             written += 1
         if finish is not None:
             added = finish(staging)
@@ -141,7 +164,7 @@ def write_site(out: Path, files: Mapping[str, Content],
                 # a file the previous build had, byte for byte, keeps its mtime
                 if manifest.same(out / rel_path, rel_path, data):
                     try:
-                        os.link(out / rel_path, staging / f"{rel_path}.relink")
+                        link_or_copy(out / rel_path, staging / f"{rel_path}.relink")
                         os.replace(staging / f"{rel_path}.relink", staging / rel_path)
                         unchanged += 1
                         continue
@@ -149,7 +172,7 @@ def write_site(out: Path, files: Mapping[str, Content],
                         pass
                 written += 1
             files = {**files, **added}
-        (staging / MARKER).write_bytes(MARKER_TEXT)
+        write_bytes(staging / MARKER, MARKER_TEXT)
         removed = _count_removed(out, files)
         _swap(staging, out)
     except BaseException:
@@ -158,6 +181,12 @@ def write_site(out: Path, files: Mapping[str, Content],
     shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
     manifest.save(out, files)
     return WriteReport(written, unchanged, removed)
+
+
+def shown_path(path: str, out: Path) -> str:
+    """A path of the staging folder as the path it will have in `out` (for messages)."""
+    staging = re.escape(str(out.with_name(f".{out.name}.new-")))
+    return re.sub(f"^{staging}[0-9a-f]{{12}}", lambda _: str(out), path)
 
 
 def _is_unchanged(out: Path, files: Mapping[str, Content], manifest: Manifest) -> bool:

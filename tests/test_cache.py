@@ -1,7 +1,9 @@
-"""The caches in .cache/ change how fast a build is, never what it produces."""
+"""The caches in .cache/ change how fast a build is, never what it produces; an entry not
+sealed with the cache key of a trusted build is never reused."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -13,9 +15,13 @@ import pytest
 from conftest import NOW
 
 from circlemade_site import pipeline
+from circlemade_site.assets import search
 from circlemade_site.errors import BuildFailed
+from circlemade_site.files import MAC_SIZE, CacheSeal
 
-OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
+KEY = "k" * 40           # the key of a trusted build (CIRCLEMADE_CACHE_KEY)
+OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW), cache_key=KEY)
+UNTRUSTED = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -70,7 +76,8 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100"><title>Rec
 
 
 def test_a_planted_cache_entry_cannot_publish_a_script(make_project, tmp_path: Path) -> None:
-    """.cache/ could come with a pull request: what it holds is checked like content."""
+    """.cache/ could come with a pull request: what it holds is checked like content, even
+    an entry sealed with the key (a leaked key)."""
     root = make_project({"members/recable/logo.svg": SVG, "members/recable/logo.png": None})
     yaml_path = root / "members" / "recable" / "member.yaml"
     yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
@@ -78,15 +85,16 @@ def test_a_planted_cache_entry_cannot_publish_a_script(make_project, tmp_path: P
     pipeline.build(root, tmp_path / "one", OPTIONS)
     first = snapshot(tmp_path / "one")
 
+    seal = CacheSeal.of(KEY)
     markdown = root / ".cache" / "markdown.json"
-    data = json.loads(markdown.read_text(encoding="utf-8"))
+    data = json.loads(seal.read(markdown, "markdown.json") or b"")
     for variants in data["entries"].values():
         for variant in variants:
             variant[1] += '<script>alert(1)</script><img src="x" onerror="alert(2)">'
-    markdown.write_text(json.dumps(data), encoding="utf-8")
+    seal.write(markdown, "markdown.json", json.dumps(data).encode())
     for entry in (root / ".cache" / "images").glob("*.svg"):
         evil = SVG.replace("<circle", '<script>alert(3)</script><circle onload="alert(4)"').encode()
-        entry.write_bytes(hashlib.sha256(evil).digest() + evil)
+        seal.write(entry, f"images/{entry.name}", evil)
 
     pipeline.build(root, tmp_path / "two", OPTIONS)
     second = snapshot(tmp_path / "two")
@@ -99,7 +107,7 @@ def test_the_markdown_cache_is_used_and_pruned(make_project, tmp_path: Path) -> 
     root = make_project()
     pipeline.build(root, tmp_path / "one", OPTIONS)
     cache = root / ".cache" / "markdown.json"
-    entries = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    entries = json.loads(cache.read_bytes()[MAC_SIZE:])["entries"]
     assert len(entries) > 20
     stamp = cache.stat().st_mtime_ns
     pipeline.build(root, tmp_path / "two", OPTIONS)
@@ -108,7 +116,7 @@ def test_the_markdown_cache_is_used_and_pruned(make_project, tmp_path: Path) -> 
     path = root / "members" / "recable" / "fr.md"
     path.write_text("Un tout autre texte.\n", encoding="utf-8")
     pipeline.build(root, tmp_path / "three", OPTIONS)
-    after = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    after = json.loads(cache.read_bytes()[MAC_SIZE:])["entries"]
     assert len(after) == len(entries)                                 # one in, one out
     assert any("Un tout autre texte." in v[1] for vs in after.values() for v in vs)
 
@@ -191,3 +199,69 @@ def test_the_search_index_after_edits_is_the_index_of_a_fresh_build(make_project
     assert incremental == fresh
     site = root / ".cache" / "search-site"
     assert not any("quai-partage" in str(p) for p in site.rglob("*"))
+
+
+def test_an_entry_planted_without_the_key_is_not_published(make_project, tmp_path: Path) -> None:
+    """A deploy preview runs the pull request's own code on the production cache: it can
+    write any entry, with any digest, but not the MAC. Its search bundle and image
+    variants are made again by the trusted build, never published."""
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    first = snapshot(tmp_path / "one")
+    planted = CacheSeal.of(None)                      # what a keyless build seals with
+
+    bundle_file = next((root / ".cache" / "pagefind").glob("*.json"))
+    bundle = json.loads(bundle_file.read_bytes()[MAC_SIZE:])
+    name = next(p for p in bundle if p.endswith(".js"))
+    bundle[name] = base64.b64encode(b"alert('planted search bundle')").decode()
+    bundle_file.write_bytes(planted.seal(f"pagefind/{bundle_file.name}", json.dumps(bundle).encode()))
+
+    webps = sorted((root / ".cache" / "images").glob("*.webp"))
+    evil = b"RIFF planted image variant"
+    webps[0].write_bytes(planted.seal(f"images/{webps[0].name}", evil))
+    webps[1].write_bytes(hashlib.sha256(evil).digest() + evil)       # the old digest format
+    webps[2].write_bytes(webps[3].read_bytes())                       # a genuine entry, renamed
+
+    markdown = root / ".cache" / "markdown.json"
+    data = json.loads(markdown.read_bytes()[MAC_SIZE:])
+    for variants in data["entries"].values():
+        for variant in variants:
+            variant[1] = "<p>planted text</p>"
+    markdown.write_bytes(planted.seal("markdown.json", json.dumps(data).encode()))
+
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    second = snapshot(tmp_path / "two")
+    assert not any(b"planted" in data for data in second.values())
+    assert second == first
+
+
+def test_without_the_key_nothing_is_reused_and_with_it_everything(
+        make_project, tmp_path: Path, monkeypatch) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    runs: list[object] = []
+    real_index = search.index_folder
+    monkeypatch.setattr(search, "index_folder", lambda *a: runs.append(a) or real_index(*a))
+
+    def inodes() -> dict[str, int]:      # an entry made again is a new file (write_atomic)
+        return {p.name: p.stat().st_ino for p in (root / ".cache" / "images").iterdir()}
+
+    before = inodes()
+    pipeline.build(root, tmp_path / "two", OPTIONS)             # trusted: warm
+    assert runs == [] and inodes() == before
+    pipeline.build(root, tmp_path / "three", UNTRUSTED)         # no key: the cold build
+    after = inodes()
+    assert len(runs) == 1 and len(after) > 50 and not before.items() & after.items()
+    assert snapshot(tmp_path / "three") == snapshot(tmp_path / "one")
+    pipeline.build(root, tmp_path / "four", UNTRUSTED)          # and cold again
+    assert len(runs) == 2 and not after.items() & inodes().items()
+
+
+def test_the_cache_key_comes_from_the_environment_and_is_long_enough() -> None:
+    from circlemade_site.errors import UsageError
+    from circlemade_site.files import cache_key
+    assert cache_key({}) is None and cache_key({"CIRCLEMADE_CACHE_KEY": " "}) is None
+    assert cache_key({"CIRCLEMADE_CACHE_KEY": KEY}) == KEY
+    with pytest.raises(UsageError, match="too short"):
+        cache_key({"CIRCLEMADE_CACHE_KEY": "secret"})
+    assert KEY not in repr(OPTIONS) and KEY not in repr(CacheSeal.of(KEY))

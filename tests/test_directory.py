@@ -218,7 +218,8 @@ def test_every_csv_cell_is_formula_safe_read_on_commas_or_on_semicolons(
 
 def test_images_are_cached_by_content(make_project, tmp_path: Path, monkeypatch) -> None:
     root = make_project()
-    pipeline.build(root, tmp_path / "one", OPTIONS)
+    options = dataclasses.replace(OPTIONS, cache_key="k" * 40)    # a trusted build
+    pipeline.build(root, tmp_path / "one", options)
     cache = sorted((root / ".cache" / "images").iterdir())
     published = [p for p in (tmp_path / "one" / "media").rglob("*") if p.is_file()]
     assert len(cache) == len(published)        # logos, heroes and share cards
@@ -229,7 +230,7 @@ def test_images_are_cached_by_content(make_project, tmp_path: Path, monkeypatch)
         raise AssertionError(f"image made again: {task}")
     monkeypatch.setattr(images, "_make", must_not_run)
     time.sleep(0.01)
-    pipeline.build(root, tmp_path / "two", OPTIONS)
+    pipeline.build(root, tmp_path / "two", options)
     assert {p: p.stat().st_mtime_ns for p in cache} == stamps
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}

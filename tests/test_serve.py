@@ -218,3 +218,28 @@ def test_an_internal_error_while_reloading_keeps_the_preview_alive(make_project,
     assert not preview.refresh()
     assert "internal error" in preview.message
     assert preview.get("fr/index.html")                  # the last good site is still there
+
+
+def test_the_preview_serves_a_search_index_only_once_its_own_build_wrote_it(make_project) -> None:
+    """.cache/serve/ may hold anything (a pull request's code ran on this machine): the
+    search index found there is not served until the preview's own build replaced it."""
+    from circlemade_site import pipeline, serve
+    root = make_project()
+    planted = root / serve.SERVE_DIR / "pagefind" / "pagefind.js"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("alert('planted')")
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+    built, stopping = threading.Event(), threading.Event()
+    handler = serve.handler.make_handler(preview, root / serve.SERVE_DIR, stopping, built)
+    server = serve.http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert raw_get(base, "/pagefind/pagefind.js")[0] == 404
+        built.set()                                   # the background build has written it
+        assert raw_get(base, "/pagefind/pagefind.js") == (200, b"alert('planted')")
+    finally:
+        stopping.set()
+        server.shutdown()
+        server.server_close()

@@ -1,6 +1,6 @@
 """Make the images of a plan: responsive WebP variants of every picture (or the sanitised
 SVG) and the share cards, with Pillow, in parallel, cached by content hash in
-.cache/images/. Metadata (EXIF, GPS, ICC profiles, comments) is never copied into a
+.cache/images/ (each entry sealed: files.CacheSeal). Metadata (EXIF, GPS, ICC profiles, comments) is never copied into a
 variant. A file that cannot be decoded is reported like any other content error.
 """
 
@@ -20,25 +20,26 @@ import PIL.ImageOps
 
 from circlemade_site.assets import share
 from circlemade_site.errors import Diagnostic, msg
-from circlemade_site.files import Content, FileSlice, content_bytes, write_atomic
+from circlemade_site.files import MAC_SIZE, CacheSeal, Content, FileSlice, content_bytes
 from circlemade_site.load.images import UnsafeSvg, sanitize_svg
 from circlemade_site.plan.images import Card, Variant
 
 WEBP_QUALITY = 80
 WEBP_METHOD = 2      # measured: 35 ms a logo (3 widths) against 59 ms for method 4, files 9 % larger
 CACHE_VERSION = "2"     # change when the processing changes, to invalidate the cache
-DIGEST_SIZE = 32        # a cache entry: SHA-256 of the bytes, then the bytes
+CACHE_FOLDER = "images"     # under .cache/; an entry is named images/<file name> in its seal
 
 
 def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
-               diagnostics: list[Diagnostic]) -> dict[str, Content]:
-    """Every image variant and share card: from the cache, or made (in parallel, on every
-    core) and cached. Cached images stay on disk (FileSlice) until the site is written."""
+               diagnostics: list[Diagnostic], seal: CacheSeal) -> dict[str, Content]:
+    """Every image variant and share card: from the cache (only an entry sealed with
+    `seal`'s key), or made (in parallel, on every core) and cached. Cached images stay on
+    disk (FileSlice) until the site is written."""
     results: dict[str, Content] = {}
     missing: list[tuple[Variant | Card, Path]] = []
     for job in jobs:
         cached = cache_dir / (job.cache_name() if isinstance(job, Card) else _cache_name(job))
-        data: Content | None = _cached_slice(cached)
+        data: Content | None = _cached_slice(cached, seal)
         if data is not None and not isinstance(job, Card) and job.kind == "svg":
             data = _checked_svg(content_bytes(data))   # the cache folder is not trusted more than content
         if data is None:
@@ -74,24 +75,24 @@ def render_all(jobs: Sequence[Variant | Card], cache_dir: Path,
                         hint=msg("open it in an image editor and export it again as PNG")))
                 continue
             assert data is not None
-            digest = hashlib.sha256(data).digest()
-            write_atomic(cached, digest + data)
-            results[job.dest_rel] = FileSlice(cached, DIGEST_SIZE, len(data), digest)
+            seal.write(cached, _seal_name(cached), data)
+            results[job.dest_rel] = FileSlice(cached, MAC_SIZE, len(data),
+                                              hashlib.sha256(data).digest())
     return results
 
 
-def _cached_slice(path: Path) -> FileSlice | None:
-    """Where a cached file's bytes are, or None if it is missing or damaged: every entry
-    starts with the SHA-256 of what follows, so a truncated or altered entry is made
-    again, never published. The bytes stay on disk until the site is written."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
+def _seal_name(path: Path) -> str:
+    return f"{CACHE_FOLDER}/{path.name}"
+
+
+def _cached_slice(path: Path, seal: CacheSeal) -> FileSlice | None:
+    """Where a cached file's bytes are, or None if it is missing, damaged or not sealed
+    with this build's key: a truncated, altered or planted entry is made again, never
+    published. The bytes stay on disk until the site is written."""
+    data = seal.read(path, _seal_name(path))
+    if not data:
         return None
-    digest, data = raw[:DIGEST_SIZE], raw[DIGEST_SIZE:]
-    if len(raw) > DIGEST_SIZE and hashlib.sha256(data).digest() == digest:
-        return FileSlice(path, DIGEST_SIZE, len(data), digest)
-    return None
+    return FileSlice(path, MAC_SIZE, len(data), hashlib.sha256(data).digest())
 
 
 def _checked_svg(data: bytes) -> bytes | None:

@@ -25,6 +25,7 @@ import html
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,8 +33,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from circlemade_site import urls
-from circlemade_site.errors import SiteError
-from circlemade_site.files import Content, write_atomic
+from circlemade_site.errors import OutputFailed, escape_controls, msg
+from circlemade_site.files import (
+    CacheSeal,
+    Content,
+    is_same_file,
+    link_or_copy,
+    move,
+    write_bytes,
+)
 from circlemade_site.models import Need, Opportunity, Site
 
 OUTPUT = "pagefind"
@@ -89,7 +97,13 @@ class IndexJob:
 
     records: Mapping[str, str]
     cache: Path
+    seal: CacheSeal
     pages: tuple[str, ...] = ()       # output paths of the pages to index
+
+    @property
+    def cache_name(self) -> str:
+        """The name of the bundle in its seal."""
+        return f"{self.cache.parent.name}/{self.cache.name}"
 
     @property
     def work(self) -> Path:
@@ -98,13 +112,14 @@ class IndexJob:
 
 
 def prepare(files: Mapping[str, Content], records: Mapping[str, str],
-            work_dir: Path) -> tuple[dict[str, bytes] | None, IndexJob]:
+            work_dir: Path, seal: CacheSeal) -> tuple[dict[str, bytes] | None, IndexJob]:
     """The cached Pagefind bundle (output path -> bytes) for the HTML pages among `files`,
     or None when it must be made, with the job that makes it.
 
     The bundle is cached in `work_dir/pagefind/` under a digest of everything indexed: a
     rebuild whose indexed pages did not change takes the previous bundle, byte for byte,
-    without running Pagefind."""
+    without running Pagefind, if the bundle is sealed with `seal`'s key (files.CacheSeal):
+    the digest in its name proves nothing, anyone can write a file of that name."""
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{pagefind_version()}".encode())
     pages = []
     for path, data in sorted(files.items()):
@@ -113,12 +128,16 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
             digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     for path, text in sorted(records.items()):
         digest.update(path.encode() + b"\0" + text.encode())
-    job = IndexJob(records, work_dir / "pagefind" / f"{digest.hexdigest()}.json", tuple(pages))
+    job = IndexJob(records, work_dir / "pagefind" / f"{digest.hexdigest()}.json", seal,
+                   tuple(pages))
+    raw = seal.read(job.cache, job.cache_name)
     try:
-        cached = json.loads(job.cache.read_text(encoding="utf-8"))
+        if raw is None:
+            raise ValueError("not sealed with this key")
+        cached = json.loads(raw)
         return {path: base64.b64decode(data) for path, data in cached.items()}, job
-    except (OSError, ValueError):
-        return None, job       # missing or damaged: make it again
+    except (ValueError, TypeError, AttributeError):
+        return None, job       # missing, damaged or planted: make it again
 
 
 def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
@@ -130,8 +149,9 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
     in .cache/search-site/<language>/ from build to build: Pagefind holds everything it
     reads in memory, listings would only cost it time, and creating thousands of files
     is slow. A page is a hard link to the staging file, made again only when that file
-    is new (an unchanged page is the same inode as in the previous build); an offer
-    record is written again only when its text changed."""
+    is new (an unchanged page is the same inode as in the previous build), or a copy
+    where the site is on another file system; an offer record is written again only when
+    its text changed (known from a sealed list of what was written)."""
     out = site / OUTPUT
     groups: dict[str, list[str]] = {}
     for path in job.pages:
@@ -147,7 +167,7 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
             folder = job.work / group
             records = {path: text for path, text in job.records.items()
                        if path.split("/")[1] == group}
-            _sync(folder, site, paths, records)
+            _sync(folder, site, paths, records, job.seal)
             bundle_dir = job.work / f".{group}.out"
             shutil.rmtree(bundle_dir, ignore_errors=True)
             result = subprocess.run(
@@ -155,8 +175,10 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
                  "--output-path", str(bundle_dir)],
                 capture_output=True, text=True, timeout=1800)
             if result.returncode != 0:
-                raise SiteError(f"the search index could not be built: {result.stdout[-2000:]}"
-                                f"{result.stderr[-2000:]}")
+                raise OutputFailed(msg(
+                    "the search index could not be built (Pagefind: {reason}); the build "
+                    "stopped and the previous site is untouched",
+                    reason=_reason(result.stderr, result.stdout)))
             _merge(bundle_dir, out)
             shutil.rmtree(bundle_dir, ignore_errors=True)
     for unused in UNUSED:     # Pagefind's own interfaces: the theme has its search page
@@ -167,17 +189,35 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
     job.cache.parent.mkdir(parents=True, exist_ok=True)
     for old in job.cache.parent.glob("*.json"):       # keep only the latest bundle
         old.unlink(missing_ok=True)
-    write_atomic(job.cache, json.dumps({p: base64.b64encode(d).decode()
-                                        for p, d in bundle.items()}).encode("utf-8"))
+    job.seal.write(job.cache, job.cache_name, json.dumps(
+        {p: base64.b64encode(d).decode() for p, d in bundle.items()}).encode("utf-8"))
     return bundle
 
 
-def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str]) -> None:
-    """Make `folder` hold exactly `pages` (hard links into `site`) and `records`."""
+def _reason(stderr: str, stdout: str) -> str:
+    """What Pagefind said went wrong, in one line: the system's message of a Rust panic
+    (`Os { code: 28, ..., message: "No space left on device" }`), else its last line that
+    speaks of an error, else its last line."""
+    if found := re.search(r'message: "([^"]{1,200})"', stderr):
+        return escape_controls(found[1])
+    lines = [line.strip() for line in (stderr or stdout).splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return escape_controls((errors or lines or ["no output"])[-1][-300:])
+
+
+def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str],
+          seal: CacheSeal) -> None:
+    """Make `folder` hold exactly `pages` (hard links into `site`, or copies) and
+    `records`. A record file is trusted to hold its text only if the list of what was
+    written (`.records.json`) is sealed with this build's key; else every one is written
+    again."""
     state_file = folder / ".records.json"
+    state_name = f"{folder.parent.name}/{folder.name}/{state_file.name}"
     try:
-        written = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        written = json.loads(seal.read(state_file, state_name) or b"{}")
+        if not isinstance(written, dict):
+            written = {}
+    except ValueError:
         written = {}
     state_file.unlink(missing_ok=True)      # until it is true again: a killed build
     wanted = set(pages) | records.keys()
@@ -200,22 +240,21 @@ def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str]
 
     for path in pages:
         source, dest = site / path, folder / path
-        if path in present and os.stat(dest).st_ino == os.stat(source).st_ino:
+        if path in present and is_same_file(source, dest):
             continue
-        dest = place(path)
-        dest.unlink(missing_ok=True)
-        os.link(source, dest)
+        link_or_copy(source, place(path))
     digests = {}
     for path, text in records.items():
         digests[path] = hashlib.sha256(text.encode()).hexdigest()
         if path in present and written.get(path) == digests[path]:
             continue
-        place(path).write_text(text, encoding="utf-8")
-    state_file.write_text(json.dumps(digests), encoding="utf-8")
+        write_bytes(place(path), text.encode("utf-8"))
+    seal.write(state_file, state_name, json.dumps(digests).encode("utf-8"))
 
 
 def _merge(bundle: Path, out: Path) -> None:
-    """Move one run's bundle into `out` (renames: the same file system). Index files have
+    """Move one run's bundle into `out` (renames, or copies where `out` is on another file
+    system than the cache). Index files have
     content-hashed names; the shared scripts are identical from run to run;
     pagefind-entry.json lists each run's language, and is written with sorted keys
     (Pagefind's own order varies from run to run)."""
@@ -227,15 +266,16 @@ def _merge(bundle: Path, out: Path) -> None:
             if dest.is_file():
                 entry["languages"] = {**json.loads(dest.read_text(encoding="utf-8"))["languages"],
                                       **entry["languages"]}
-            dest.write_text(json.dumps(entry, sort_keys=True, ensure_ascii=False,
-                                       separators=(",", ":")), encoding="utf-8")
+            write_bytes(dest, json.dumps(entry, sort_keys=True, ensure_ascii=False,
+                                         separators=(",", ":")).encode("utf-8"))
         elif not dest.exists():
-            os.rename(path, dest)
+            move(path, dest)
         elif path.is_dir() and dest.is_dir():
             _merge(path, dest)
         elif dest.read_bytes() != path.read_bytes():
-            raise SiteError(f"the search index could not be built: two runs of Pagefind "
-                            f"wrote different {dest.name}")
+            raise OutputFailed(msg(
+                "the search index could not be built (two runs of Pagefind wrote different "
+                "{name}); the build stopped and the previous site is untouched", name=dest.name))
 
 
 def pagefind_version() -> str:

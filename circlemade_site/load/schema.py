@@ -650,7 +650,7 @@ LocalizedProse = Annotated[dict[LangCode, Prose], Field(
     description="Markdown per language code",
     examples=[{"fr": "Certains logos de membres n'ont pas d'équivalent textuel.",
                "nl": "Sommige logo's van leden hebben geen tekstalternatief."}])]
-Name = Annotated[Line, Field(min_length=1, max_length=160)]
+StatementName = Annotated[Line, Field(min_length=1, max_length=160)]
 
 
 class NonAccessible(Strict):
@@ -677,10 +677,10 @@ class Evaluation(Strict):
     method: Literal["self-assessment", "third-party"] = Field(
         description="A self-assessment by the public body, or an assessment by a third party",
         examples=["self-assessment"])
-    tools: Annotated[list[Name], Field(max_length=20)] = Field(
+    tools: Annotated[list[StatementName], Field(max_length=20)] = Field(
         default_factory=list, description="The tools and checks of a self-assessment",
         examples=[["axe-core", "Nu HTML Checker"]])
-    evaluator: Name | None = Field(None, description="Who carried out a third-party assessment",
+    evaluator: StatementName | None = Field(None, description="Who carried out a third-party assessment",
                                    examples=["Audit Exemple SRL"])
     description: LocalizedProse | None = Field(None, description="How the site was evaluated")
 
@@ -704,7 +704,7 @@ class AccessibilityFile(Strict):
     """content/accessibility.yaml: the site's accessibility statement (EU Web Accessibility
     Directive 2016/2102, art. 7), one field per section of the EU model statement."""
 
-    public_body: Name = Field(description="The public sector body that runs the site (a "
+    public_body: StatementName = Field(description="The public sector body that runs the site (a "
                               "name, not translated)", examples=["hub.brussels"])
     status: Literal["full", "partial", "none"] = Field(
         description="Compliance with EN 301 549 (WCAG 2.1 level AA)", examples=["partial"])

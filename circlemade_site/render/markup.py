@@ -34,7 +34,7 @@ from markdown_it.token import Token
 
 from circlemade_site import links
 from circlemade_site.errors import Message, msg
-from circlemade_site.files import write_atomic
+from circlemade_site.files import CacheSeal
 from circlemade_site.slugs import slugify
 
 ALLOWED_TAGS = frozenset({
@@ -145,9 +145,10 @@ def _refused_links(tokens: list[Token]) -> list[Problem]:
 class MarkdownCache:
     """Rendered Markdown by a hash of the text, with the `page:` links it resolved (a
     page renamed since gives another URL, so the entry does not match). Kept in
-    .cache/markdown.json between builds. A cached entry is sanitised again when used:
-    the cache folder is not trusted more than the content is (a pull request could add
-    one), and nh3 is ten times faster than parsing the Markdown again."""
+    .cache/markdown.json between builds, sealed (files.CacheSeal): a file without this
+    build's MAC is ignored. A cached entry is also sanitised again when used: the cache
+    folder is not trusted more than the content is, and nh3 is ten times faster than
+    parsing the Markdown again."""
 
     def __init__(self, entries: dict[str, list[Any]] | None = None) -> None:
         self._entries = entries or {}
@@ -166,10 +167,14 @@ class MarkdownCache:
         self._added = True
 
     @classmethod
-    def load(cls, path: Path) -> MarkdownCache:
-        """The cache in `path`; empty if it is missing or damaged."""
+    def load(cls, path: Path, seal: CacheSeal) -> MarkdownCache:
+        """The cache in `path`; empty if it is missing, damaged or not sealed with `seal`'s
+        key."""
         try:
-            data = json.loads(path.read_bytes())
+            raw = seal.read(path, path.name)
+            if raw is None:
+                return cls()
+            data = json.loads(raw)
             entries = data["entries"] if data.get("version") == RENDER_VERSION else {}
             if not isinstance(entries, dict) or not all(_valid(e) for e in entries.values()):
                 entries = {}
@@ -177,14 +182,14 @@ class MarkdownCache:
             entries = {}
         return cls(entries)
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, seal: CacheSeal) -> None:
         """Write what this build used, if anything changed (entries no text uses any
         more are dropped)."""
         if not self._added and self._used == self._entries.keys():
             return
         kept = {k: self._entries[k] for k in sorted(self._used)}
-        write_atomic(path, json.dumps({"version": RENDER_VERSION, "entries": kept},
-                                      ensure_ascii=False).encode("utf-8"))
+        seal.write(path, path.name, json.dumps({"version": RENDER_VERSION, "entries": kept},
+                                               ensure_ascii=False).encode("utf-8"))
 
 
 def _valid(variants: object) -> bool:

@@ -61,7 +61,8 @@ def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = 
     for thread in threads:
         thread.start()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
-                                             make_handler(preview, root / SERVE_DIR, stopping))
+                                             make_handler(preview, root / SERVE_DIR, stopping,
+                                                          searcher.built if searcher else None))
     server.daemon_threads = True
     print(f"Serving the site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)      # stop as on Ctrl+C: no orphan build

@@ -29,6 +29,9 @@ class SearchBuilder:
         self.due: float | None = None
         self.wake = threading.Event()
         self.process: subprocess.Popen[str] | None = None
+        # set once a build of this server has written `out`: only then is its search index
+        # served (what was in .cache/serve/ before may come from anyone, see files.CacheSeal)
+        self.built = threading.Event()
 
     def stop(self) -> None:
         self.wake.set()
@@ -58,6 +61,7 @@ class SearchBuilder:
             if self.stopping.is_set():
                 return
             if self.process.returncode == 0:
+                self.built.set()
                 print(f"Search index updated in {time.perf_counter() - started:.1f} s", flush=True)
             else:
                 print(errors.strip(), file=sys.stderr)

@@ -64,10 +64,12 @@ def candidates(url_path: str) -> list[str]:
     return [rel, f"{rel}/index.html"]
 
 
-def make_handler(preview: Preview, search_dir: Path,
-                 stopping: threading.Event) -> type[http.server.BaseHTTPRequestHandler]:
+def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
+                 search_built: threading.Event | None = None,
+                 ) -> type[http.server.BaseHTTPRequestHandler]:
     """The request handler of one server: outputs from `preview`, the search index from
-    `search_dir`, change events until `stopping` is set."""
+    `search_dir` once `search_built` is set (a build of this server wrote it), change
+    events until `stopping` is set."""
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "circlemade"
 
@@ -107,7 +109,8 @@ def make_handler(preview: Preview, search_dir: Path,
                     data = preview.get(rel)
                 except BuildFailed as exc:
                     return exc
-                if data is None and rel.startswith("pagefind/"):
+                if data is None and rel.startswith("pagefind/") and search_built is not None \
+                        and search_built.is_set():
                     file = search_dir / rel
                     data = file.read_bytes() if file.is_file() else None
                 if data is not None:

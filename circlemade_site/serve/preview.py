@@ -23,7 +23,7 @@ import jinja2
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed, Diagnostic, SiteError
-from circlemade_site.files import content_bytes
+from circlemade_site.files import CacheSeal, content_bytes
 from circlemade_site.load.memo import Memo
 from circlemade_site.render import templates
 from circlemade_site.render.markup import MarkdownRenderer
@@ -53,6 +53,7 @@ class Preview:
         self.changed = threading.Condition()
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self.markdown = MarkdownRenderer()      # its cache lives as long as the server
+        self.seal = CacheSeal.of(options.cache_key)   # the image cache's (files.CacheSeal)
 
     def refresh(self) -> bool:
         """Load the site again (only the changed files are read). True if it loaded."""
@@ -63,7 +64,7 @@ class Preview:
                 if self.snapshot is None:
                     gc.freeze()   # what the first load made lives long: skip it in collections
                 self.snapshot = Snapshot(pipeline.prepare(loaded, self.options, self.markdown,
-                                                          self._environment(loaded)))
+                                                          self._environment(loaded), self.seal))
             except BuildFailed as exc:
                 self.diagnostics, self.message = exc.diagnostics, str(exc)
                 for diagnostic in exc.diagnostics:
