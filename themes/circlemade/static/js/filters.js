@@ -14,7 +14,6 @@
   var results = document.getElementById(form.getAttribute("data-results"));
   var counter = document.getElementById(form.getAttribute("data-count"));
   var empty = document.querySelector(".no-results");
-  var links = document.querySelector(".facet-links");
   var lang = form.getAttribute("data-lang");
   var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
   var cards = Array.prototype.slice.call(results.children);
@@ -120,14 +119,17 @@
     });
   }
 
+  // The page is served in its final layout (macros.html, facet_panel): on a phone the
+  // filters are folded above the results, the form takes the links' place inside the same
+  // closed box; on a wide screen the open form takes the links' place in the side column.
+  // Nothing above the results changes size, so nothing moves (layout shift).
   var box = form.closest("details");
-  if (box) {
-    box.hidden = false;
-    // on a phone the filters start folded, so that the results come first
-    if (window.matchMedia && window.matchMedia("(max-width: 55.99rem)").matches) { box.open = false; }
+  if (box && !(window.matchMedia && window.matchMedia("(max-width: 55.99rem)").matches)) {
+    box.open = true;
   }
   form.hidden = false;
-  if (links) { links.hidden = true; }
+  Array.prototype.forEach.call(document.querySelectorAll(".facet-links, .facet-links-folded"),
+                               function (nav) { nav.hidden = true; });
   form.addEventListener("change", function () { update(true); });
   form.addEventListener("reset", function () {
     window.setTimeout(function () { update(true); }, 0);
