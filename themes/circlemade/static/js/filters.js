@@ -21,10 +21,13 @@
   boxes.forEach(function (box) {
     if (params.indexOf(box.name) < 0) { params.push(box.name); }
   });
-  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
-  var number = window.Intl ? new Intl.NumberFormat(lang) : null;
+  var plural = null, number = null;      // made when first used: they load locale data
 
   function countText(count) {
+    if (!number && window.Intl) {
+      plural = Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+      number = new Intl.NumberFormat(lang);
+    }
     var form_ = plural ? plural.select(count) : (count === 1 ? "one" : "other");
     var template = form.getAttribute("data-count-" + form_) || form.getAttribute("data-count-other");
     return template.replace("{count}", number ? number.format(count) : String(count));
@@ -137,5 +140,7 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   window.addEventListener("popstate", function () { readUrl(); update(false); });
   readUrl();
-  update(false);
+  // nothing chosen: the listing is already as served (every card, the total counted), and
+  // going over a thousand cards would only block the main thread (Lighthouse's TBT)
+  if (anyChosen()) { update(false); }
 }());
