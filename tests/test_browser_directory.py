@@ -238,7 +238,10 @@ def test_cards_off_screen_are_not_rendered_until_needed(browser: Browser, site_u
     assert titles.first.evaluate(seen)
     assert not titles.last.evaluate(seen)
     titles.last.scroll_into_view_if_needed()
-    expect(titles.last).to_be_visible()
+    for _ in range(50):                      # rendered at a next frame
+        if titles.last.evaluate(seen):
+            break
+        page.wait_for_timeout(100)
     assert titles.last.evaluate(seen)
     context.close()
 
