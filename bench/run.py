@@ -54,6 +54,7 @@ VENV_PY = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 NOW = "2026-11-29"
 MATCHES_HEADING = "## Matches between members"     # the section bench/matches.py writes
+KEPT_HEADINGS = (MATCHES_HEADING, "## Lighthouse")  # sections of other scripts, kept as they are
 WORK_MARKER = ".bench-runs"
 HUGO_MARKER = ".bench-hugo-site"
 HUGO_SITE_VERSION = 3            # bump when the generated Hugo site changes shape
@@ -1073,8 +1074,9 @@ def main(argv: list[str] | None = None) -> int:
         doc = render_doc(results, args, info, hugo_ver, total, started)
         target = ROOT / "docs" / "performance.md"
         previous = target.read_text(encoding="utf-8") if target.is_file() else ""
-        if MATCHES_HEADING in previous:          # written by bench/matches.py: kept
-            doc = doc.rstrip("\n") + "\n\n" + previous[previous.index(MATCHES_HEADING):]
+        kept = [previous.index(h) for h in KEPT_HEADINGS if h in previous]
+        if kept:                                 # written by bench/matches.py, bench/lighthouse.py
+            doc = doc.rstrip("\n") + "\n\n" + previous[min(kept):]
         target.write_text(doc, encoding="utf-8")
         log(f"wrote {ROOT / 'docs' / 'performance.md'}")
     failed = any(s.error for r in results for s in list(r.circlemade.values()) + list(r.hugo.values()))

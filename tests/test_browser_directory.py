@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -124,6 +125,23 @@ def test_without_javascript_the_facet_links_work(browser: Browser, base_url: str
     context.close()
 
 
+def test_without_javascript_a_phone_gets_the_links_folded_above_the_results(
+        browser: Browser, site_url: str) -> None:
+    """The layout served is the final one: the same closed box above the results, holding
+    the links instead of the form."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site_url}/fr/membres/")
+    box = page.locator("details.filters-box")
+    assert box.get_attribute("open") is None
+    assert box.bounding_box()["y"] < page.locator("#results").bounding_box()["y"]  # type: ignore[index]
+    assert page.locator(".facet-links").is_hidden()          # the side column's copy
+    page.locator("details.filters-box summary").click()
+    box.get_by_role("link", name="Réparation").click()
+    assert page.url.endswith("/fr/membres/activite/reparation/")
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def paged_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample site with ten cards per page of a listing: the directory has two pages."""
@@ -171,4 +189,84 @@ def test_the_pages_of_a_long_listing_pass_axe(browser: Browser, paged_url: str, 
         tab.goto(paged_url + url)
         assert audit(tab) == [], url
         assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, url
+    context.close()
+
+
+SCRIPT_DELAY_MS = 400       # a phone's network: the page is painted before its script arrives
+
+# Every shift counts: the test makes no input, but the shifts of the first half second carry
+# hadRecentInput (an input Chromium records when Playwright opens the page), which would hide
+# exactly the shift the script makes.
+CUMULATIVE_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) { total += entry.value; }
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 300);
+})"""
+
+
+@pytest.mark.parametrize("listing", ["/fr/membres/", "/nl/aanbod/", "/fr/opportunites/"])
+def test_on_a_phone_the_listing_does_not_move_when_its_script_runs(
+        browser: Browser, site_url: str, listing: str) -> None:
+    """Lighthouse's Cumulative Layout Shift, measured by the browser's own 'layout-shift'
+    entries (the sum of every shift, an upper bound of the score), stays under 0.1 (the
+    "good" threshold) when the filter script arrives after the first paint."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+
+    def late(route):  # type: ignore[no-untyped-def]
+        time.sleep(SCRIPT_DELAY_MS / 1000)
+        route.continue_()
+
+    page.route("**/static/js/*.js", late)
+    page.goto(site_url + listing, wait_until="load")
+    assert page.locator("form.filters").is_visible() or \
+        page.locator("details.filters-box summary").is_visible()     # the script ran
+    shift = page.evaluate(CUMULATIVE_SHIFT)
+    context.close()
+    assert shift <= 0.1, f"{listing}: cumulative layout shift {shift:.3f}"
+
+
+def test_cards_off_screen_are_not_rendered_until_needed(browser: Browser, site_url: str) -> None:
+    """content-visibility: auto: a thousand cards cost the main thread only what is seen."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site_url}/fr/membres/")
+    seen = "title => title.checkVisibility({contentVisibilityAuto: true})"   # skipped or not
+    titles = page.locator("#results .card-title")
+    assert titles.first.evaluate(seen)
+    assert not titles.last.evaluate(seen)
+    titles.last.scroll_into_view_if_needed()
+    for _ in range(50):                      # rendered at a next frame
+        if titles.last.evaluate(seen):
+            break
+        page.wait_for_timeout(100)
+    assert titles.last.evaluate(seen)
+    context.close()
+
+
+def test_without_a_selection_the_script_leaves_the_listing_as_served(
+        browser: Browser, site_url: str) -> None:
+    """Nothing to filter: no pass over every card, no rewritten counter (a long task at 1,000
+    members)."""
+    context = browser.new_context()
+    # deferred scripts run before DOMContentLoaded: observe from the start, and count what
+    # changes in the results once the parser is done with them
+    context.add_init_script("""
+      window.__touched = 0;
+      new MutationObserver(records => {
+        for (const record of records) {
+          const target = record.target.nodeType === 1 ? record.target : record.target.parentNode;
+          if (document.readyState !== "loading" && target && target.closest(".results")) {
+            window.__touched += 1;
+          }
+        }
+      }).observe(document, {subtree: true, attributes: true, childList: true, characterData: true});""")
+    page = context.new_page()
+    page.goto(f"{site_url}/fr/membres/", wait_until="load")
+    assert page.locator("form.filters").is_visible()             # the script ran
+    assert page.evaluate("window.__touched") == 0
+    page.get_by_label("Réparation").check()
+    assert page.evaluate("window.__touched") > 0                 # the observer works
     context.close()

@@ -14,7 +14,6 @@
   var results = document.getElementById(form.getAttribute("data-results"));
   var counter = document.getElementById(form.getAttribute("data-count"));
   var empty = document.querySelector(".no-results");
-  var links = document.querySelector(".facet-links");
   var lang = form.getAttribute("data-lang");
   var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
   var cards = Array.prototype.slice.call(results.children);
@@ -22,10 +21,13 @@
   boxes.forEach(function (box) {
     if (params.indexOf(box.name) < 0) { params.push(box.name); }
   });
-  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
-  var number = window.Intl ? new Intl.NumberFormat(lang) : null;
+  var plural = null, number = null;      // made when first used: they load locale data
 
   function countText(count) {
+    if (!number && window.Intl) {
+      plural = Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+      number = new Intl.NumberFormat(lang);
+    }
     var form_ = plural ? plural.select(count) : (count === 1 ? "one" : "other");
     var template = form.getAttribute("data-count-" + form_) || form.getAttribute("data-count-other");
     return template.replace("{count}", number ? number.format(count) : String(count));
@@ -120,14 +122,17 @@
     });
   }
 
+  // The page is served in its final layout (macros.html, facet_panel): on a phone the
+  // filters are folded above the results, the form takes the links' place inside the same
+  // closed box; on a wide screen the open form takes the links' place in the side column.
+  // Nothing above the results changes size, so nothing moves (layout shift).
   var box = form.closest("details");
-  if (box) {
-    box.hidden = false;
-    // on a phone the filters start folded, so that the results come first
-    if (window.matchMedia && window.matchMedia("(max-width: 55.99rem)").matches) { box.open = false; }
+  if (box && !(window.matchMedia && window.matchMedia("(max-width: 55.99rem)").matches)) {
+    box.open = true;
   }
   form.hidden = false;
-  if (links) { links.hidden = true; }
+  Array.prototype.forEach.call(document.querySelectorAll(".facet-links, .facet-links-folded"),
+                               function (nav) { nav.hidden = true; });
   form.addEventListener("change", function () { update(true); });
   form.addEventListener("reset", function () {
     window.setTimeout(function () { update(true); }, 0);
@@ -135,5 +140,7 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   window.addEventListener("popstate", function () { readUrl(); update(false); });
   readUrl();
-  update(false);
+  // nothing chosen: the listing is already as served (every card, the total counted), and
+  // going over a thousand cards would only block the main thread (Lighthouse's TBT)
+  if (anyChosen()) { update(false); }
 }());
