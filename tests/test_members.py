@@ -282,3 +282,19 @@ def test_the_scaffold_refuses_bad_or_existing_slugs(make_project) -> None:
     assert bad.returncode == 2 and "'atelier-neuf'" in bad.stderr
     existing = run_cli("new", "member", "recable", cwd=root)
     assert existing.returncode == 2 and "already exists" in existing.stderr
+
+
+def test_a_misspelt_field_is_unknown_without_the_required_error_it_causes(make_project) -> None:
+    """`nmae:` for `name`, `postal_cod:` inside `address`: one error each, the unknown key
+    with the right name as its hint, not also "this field is required" for the one meant."""
+    text = VALID.replace("name: Atelier Exemple", "nmae: Atelier Exemple").replace(
+        "postal_code:", "postal_cod:")
+    assert text != VALID and "nmae:" in text and "postal_cod:" in text
+    found = errors(member(make_project, text))
+    assert any("nmae: unknown field 'nmae' (did you mean 'name'?)" in e for e in found), found
+    assert any("postal_cod: unknown field 'postal_cod' (did you mean 'postal_code'?)" in e
+               for e in found), found
+    assert not any("this field is required" in e for e in found), found
+    # a required field that is simply absent is still reported
+    found = errors(member(make_project, VALID.replace("name: Atelier Exemple\n", "")))
+    assert any(": error: name: this field is required" in e for e in found), found

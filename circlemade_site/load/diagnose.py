@@ -5,6 +5,7 @@ and a hint with an example taken from the schema."""
 from __future__ import annotations
 
 import datetime
+import difflib
 import types
 import typing
 from collections.abc import Sequence
@@ -33,9 +34,32 @@ def validate(model: type[M], data: Any, positions: Positions, rel_path: str,
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        meant = _meant_fields(model, errors)
+        for error in errors:
+            if error["type"] == "missing" and _plain_loc(error["loc"]) in meant:
+                continue      # its misspelling is reported, with the right name as its hint
             diagnostics.append(_diagnostic(model, error, positions, rel_path))
         return None
+
+
+def _plain_loc(loc: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(part for part in loc if not _is_union_tag(part))
+
+
+def _meant_fields(model: type[BaseModel], errors: Sequence[Any]) -> set[tuple[Any, ...]]:
+    """The required fields a misspelt key stood for (`nmae:` for `name`): a member who
+    typed the field is told it is unknown, not also that the field it meant is missing."""
+    meant = set()
+    for error in errors:
+        if error["type"] != "extra_forbidden" or not error["loc"]:
+            continue
+        *parent, key = _plain_loc(error["loc"][:-1]) + (error["loc"][-1],)
+        known = _known_fields(model, parent)
+        close = difflib.get_close_matches(str(key), known, n=1)
+        if close:
+            meant.add((*parent, close[0]))
+    return meant
 
 
 _TYPE_NAMES = {dict: N_("a mapping"), list: N_("a list"), str: N_("text"),
