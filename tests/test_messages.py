@@ -189,3 +189,17 @@ def test_the_profile_builder_gets_the_messages_in_its_language(built_site: Path)
     assert dutch["messages"]["required"] == errors.translate("nl", "this field is required")
     assert french["messages"]["required"] != dutch["messages"]["required"]
     assert dutch["messages"]["slug_pattern"] == french["messages"]["slug_pattern"]
+
+
+def test_limits_of_numbers_are_told_in_words_of_the_catalogue() -> None:
+    """pydantic's own English ("Input should be greater than or equal to 10") never reaches
+    a reader: the limits of the schemas have messages of ours, translated."""
+    from circlemade_site.load import diagnose, schema
+    from circlemade_site.load.yamlio import Positions
+    found: list[Diagnostic] = []
+    diagnose.validate(schema.SiteSettings, {"listing_page_size": 3}, Positions({}, {}),
+                      "content/site.yaml", found)
+    limit = next(d for d in found if d.field == "listing_page_size")
+    assert limit.message == "must be at least 10"
+    assert limit.text("fr").startswith("doit valoir au moins 10")
+    assert limit.text("nl").startswith("moet minstens 10 zijn")

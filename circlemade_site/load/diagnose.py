@@ -135,7 +135,10 @@ _MESSAGES = {
     "int_parsing": N_("expected a whole number, found {input!r}"),
     "float_type": N_("expected a number, found {got}"),
     "float_parsing": N_("expected a number, found {input!r}"),
+    "int_from_float": N_("expected a whole number, found {input!r}"),
     "greater_than": N_("must be more than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
     "less_than_equal": N_("must be at most {le}"),
     "literal_error": N_("{input!r} is not one of: {expected}"),
 }
