@@ -270,3 +270,19 @@ def test_without_a_selection_the_script_leaves_the_listing_as_served(
     page.get_by_label("Réparation").check()
     assert page.evaluate("window.__touched") > 0                 # the observer works
     context.close()
+
+
+@pytest.mark.parametrize("url", ["/fr/membres/", "/nl/leden/", "/fr/offres/", "/nl/aanbod/",
+                                 "/fr/opportunites/", "/nl/kansen/"])
+def test_listings_reflow_at_320_px(browser: Browser, site_url: str, url: str) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels a listing's cards fit the screen (a card whose width
+    came from its content, or from content-visibility's remembered size, made the page
+    scroll sideways by 16 px)."""
+    context = browser.new_context(viewport={"width": 320, "height": 900})
+    tab = context.new_page()
+    tab.goto(site_url + url)
+    assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    wider = tab.evaluate("""() => [...document.querySelectorAll('.card')]
+        .filter(card => card.getBoundingClientRect().right > window.innerWidth).length""")
+    assert wider == 0
+    context.close()
