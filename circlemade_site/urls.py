@@ -45,8 +45,10 @@ content/site.yaml, `segment` and the term labels in content/vocabularies.yaml.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 from pathlib import PurePosixPath
 
+from circlemade_site.config import SiteConfig
 from circlemade_site.models import (
     Campaign,
     Event,
@@ -113,6 +115,22 @@ class IcsFile:
 
 
 Target = Page | Member | TermPage | Paged | Event | NewsItem | Campaign | IcsFile | str
+
+
+def non_page_html(config: SiteConfig) -> tuple[str, ...]:
+    """Where the build writes HTML that is not a page of the site (an application such as
+    the CMS at /admin/, an e-mail such as a newsletter), as `fnmatch` globs relative to the
+    site's root. This is the one declared list: such files are left out of the sitemap,
+    the search index and the page audits (tests/test_quality.py reads it), and they follow
+    their own header rules in netlify.toml rather than the footer and page rules."""
+    del config          # the list grows with the optional outputs the config switches on
+    return ()
+
+
+def is_page_html(rel_path: str, non_pages: tuple[str, ...]) -> bool:
+    """Whether the HTML file at `rel_path` (relative to the site's root) is a page."""
+    return rel_path.endswith(".html") and not any(
+        fnmatch.fnmatchcase(rel_path, glob) for glob in non_pages)
 
 
 def dest_of(url: str) -> str:
