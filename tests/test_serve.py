@@ -20,6 +20,8 @@ from conftest import REPO
 
 from circlemade_site import scaffold
 
+BANNER = 'id="circlemade-preview-problems"'
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -82,14 +84,14 @@ def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(server) -> Non
     wait_for(lambda: "Nieuwe zin voor de test." in fetch(base + "/nl/contact/")[1])
 
     page.write_text("---\ntitle: [kapot\n---\n", encoding="utf-8")
-    wait_for(lambda: fetch(base + "/nl/contact/")[0] == 500)
-    status, html = fetch(base + "/fr/a-propos/")
-    assert status == 500
-    assert "content/pages/contact.nl.md:2:" in html and "invalid YAML" in html
+    wait_for(lambda: BANNER in fetch(base + "/nl/contact/")[1])
+    status, html = fetch(base + "/fr/a-propos/")          # the last good page, and the problem
+    assert status == 200
+    assert "content/pages/contact.nl.md:2:" in html and "YAML non valide" in html
     assert process.poll() is None
 
     page.write_text(original, encoding="utf-8")
-    wait_for(lambda: fetch(base + "/nl/contact/")[0] == 200)
+    wait_for(lambda: BANNER not in fetch(base + "/nl/contact/")[1])
     assert "Nieuwe zin" not in fetch(base + "/nl/contact/")[1]
     assert process.poll() is None
 
@@ -144,8 +146,9 @@ def test_serve_reads_again_only_the_files_that_changed(server, tmp_path: Path) -
     assert "/nl/leden/atelier-nouveau/" not in fetch(base + "/nl/leden/")[1]
 
     shutil.rmtree(root / "members" / "recable")          # events still name it: shown on every page
-    wait_for(lambda: fetch(base + "/nl/leden/")[0] == 500)
-    assert "there is no member &#x27;recable&#x27;" in fetch(base + "/fr/")[1]
+    wait_for(lambda: BANNER in fetch(base + "/nl/leden/")[1])
+    assert "/nl/leden/recable/" in fetch(base + "/nl/leden/")[1]     # the last good directory
+    assert "il n&#x27;y a pas de membre &#x27;recable&#x27;" in fetch(base + "/fr/")[1]
 
 
 def test_serve_tells_open_pages_to_reload(server) -> None:

@@ -12,8 +12,11 @@ Fast at thousands of members, because the preview does no more than the browser 
   a moment after the last change, into .cache/serve/ (background.py; `--no-search`
   turns this off).
 
-While the content has errors, every page shows them (and the terminal lists them), and
-the page reloads by itself once they are fixed. The server never stops on a content error.
+While the content has errors, the last good version of the site stays served, every page
+with a banner that lists the problems in its language (problems.py); the terminal prints
+each problem once per save, and says when they are all fixed. Open pages reload when the
+content changes, so the banner comes and goes by itself. The server never stops on a
+content error.
 """
 
 from __future__ import annotations
@@ -45,8 +48,8 @@ def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = 
     started = time.perf_counter()
     preview.refresh()
     print(f"Ready in {time.perf_counter() - started:.2f} s", flush=True)
-    searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping, lang)
-                if search else None)
+    searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping, lang,
+                              preview.reporter) if search else None)
 
     def on_change() -> None:
         if preview.refresh() and searcher is not None:
