@@ -178,10 +178,17 @@ def test_serve_tells_open_pages_to_reload(server) -> None:
         assert line.startswith("data: ") and line != first
 
 
-def test_serve_builds_the_search_index_in_the_background(server) -> None:
+def test_serve_builds_the_search_index_in_the_background(server, tmp_path: Path) -> None:
     _, base, _ = server
     wait_for(lambda: fetch(base + "/pagefind/pagefind.js")[0] == 200, timeout=60)
     assert fetch(base + "/fr/membres")[0] == 200                  # redirected to the folder
+    # what the first minute is spent on, in order: loading, the URL, the search index
+    wait_for(lambda: "Search index ready in" in output(tmp_path))
+    said = output(tmp_path)
+    steps = ["Loading content/ and members/", "Ready in", f"Serving the site on {base}/",
+             "Building the search index in the background (a full build: without a cache "
+             "the first one takes about 10 s)", "Search index ready in"]
+    assert [said.index(step) for step in steps] == sorted(said.index(step) for step in steps)
 
 
 def test_the_watcher_falls_back_to_polling(monkeypatch, tmp_path: Path) -> None:

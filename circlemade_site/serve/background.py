@@ -64,8 +64,10 @@ class SearchBuilder:
             if self.stopping.is_set():
                 return
             if self.process.returncode == 0:
+                first = not self.built.is_set()
                 self.built.set()
-                print(f"Search index updated in {time.perf_counter() - started:.1f} s", flush=True)
+                print(f"Search index {'ready' if first else 'updated'} in "
+                      f"{time.perf_counter() - started:.1f} s", flush=True)
             else:
                 self.reporter.lines(errors.strip().splitlines(), failing=False)
                 print("The full build found problems (listed above); pages show them when "
