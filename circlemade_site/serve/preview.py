@@ -28,7 +28,14 @@ import jinja2
 
 from circlemade_site import i18n, pipeline
 from circlemade_site.assets import static
-from circlemade_site.errors import BuildFailed, Diagnostic, SiteError, msg, tr
+from circlemade_site.errors import (
+    MESSAGE_LANGUAGES,
+    BuildFailed,
+    Diagnostic,
+    SiteError,
+    msg,
+    tr,
+)
 from circlemade_site.files import CacheSeal, content_bytes
 from circlemade_site.load import theme
 from circlemade_site.load.memo import Memo
@@ -76,7 +83,7 @@ class Preview:
         self.markdown = MarkdownRenderer()      # its cache lives as long as the server
         self.seal = CacheSeal.of(options.cache_key)   # the image cache's (files.CacheSeal)
         self.reporter = Reporter(lang)
-        self.good: dict[str, bytes] = {}        # output path -> bytes last made without errors
+        self.good: dict[str, bytes] = {}        # page path -> bytes last made without errors
         self.failed: dict[str, list[Diagnostic]] = {}   # pages of this snapshot that failed
         self._theme: tuple[int, Theme] | None = None
 
@@ -162,7 +169,8 @@ class Preview:
                 return None
             data = content_bytes(pipeline.make(snap.prepared, maker))
             snap.made[dest_rel] = data
-            self.good[dest_rel] = data
+            if dest_rel.endswith(".html"):      # what may be shown again with the banner
+                self.good[dest_rel] = data
             self.failed.pop(dest_rel, None)
             return data
 
@@ -188,8 +196,8 @@ class Preview:
         if snap is not None:
             config = snap.prepared.site.config
             languages, default = tuple(config.languages), config.default_language
-        else:
-            languages, default = self.theme().languages, self.lang
+        else:       # site.yaml may be what is broken: then the URL's language, if any
+            languages, default = self.theme().languages or MESSAGE_LANGUAGES, self.lang
         first = dest_rel.split("/", 1)[0]
         return first if first in languages else default
 
