@@ -16,11 +16,14 @@ CACHE_KEY_FILE ?= $(HOME)/.config/circlemade/cache-key
 export CIRCLEMADE_CACHE_KEY ?= $(shell cat '$(CACHE_KEY_FILE)' 2>/dev/null)
 
 $(STAMP): pyproject.toml
+	@echo "Installing circlemade_site and its Python dependencies into $(VENV)/ (once, about a minute)..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
+	@echo "Installed: the commands are in $(VENV)/bin/ (circlemade, pytest, ruff, mypy)."
 
 serve: $(STAMP) cache-key
+	@echo "Starting the preview of content/ and members/ on http://127.0.0.1:$(PORT)/ ..."
 	$(PY) build.py serve --port $(PORT)
 
 build: $(STAMP) cache-key

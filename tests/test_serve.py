@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +21,8 @@ import pytest
 from conftest import REPO
 
 from circlemade_site import scaffold
+
+BANNER = 'id="circlemade-preview-problems"'
 
 
 def free_port() -> int:
@@ -47,18 +51,20 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
     raise AssertionError("timed out")
 
 
-@pytest.fixture
-def server(make_project, tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
-    root = make_project()
+@contextlib.contextmanager
+def running(root: Path, log_path: Path, ready: Callable[[str], bool] | None = None,
+            ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`circlemade serve` in `root`, as a user runs it, its output in `log_path`; yields
+    once `ready(base)` (by default: /fr/ is served with 200)."""
     port = free_port()
-    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
+    log = log_path.open("w+", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "circlemade_site", "serve", "--port", str(port)],
                                cwd=root, stdout=log, stderr=subprocess.STDOUT, text=True,
                                env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: fetch(base + "/fr/")[0] == 200)
-        yield root, base, process
+        wait_for(lambda: ready(base) if ready else fetch(base + "/fr/")[0] == 200)
+        yield base, process
     finally:
         process.terminate()
         try:
@@ -66,6 +72,13 @@ def server(make_project, tmp_path: Path) -> Iterator[tuple[Path, str, subprocess
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def server(make_project, tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    root = make_project()
+    with running(root, tmp_path / "serve.log") as (base, process):
+        yield root, base, process
 
 
 def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(server) -> None:
@@ -82,14 +95,14 @@ def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(server) -> Non
     wait_for(lambda: "Nieuwe zin voor de test." in fetch(base + "/nl/contact/")[1])
 
     page.write_text("---\ntitle: [kapot\n---\n", encoding="utf-8")
-    wait_for(lambda: fetch(base + "/nl/contact/")[0] == 500)
-    status, html = fetch(base + "/fr/a-propos/")
-    assert status == 500
-    assert "content/pages/contact.nl.md:2:" in html and "invalid YAML" in html
+    wait_for(lambda: BANNER in fetch(base + "/nl/contact/")[1])
+    status, html = fetch(base + "/fr/a-propos/")          # the last good page, and the problem
+    assert status == 200
+    assert "content/pages/contact.nl.md:2:" in html and "YAML non valide" in html
     assert process.poll() is None
 
     page.write_text(original, encoding="utf-8")
-    wait_for(lambda: fetch(base + "/nl/contact/")[0] == 200)
+    wait_for(lambda: BANNER not in fetch(base + "/nl/contact/")[1])
     assert "Nieuwe zin" not in fetch(base + "/nl/contact/")[1]
     assert process.poll() is None
 
@@ -144,8 +157,9 @@ def test_serve_reads_again_only_the_files_that_changed(server, tmp_path: Path) -
     assert "/nl/leden/atelier-nouveau/" not in fetch(base + "/nl/leden/")[1]
 
     shutil.rmtree(root / "members" / "recable")          # events still name it: shown on every page
-    wait_for(lambda: fetch(base + "/nl/leden/")[0] == 500)
-    assert "there is no member &#x27;recable&#x27;" in fetch(base + "/fr/")[1]
+    wait_for(lambda: BANNER in fetch(base + "/nl/leden/")[1])
+    assert "/nl/leden/recable/" in fetch(base + "/nl/leden/")[1]     # the last good directory
+    assert "il n&#x27;y a pas de membre &#x27;recable&#x27;" in fetch(base + "/fr/")[1]
 
 
 def test_serve_tells_open_pages_to_reload(server) -> None:
@@ -164,10 +178,17 @@ def test_serve_tells_open_pages_to_reload(server) -> None:
         assert line.startswith("data: ") and line != first
 
 
-def test_serve_builds_the_search_index_in_the_background(server) -> None:
+def test_serve_builds_the_search_index_in_the_background(server, tmp_path: Path) -> None:
     _, base, _ = server
     wait_for(lambda: fetch(base + "/pagefind/pagefind.js")[0] == 200, timeout=60)
     assert fetch(base + "/fr/membres")[0] == 200                  # redirected to the folder
+    # what the first minute is spent on, in order: loading, the URL, the search index
+    wait_for(lambda: "Search index ready in" in output(tmp_path))
+    said = output(tmp_path)
+    steps = ["Loading content/ and members/", "Ready in", f"Serving the site on {base}/",
+             "Building the search index in the background (a full build: without a cache "
+             "the first one takes about 10 s)", "Search index ready in"]
+    assert [said.index(step) for step in steps] == sorted(said.index(step) for step in steps)
 
 
 def test_the_watcher_falls_back_to_polling(monkeypatch, tmp_path: Path) -> None:
@@ -243,3 +264,188 @@ def test_the_preview_serves_a_search_index_only_once_its_own_build_wrote_it(make
         stopping.set()
         server.shutdown()
         server.server_close()
+
+
+# -- While the content is broken: the last good site, with a banner ----------------------
+
+EVENT = "content/events/accompagnement-collectif-modeles-2027.fr.md"
+MEMBER = "members/recable/member.yaml"
+
+
+def break_content(root: Path) -> None:
+    """A YAML typo in an event and a bad value in a member."""
+    event = root / EVENT
+    event.write_text(event.read_text(encoding="utf-8").replace("type: coaching", "type: [coaching"),
+                     encoding="utf-8")
+    member = root / MEMBER
+    member.write_text(member.read_text(encoding="utf-8").replace('"+32 2 538 70 62"', '"not a phone"'),
+                      encoding="utf-8")
+
+
+def broken_diagnostics(root: Path) -> list:
+    """The problems of a broken project, as the loader reports them."""
+    from circlemade_site import pipeline
+    from circlemade_site.errors import BuildFailed
+    with pytest.raises(BuildFailed) as exc:
+        pipeline.load_site(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    mine = [d for d in exc.value.diagnostics if d.path in (EVENT, MEMBER)]
+    assert [(d.path, d.line) for d in mine] == [(EVENT, 6), (MEMBER, 17)]
+    return mine
+
+
+def test_a_broken_save_keeps_the_last_good_site_with_a_banner_in_the_page_language(
+        server, tmp_path: Path) -> None:
+    import html as markup
+    root, base, process = server
+    pristine = tmp_path / "pristine"
+    shutil.copytree(root / "content", pristine / "content")
+    shutil.copytree(root / "members", pristine / "members")
+    assert BANNER not in fetch(base + "/nl/leden/recable/")[1]
+    break_content(root)
+    wait_for(lambda: BANNER in fetch(base + "/fr/")[1])
+    problems = broken_diagnostics(root)
+    for url, lang in (("/fr/", "fr"), ("/nl/", "nl"), ("/nl/leden/recable/", "nl"),
+                      ("/fr/agenda/accompagnement-collectif-modeles-2027/", "fr")):
+        status, page = fetch(base + url)
+        assert status == 200, url
+        banner = page[page.index(BANNER):page.index("</section>", page.index(BANNER))]
+        assert f'lang="{lang}"' in banner
+        for problem in problems:
+            assert f"<code>{problem.prefix().rstrip()}</code> " in banner
+            assert markup.escape(problem.text(lang)) in banner, (url, problem.text(lang))
+    assert problems[1].text("fr") != problems[1].text("nl")      # in each page's language
+    assert "+32 2 538 70 62" in fetch(base + "/nl/leden/recable/")[1]    # the last good profile
+    assert "Accompagnement collectif" in fetch(
+        base + "/fr/agenda/accompagnement-collectif-modeles-2027/")[1]
+    assert process.poll() is None
+
+    for rel in (EVENT, MEMBER):
+        shutil.copy(pristine / rel, root / rel)
+    wait_for(lambda: BANNER not in fetch(base + "/fr/")[1])
+    for url in ("/fr/", "/nl/", "/nl/leden/recable/"):
+        status, page = fetch(base + url)
+        assert status == 200 and BANNER not in page
+
+
+def test_the_terminal_prints_each_problem_once_per_save_and_says_when_all_are_fixed(
+        server, tmp_path: Path) -> None:
+    root, base, _ = server
+    original = {rel: (root / rel).read_text(encoding="utf-8") for rel in (EVENT, MEMBER)}
+    break_content(root)
+    wait_for(lambda: BANNER in fetch(base + "/fr/")[1])
+    lines = [d.render("en") for d in broken_diagnostics(root)]
+    for url in ("/fr/", "/nl/", "/fr/membres/", "/nl/leden/recable/", "/fr/"):
+        assert fetch(base + url)[0] == 200
+    assert [output(tmp_path).splitlines().count(line) for line in lines] == [1, 1]   # not per request
+
+    member = root / MEMBER                                 # saved again, still broken
+    member.write_text(member.read_text(encoding="utf-8") + "# encore\n", encoding="utf-8")
+    wait_for(lambda: output(tmp_path).splitlines().count(lines[1]) == 2)
+    assert output(tmp_path).splitlines().count(lines[0]) == 2
+    assert "the preview shows the last version without errors" in output(tmp_path)
+    assert "All problems are fixed" not in output(tmp_path)
+
+    for rel, text in original.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    wait_for(lambda: "All problems are fixed: the preview shows the site as it is now."
+             in output(tmp_path))
+    assert output(tmp_path).count("All problems are fixed") == 1
+    assert [output(tmp_path).splitlines().count(line) for line in lines] == [2, 2]
+
+
+def test_a_project_broken_since_the_start_gets_a_styled_page_of_its_problems(
+        make_project, tmp_path: Path) -> None:
+    """No good version to show: a page of its own, with the site's CSS, in the language of
+    the URL, status 500 (it is not the page asked for); the site once it is fixed."""
+    root = make_project()
+    original = (root / EVENT).read_text(encoding="utf-8")
+    break_content(root)
+    problems = broken_diagnostics(root)
+    with running(root, tmp_path / "serve.log", lambda b: fetch(b + "/fr/")[0] == 500) as (base, _):
+        status, page = fetch(base + "/nl/leden/")
+        assert status == 500 and '<html lang="nl">' in page and "Traceback" not in page
+        assert '<h1 id="circlemade-preview-problems-heading">' in page
+        assert "<title>Preview: problemen in de inhoud</title>" in page
+        assert problems[0].text("nl").split(":")[0] in page
+        stylesheet = page.split('<link rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+        assert stylesheet.startswith("/static/css/site.")
+        with urllib.request.urlopen(base + stylesheet, timeout=5) as response:
+            assert response.status == 200 and response.headers["Content-Type"].startswith("text/css")
+        assert 'lang="fr"' in fetch(base + "/fr/membres/")[1]
+
+        (root / EVENT).write_text(original, encoding="utf-8")
+        (root / MEMBER).write_text((root / MEMBER).read_text(encoding="utf-8")
+                                   .replace('"not a phone"', '"+32 2 538 70 62"'), encoding="utf-8")
+        wait_for(lambda: fetch(base + "/nl/leden/")[0] == 200)
+        assert BANNER not in fetch(base + "/nl/leden/")[1]
+        wait_for(lambda: "All problems are fixed" in output(tmp_path))
+
+
+def test_a_page_that_cannot_be_made_keeps_its_last_good_version(make_project, capsys) -> None:
+    """A problem found when a page is made (a `page:` link to no page): that page is served
+    as last made without errors, with the problem; a page never made gets the problem page;
+    what pipeline.make returns never holds the banner."""
+    from circlemade_site import pipeline, serve
+    root = make_project()
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+    good, problems = preview.serve("fr/a-propos/index.html") or (None, None)
+    assert good and problems == []
+    for name in ("about", "contact"):
+        page = root / "content" / "pages" / f"{name}.fr.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n[Voir](page:nexiste-pas)\n",
+                        encoding="utf-8")
+    assert preview.refresh()
+    data, problems = preview.serve("fr/a-propos/index.html") or (None, None)
+    assert data == good
+    assert [d.path for d in problems or []] == ["content/pages/about.fr.md"]
+    assert preview.serve("fr/contact/index.html") == (None, [preview.failed["fr/contact/index.html"][0]])
+    assert preview.serve("nl/over-ons/index.html") is not None
+    assert BANNER not in (preview.get("nl/over-ons/index.html") or b"").decode()
+    assert "All problems are fixed" not in capsys.readouterr().err
+
+    for name in ("about", "contact"):
+        page = root / "content" / "pages" / f"{name}.fr.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("\n[Voir](page:nexiste-pas)\n", ""),
+                        encoding="utf-8")
+    assert preview.refresh()
+    assert preview.failed == {}
+    assert "All problems are fixed" in capsys.readouterr().err
+
+
+def test_the_banner_is_never_in_a_build(built_site: Path) -> None:
+    from circlemade_site.serve import problems
+    texts = [BANNER, *problems.FALLBACK_STRINGS]
+    for path in built_site.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert not [text for text in texts if text in page], path
+
+
+def test_the_banner_appears_and_goes_live_and_passes_axe(make_project, tmp_path: Path,
+                                                         browser) -> None:
+    """In Chromium, with netlify.toml's headers (the CSP) served by the preview: the page
+    an editor looks at shows the banner after a broken save and loses it after the fix,
+    without a click; the page with the banner has no axe violation and no CSP report."""
+    from test_quality import DESKTOP, audit, open_page
+    root = make_project()
+    shutil.copy(REPO / "netlify.toml", root / "netlify.toml")
+    original = (root / MEMBER).read_text(encoding="utf-8")
+    with running(root, tmp_path / "serve.log") as (base, _):
+        with urllib.request.urlopen(base + "/nl/leden/recable/", timeout=5) as response:
+            assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        context, page, problems = open_page(browser, DESKTOP)
+        page.goto(base + "/nl/leden/recable/")
+        page.wait_for_timeout(300)                          # the event stream is connected
+        banner = page.locator("#circlemade-preview-problems")
+        assert banner.count() == 0
+        (root / MEMBER).write_text(original.replace('"+32 2 538 70 62"', '"not a phone"'),
+                                   encoding="utf-8")
+        banner.wait_for(timeout=15000)
+        heading = re.compile(r"^\d+ proble(em|men) in de inhoud$")      # in the page's language
+        assert page.get_by_role("region", name=heading).is_visible()
+        assert "members/recable/member.yaml:17:10" in banner.inner_text()
+        assert audit(page) == []
+        (root / MEMBER).write_text(original, encoding="utf-8")
+        banner.wait_for(state="detached", timeout=15000)
+        assert problems == []
+        context.close()

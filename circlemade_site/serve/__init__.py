@@ -12,8 +12,11 @@ Fast at thousands of members, because the preview does no more than the browser 
   a moment after the last change, into .cache/serve/ (background.py; `--no-search`
   turns this off).
 
-While the content has errors, every page shows them (and the terminal lists them), and
-the page reloads by itself once they are fixed. The server never stops on a content error.
+While the content has errors, the last good version of the site stays served, every page
+with a banner that lists the problems in its language (problems.py); the terminal prints
+each problem once per save, and says when they are all fixed. Open pages reload when the
+content changes, so the banner comes and goes by itself. The server never stops on a
+content error.
 """
 
 from __future__ import annotations
@@ -37,16 +40,29 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _first_build(preview: Preview) -> str:
+    """', a full build: without a cache the first one takes about 15 s': an estimate from
+    the number of members (docs/performance.md: 5 s at 100 members, 40 s at 1,000, cold,
+    plus the search index), rounded to 5 s."""
+    if preview.snapshot is None:
+        return ""
+    members = len(preview.snapshot.prepared.site.members)
+    seconds = 5 * round((10 + 0.04 * members) / 5)
+    return f" (a full build: without a cache the first one takes about {seconds} s)"
+
+
 def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = True,
           lang: str = "en") -> int:
     root = root.resolve()
     stopping = threading.Event()          # this server's: set when it stops
     preview = Preview(root, options, lang)
     started = time.perf_counter()
+    print("Loading content/ and members/: every file is read and checked now, then only "
+          "the files that change...", flush=True)
     preview.refresh()
     print(f"Ready in {time.perf_counter() - started:.2f} s", flush=True)
-    searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping, lang)
-                if search else None)
+    searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping, lang,
+                              preview.reporter) if search else None)
 
     def on_change() -> None:
         if preview.refresh() and searcher is not None:
@@ -65,6 +81,9 @@ def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = 
                                                           searcher.built if searcher else None))
     server.daemon_threads = True
     print(f"Serving the site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+    if searcher is not None:
+        print(f"Building the search index in the background{_first_build(preview)}; "
+              "the pages are served meanwhile, search works once it is done.", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)      # stop as on Ctrl+C: no orphan build
     try:
         server.serve_forever(poll_interval=0.2)

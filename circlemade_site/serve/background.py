@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from circlemade_site import pipeline
+from circlemade_site.serve.problems import Reporter
 
 SEARCH_DELAY = 2.0                  # seconds of quiet before the search index is rebuilt
 
@@ -23,9 +24,11 @@ class SearchBuilder:
     yet visited."""
 
     def __init__(self, root: Path, options: pipeline.BuildOptions, out: Path,
-                 stopping: threading.Event, lang: str = "en") -> None:
+                 stopping: threading.Event, lang: str = "en",
+                 reporter: Reporter | None = None) -> None:
         self.root, self.options, self.out, self.stopping = root, options, out, stopping
         self.lang = lang
+        self.reporter = reporter or Reporter(lang)   # the preview's: each problem once a save
         self.due: float | None = None
         self.wake = threading.Event()
         self.process: subprocess.Popen[str] | None = None
@@ -61,10 +64,12 @@ class SearchBuilder:
             if self.stopping.is_set():
                 return
             if self.process.returncode == 0:
+                first = not self.built.is_set()
                 self.built.set()
-                print(f"Search index updated in {time.perf_counter() - started:.1f} s", flush=True)
+                print(f"Search index {'ready' if first else 'updated'} in "
+                      f"{time.perf_counter() - started:.1f} s", flush=True)
             else:
-                print(errors.strip(), file=sys.stderr)
+                self.reporter.lines(errors.strip().splitlines(), failing=False)
                 print("The full build found problems (listed above); pages show them when "
                       "visited.", file=sys.stderr, flush=True)
 

@@ -1,19 +1,24 @@
 """The preview's HTTP side: pages from the Preview, the search index from the background
-build, Server-Sent Events that tell open pages to reload, and the error page shown while
-the content is broken."""
+build, Server-Sent Events that tell open pages to reload, and, while the content has
+problems, the last good pages with a banner that lists them (problems.py).
+
+Every response carries the headers netlify.toml gives every page of the published site
+(its Content-Security-Policy...), when the project has that file: what the preview shows
+is what the host allows."""
 
 from __future__ import annotations
 
-import html
 import http.server
 import mimetypes
-import sys
 import threading
+import tomllib
 import urllib.parse
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from circlemade_site.errors import BuildFailed, Diagnostic
+from circlemade_site.errors import Diagnostic
+from circlemade_site.serve import problems
 from circlemade_site.serve.preview import Preview
 
 EVENTS_PATH = "/_circlemade/events"
@@ -27,25 +32,6 @@ RELOAD_SCRIPT = b"""// circlemade serve: reload this page when the site changes
     seen = event.data;
   };
 })();
-"""
-
-
-def error_page(diagnostics: list[Diagnostic], message: str, lang: str = "en") -> str:
-    items = "\n".join(f"<li><code>{html.escape(d.render(lang))}</code></li>" for d in diagnostics)
-    return f"""<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Build failed</title></head>
-<body>
-<main>
-<h1>The site could not be rebuilt</h1>
-<p>{html.escape(message)}. Fix the problems below and save: this page reloads by itself.</p>
-<ul>
-{items}
-</ul>
-</main>
-<script src="{RELOAD_PATH}"></script>
-</body>
-</html>
 """
 
 
@@ -70,6 +56,8 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
     """The request handler of one server: outputs from `preview`, the search index from
     `search_dir` once `search_built` is set (a build of this server wrote it), change
     events until `stopping` is set."""
+    headers = site_headers(preview.root)
+
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "circlemade"
 
@@ -80,47 +68,58 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
             if path == RELOAD_PATH:
                 return self._send(200, "text/javascript; charset=utf-8", RELOAD_SCRIPT)
             found = self._find(path)
-            if isinstance(found, BuildFailed):
-                return self._problem(found.diagnostics, "This page could not be made")
             if found is not None and found[0].endswith("/index.html") and not path.endswith("/"):
                 return self._redirect(path + "/")       # as Netlify does: /fr/membres -> /fr/membres/
-            wants_page = found is None or found[0].endswith(".html")
-            if preview.message and wants_page:
-                return self._problem(preview.diagnostics, preview.message)
+            if found is None and preview.snapshot is None:
+                # nothing loaded without errors yet: the theme's files, and for anything
+                # else the page that lists the problems
+                wanted = candidates(path)
+                for rel in wanted:
+                    if (data := preview.theme().assets.get(rel)) is not None:
+                        return self._send(200, content_type(rel), data)
+                return self._problem(wanted[0] if wanted else "", preview.diagnostics)
             status = 200
             if found is None:
                 status = 404
                 first = path.strip("/").split("/", 1)[0]
                 for page in ([f"{first}/404.html"] if first.isalpha() else []) + ["404.html"]:
-                    try:
-                        data = preview.get(page)
-                    except BuildFailed:
-                        data = None
-                    if data is not None:
-                        found = (page, data)
+                    if (served := preview.serve(page)) is not None:
+                        found = (page, *served)
                         break
                 if found is None:
                     return self._send(404, "text/plain; charset=utf-8", b"Not found")
-            self._send(status, content_type(found[0]), found[1])
+            rel, data, shown = found
+            if data is None:                          # never made without errors
+                return self._problem(rel, shown)
+            if (shown or preview.message) and rel.endswith(".html"):
+                data = problems.with_banner(data, self._banner(rel, shown))
+            self._send(status, content_type(rel), data)
 
-        def _find(self, path: str) -> tuple[str, bytes] | BuildFailed | None:
+        def _find(self, path: str) -> tuple[str, bytes | None, list[Diagnostic]] | None:
             for rel in candidates(path):
-                try:
-                    data = preview.get(rel)
-                except BuildFailed as exc:
-                    return exc
-                if data is None and rel.startswith("pagefind/") and search_built is not None \
+                served = preview.serve(rel)
+                if served is None and rel.startswith("pagefind/") and search_built is not None \
                         and search_built.is_set():
                     file = search_dir / rel
-                    data = file.read_bytes() if file.is_file() else None
-                if data is not None:
-                    return rel, data
+                    served = (file.read_bytes(), []) if file.is_file() else None
+                if served is not None:
+                    return rel, *served
             return None
 
-        def _problem(self, diagnostics: list[Diagnostic], message: str) -> None:
-            for diagnostic in diagnostics:
-                print(diagnostic.render(preview.lang), file=sys.stderr)
-            self._send(500, "text/html; charset=utf-8", error_page(diagnostics, message, preview.lang).encode())
+        def _banner(self, rel: str, shown: list[Diagnostic]) -> bytes:
+            lang = preview.language_of(rel)
+            return problems.banner(shown, problems.message_language(lang, preview.lang),
+                                   problems.catalog_for(preview.catalogs(), lang),
+                                   failure=preview.message)
+
+        def _problem(self, rel: str, shown: list[Diagnostic]) -> None:
+            """The page that lists the problems, where no good version exists (500: it is
+            not the page asked for)."""
+            lang = preview.language_of(rel)
+            page = problems.error_page(shown, problems.message_language(lang, preview.lang),
+                                       problems.catalog_for(preview.catalogs(), lang),
+                                       preview.stylesheet(), failure=preview.message)
+            self._send(500, "text/html; charset=utf-8", page)
 
         def _redirect(self, location: str) -> None:
             self.send_response(301)
@@ -132,6 +131,8 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
             if kind.startswith("text/html"):
                 data = inject_reload(data)
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
@@ -160,6 +161,16 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
 
     return Handler
 
+
+def site_headers(root: Path) -> Mapping[str, str]:
+    """The headers netlify.toml sends with every page (`for = "/*"`), if the project has
+    that file and it can be read; none otherwise."""
+    try:
+        config = tomllib.loads((root / "netlify.toml").read_text(encoding="utf-8"))
+        rule = next(r for r in config.get("headers", []) if r.get("for") == "/*")
+        return {str(k): str(v) for k, v in rule.get("values", {}).items()}
+    except (OSError, ValueError, StopIteration, AttributeError, TypeError):
+        return {}
 
 
 def content_type(dest_rel: str) -> str:

@@ -5,6 +5,11 @@ On a change only the files that changed are read and validated again (load.memo.
 and the site is planned again without rendering anything (pipeline.prepare). An output is
 made when the browser asks for it, by the same `pipeline.make` a build runs for every
 output, and kept until the next change.
+
+While the content has problems the last good version stays: the site as last loaded
+without errors, and for each page the bytes last made without errors (`serve`). The
+problems are printed once per save (problems.Reporter), and once they are all fixed the
+terminal says so.
 """
 
 from __future__ import annotations
@@ -16,17 +21,28 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import jinja2
 
-from circlemade_site import pipeline
-from circlemade_site.errors import BuildFailed, Diagnostic, SiteError
+from circlemade_site import i18n, pipeline
+from circlemade_site.assets import static
+from circlemade_site.errors import (
+    MESSAGE_LANGUAGES,
+    BuildFailed,
+    Diagnostic,
+    SiteError,
+    msg,
+    tr,
+)
 from circlemade_site.files import CacheSeal, content_bytes
+from circlemade_site.load import theme
 from circlemade_site.load.memo import Memo
+from circlemade_site.load.settings import load_config
 from circlemade_site.render import templates
 from circlemade_site.render.markup import MarkdownRenderer
+from circlemade_site.serve.problems import Reporter
 
 
 @dataclasses.dataclass(slots=True)
@@ -34,7 +50,19 @@ class Snapshot:
     """The site as last loaded without errors, and the outputs made from it since."""
 
     prepared: pipeline.Prepared
+    catalogs: Mapping[str, i18n.Catalog]
     made: dict[str, bytes] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Theme:
+    """What the page shown before any good load is styled with: the theme's UI strings
+    and static files, read on their own (they load even when content does not)."""
+
+    catalogs: Mapping[str, i18n.Catalog]
+    assets: Mapping[str, bytes]              # output path -> bytes
+    stylesheet: str | None                   # the URL of the site's CSS
+    languages: tuple[str, ...] = ()
 
 
 class Preview:
@@ -54,38 +82,69 @@ class Preview:
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self.markdown = MarkdownRenderer()      # its cache lives as long as the server
         self.seal = CacheSeal.of(options.cache_key)   # the image cache's (files.CacheSeal)
+        self.reporter = Reporter(lang)
+        self.good: dict[str, bytes] = {}        # page path -> bytes last made without errors
+        self.failed: dict[str, list[Diagnostic]] = {}   # pages of this snapshot that failed
+        self._theme: tuple[int, Theme] | None = None
 
     def refresh(self) -> bool:
         """Load the site again (only the changed files are read). True if it loaded."""
         started = time.perf_counter()
+        report = self.reporter
+        report.changed()
         with self.lock, _no_collection():
             try:
                 loaded = pipeline.load_site(self.root, self.options, self.memo)
                 if self.snapshot is None:
                     gc.freeze()   # what the first load made lives long: skip it in collections
                 self.snapshot = Snapshot(pipeline.prepare(loaded, self.options, self.markdown,
-                                                          self._environment(loaded), self.seal))
+                                                          self._environment(loaded), self.seal),
+                                         loaded.catalogs)
             except BuildFailed as exc:
                 self.diagnostics, self.message = exc.diagnostics, str(exc)
-                for diagnostic in exc.diagnostics:
-                    print(diagnostic.render(self.lang), file=sys.stderr)
-                print(f"Build failed: {exc}; fix it and save.", file=sys.stderr, flush=True)
+                report.problems(exc.diagnostics)
+                report.lines([self._failed_line(exc.summary(self.lang))])
             except SiteError as exc:
                 self.diagnostics, self.message = [], str(exc)
-                print(f"Build failed: {exc}", file=sys.stderr, flush=True)
+                report.lines([self._failed_line(str(exc))])
             except Exception as exc:       # a bug must not stop the watcher
                 traceback.print_exc()
                 self.diagnostics, self.message = [], f"internal error ({exc!r}), please report it"
+                report.failing = True
             else:
                 self.diagnostics, self.message = [], ""
                 for diagnostic in loaded.warnings:
                     print(diagnostic.render(self.lang), file=sys.stderr)
                 print(f"Loaded {len(loaded.site.members)} members ({self.memo.misses} files "
                       f"read) in {time.perf_counter() - started:.2f} s", flush=True)
+                self._retry_failed()
         with self.changed:
             self.version += 1
             self.changed.notify_all()
         return not self.message
+
+    def _failed_line(self, summary: str) -> str:
+        if self.snapshot is None:
+            return tr(self.lang, msg("{summary}: the preview shows these problems until they "
+                                     "are fixed; fix them and save.", summary=summary))
+        return tr(self.lang, msg("{summary}: the preview shows the last version without "
+                                 "errors, with these problems on every page; fix them and "
+                                 "save.", summary=summary))
+
+    def _retry_failed(self) -> None:
+        """After a good load: make again the pages that failed before (a handful), and say
+        so when every problem is fixed."""
+        failed, self.failed = self.failed, {}
+        for dest_rel in sorted(failed):
+            try:
+                self.get(dest_rel)
+            except BuildFailed as exc:
+                self.failed[dest_rel] = exc.diagnostics
+                self.reporter.problems(exc.diagnostics)
+        if self.reporter.failing and not self.failed:
+            self.reporter.failing = False
+            print(tr(self.lang, msg("All problems are fixed: the preview shows the site as it "
+                                    "is now.")), file=sys.stderr, flush=True)
 
     def _environment(self, loaded: pipeline.Loaded) -> jinja2.Environment:
         """One Jinja environment while the template folders stay the same: templates are
@@ -110,7 +169,69 @@ class Preview:
                 return None
             data = content_bytes(pipeline.make(snap.prepared, maker))
             snap.made[dest_rel] = data
+            if dest_rel.endswith(".html"):      # what may be shown again with the banner
+                self.good[dest_rel] = data
+            self.failed.pop(dest_rel, None)
             return data
+
+    def serve(self, dest_rel: str) -> tuple[bytes | None, list[Diagnostic]] | None:
+        """What to serve for an output path: None if the site has no such file, else its
+        bytes (made now, or the last made without errors; None if there are none) and the
+        problems to show with them (the site's, and this output's own)."""
+        try:
+            data = self.get(dest_rel)
+        except BuildFailed as exc:
+            with self.lock:
+                self.failed[dest_rel] = exc.diagnostics
+            self.reporter.problems(exc.diagnostics)
+            return self.good.get(dest_rel), [*self.diagnostics, *exc.diagnostics]
+        if data is None:
+            return None
+        return data, list(self.diagnostics)
+
+    def language_of(self, dest_rel: str) -> str:
+        """The language of the page at an output path: its first folder if that is a
+        language of the site, else the site's default language."""
+        snap = self.snapshot
+        if snap is not None:
+            config = snap.prepared.site.config
+            languages, default = tuple(config.languages), config.default_language
+        else:       # site.yaml may be what is broken: then the URL's language, if any
+            languages, default = self.theme().languages or MESSAGE_LANGUAGES, self.lang
+        first = dest_rel.split("/", 1)[0]
+        return first if first in languages else default
+
+    def stylesheet(self) -> str | None:
+        """The URL of the site's CSS, if there is one."""
+        snap = self.snapshot
+        if snap is None:
+            return self.theme().stylesheet
+        try:
+            return str(snap.prepared.helpers["asset_url"]("css/site.css"))
+        except LookupError:
+            return None
+
+    def catalogs(self) -> Mapping[str, i18n.Catalog]:
+        snap = self.snapshot
+        return snap.catalogs if snap is not None else self.theme().catalogs
+
+    def theme(self) -> Theme:
+        """The theme read on its own, for the page shown while no load has succeeded
+        (read again after each change)."""
+        with self.lock:
+            if self._theme is not None and self._theme[0] == self.version:
+                return self._theme[1]
+            try:
+                config = load_config(self.root)
+                assets = static.collect(config)
+                catalogs = theme.load_catalogs(config, [])
+                found = Theme(catalogs, {a.dest_rel: a.data for a in assets.values()},
+                              static.asset_url(assets, "css/site.css")
+                              if "css/site.css" in assets else None, tuple(config.languages))
+            except (SiteError, OSError):
+                found = Theme({}, {}, None)
+            self._theme = (self.version, found)
+            return found
 
     def wait_for_change(self, version: int, timeout: float) -> int:
         with self.changed:
