@@ -441,7 +441,7 @@ def test_two_pages_with_one_url_are_refused(make_project) -> None:
     with pytest.raises(BuildFailed) as exc:
         pipeline.build(root, root.parent / "public", OPTIONS)
     assert [str(d) for d in exc.value.diagnostics] == [
-        "content/pages/team.fr.md: error: slug: the URL /fr/contact/ is already used by "
+        "content/pages/team.fr.md:3:7: error: slug: the URL /fr/contact/ is already used by "
         "content/pages/contact.fr.md (choose another slug)"]
 
 

@@ -181,7 +181,7 @@ def test_a_second_member_with_an_existing_name_is_refused(make_project) -> None:
     yaml = replace("name: Atelier Exemple", "name: RECABLE").replace(
         'enterprise_number: "0123.456.749"\n', "").replace("2018-05-24", "2026-01-10")
     assert errors(member(make_project, yaml)) == [
-        f"{YAML}: error: name: the name 'RECABLE' is already used by members/recable (each "
+        f"{YAML}:1:7: error: name: the name 'RECABLE' is already used by members/recable (each "
         "member has its own name; if this is your organisation, edit that folder)"]
 
 

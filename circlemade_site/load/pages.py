@@ -28,7 +28,9 @@ def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | N
     return PageVersion(name=name, lang=doc.source.lang, title=front.title, slug=slug,
                        description=front.description, lead=front.lead, body=doc.body,
                        body_line=doc.body_line, rel_path=doc.source.rel_path, draft=front.draft,
-                       draft_line=doc.positions.of_key(("draft",))[0] if front.draft else None)
+                       draft_line=doc.positions.of_key(("draft",))[0] if front.draft else None,
+                       slug_at=doc.positions.of_value(("slug",)) if front.slug else
+                       doc.positions.of_key(("title",)))
 
 
 def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
@@ -132,7 +134,7 @@ def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
                 diagnostics.append(Diagnostic(
                     version.rel_path, msg("the URL {url} is already used by {other}",
                                           url=f"/{lang}/{version.slug}/", other=owner),
-                    field="slug", hint=msg("choose another slug")))
+                    *version.slug_at, field="slug", hint=msg("choose another slug")))
             elif owner is None:
                 taken[version.slug] = version.rel_path
 
