@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from circlemade_site.config import SiteConfig
+from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Localized, pick
 
 HOME = "home"   # the page named `home` is each language's home page
@@ -53,6 +54,8 @@ class PageVersion:
     draft_line: int | None = None     # of `draft: true`, for error messages
     # (line, column) of the slug, else of the title, for messages
     slug_at: tuple[int, int] = dataclasses.field(default=(1, 1), compare=False)
+    # example texts of `circlemade new` still in it: errors once it is published
+    examples: tuple[Diagnostic, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -241,6 +244,8 @@ class Translation:
     hero_alt: str = ""
     # (line, column) of the slug, else of the title, for messages
     slug_at: tuple[int, int] = dataclasses.field(default=(1, 1), compare=False)
+    # example texts of `circlemade new` still in it: errors once it is published
+    examples: tuple[Diagnostic, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

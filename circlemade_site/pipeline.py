@@ -45,6 +45,7 @@ from circlemade_site.errors import (
     OutputFailed,
     escape_controls,
     msg,
+    sort_diagnostics,
 )
 from circlemade_site.files import CacheSeal, Content
 from circlemade_site.load import accessibility, members, ownership, pages, publications, sources, theme
@@ -182,7 +183,9 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
                                accessibility=statement)
     memo.finish()
     _raise_errors(diagnostics)
-    return Loaded(site, catalogs, font_key, [d for d in diagnostics if d.severity == "warning"])
+    # in the order of BuildFailed's errors: files in path order, causes first, then lines
+    return Loaded(site, catalogs, font_key,
+                  sort_diagnostics(d for d in diagnostics if d.severity == "warning"))
 
 
 def _load_source(source: sources.SourceFile, _diagnostics: list[Diagnostic]) -> sources.RawDoc:

@@ -170,10 +170,37 @@ def test_every_cross_file_message_has_its_line(make_project) -> None:
     })
     found = diagnostics(root)
     assert sorted((d.path, d.field) for d in found) == sorted([
-        ("members/atelier-double/member.yaml", "name"), (YAML, "enterprise_number"),
+        ("members/atelier-double/member.yaml", "name"),
+        ("members/recable/member.yaml", "enterprise_number"),    # the later member_since
         (campaign, "cta_label"), (campaign, "hero_alt"), ("content/pages/team.fr.md", "slug")])
     assert all(d.line and d.column for d in found), [str(d) for d in found]
     by_field = {d.field: d for d in found}
-    assert (by_field["name"].line, by_field["enterprise_number"].line) == (1, 3)
+    assert (by_field["name"].line, by_field["enterprise_number"].line) == (1, 4)
     assert (by_field["slug"].line, by_field["slug"].column) == (3, 7)
     assert by_field["hero_alt"].line == 2        # by the title of that language's file
+
+
+# -- what is published differently is a warning with its line ----------------------------
+
+def test_removed_images_and_html_and_a_missing_dutch_tagline_are_warnings(make_project) -> None:
+    root = member(make_project, VALID.replace(
+        'tagline: {fr: "Réparation de meubles", nl: "Herstelling van meubels"}',
+        'tagline: {fr: "Réparation de meubles"}'), **{
+        f"members/{SLUG}/fr.md": "Texte.\n\n![Notre atelier](atelier.jpg)\n\n"
+                                 "Du <span style=\"color: red\">rouge</span> et du **gras**.\n",
+        f"members/{SLUG}/nl.md": "<div>\nTekst.\n</div>\n"})
+    warnings = pipeline.load_site(root, pipeline.BuildOptions()).warnings
+    mine = [d for d in warnings if d.path.startswith(f"members/{SLUG}/")]
+    assert [str(d) for d in mine] == [
+        f"members/{SLUG}/fr.md:3: warning: an image in a text is not published: it is removed "
+        "(link to it instead, for example [notre atelier](https://www.exemple.be/atelier.jpg))",
+        f"members/{SLUG}/fr.md:5: warning: the HTML tag <span> is not published: it is removed "
+        "(write it in Markdown: **bold**, *italics*, lists and [links](https://...))",
+        f"{YAML}:5:10: warning: tagline: the tagline has no text in 'nl': its pages show the "
+        "'fr' one (add it, for example `tagline: {fr: ..., nl: ...}`)",
+        f"members/{SLUG}/nl.md:1: warning: the HTML tag <div> is not published: it is removed "
+        "(write it in Markdown: **bold**, *italics*, lists and [links](https://...))"]
+    assert mine[-1].render("nl").startswith(
+        f"members/{SLUG}/nl.md:1: warning: de HTML-tag <div> wordt niet gepubliceerd")
+    # the example follows the language of the file (fr.md), not the reader's
+    assert "[notre atelier](https://www.exemple.be/atelier.jpg)" in mine[0].render("nl")

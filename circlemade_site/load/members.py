@@ -20,7 +20,7 @@ from circlemade_site.config import SiteConfig
 from circlemade_site.errors import N_, ContentError, Diagnostic, Message, Named, did_you_mean, msg
 from circlemade_site.files import read_limited
 from circlemade_site.i18n import Localized
-from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load import diagnose, examples, images, markdown_checks, schema, yamlio
 from circlemade_site.load.diagnose import MISSING_LANGUAGE, MISSING_LANGUAGE_HINT
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, bidi_control, rel
@@ -283,6 +283,11 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
     descriptions, description_lines = _descriptions(config, folder, rel_dir, errors)
     logo = None
     if front is not None:
+        errors.extend(examples.in_values(data, positions, yaml_rel))
+        for lang, body in descriptions.items():
+            errors.extend(examples.in_body(body, *description_lines[lang]))
+            diagnostics.extend(markdown_checks.removed(body, *description_lines[lang]))
+        diagnostics.extend(_missing_translations(config, front, positions, yaml_rel))
         _check_localized(config, front, problem)
         _check_terms(facets, front, problem)
         _check_opportunities(front, problem)
@@ -381,6 +386,22 @@ def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
             by_number[member.enterprise_number] = member
         kept.append(member)
     return sorted(kept, key=lambda m: sort_key(m.name))
+
+
+def _missing_translations(config: SiteConfig, front: schema.MemberFront,
+                          positions: yamlio.Positions, yaml_rel: str) -> list[Diagnostic]:
+    """A warning for a tagline without one of the required languages (Dutch pages would
+    show the French one): the profile is published, but half of Brussels reads it in the
+    other language."""
+    if config.default_language not in front.tagline:
+        return []            # an error already
+    return [Diagnostic(yaml_rel, msg("the tagline has no text in {lang!r}: its pages show the "
+                                     "{default!r} one", lang=lang,
+                                     default=config.default_language),
+                       *positions.of_value(("tagline",)), "tagline",
+                       msg("add it, for example `tagline: {{{default}: ..., {lang}: ...}}`",
+                           default=config.default_language, lang=lang), severity="warning")
+            for lang in config.required_languages if lang not in front.tagline]
 
 
 def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Problem) -> None:
@@ -606,10 +627,16 @@ def _logo(folder: Path, yaml_rel: str, name: str, positions: yamlio.Positions,
                else msg("add the logo next to member.yaml"))
         return None
     try:
-        return images.inspect(path, yaml_rel, line, column, "logo")
+        image = images.inspect(path, yaml_rel, line, column, "logo")
     except ContentError as exc:
         errors.append(exc.diagnostic)
         return None
+    if examples.is_placeholder_logo(path):
+        refuse(msg("replace the placeholder logo with your own"),
+               msg("`circlemade new member` drew it; put your logo in its place, as {name} or "
+                   "under another name written here", name=name))
+        return None
+    return image
 
 
 def _descriptions(config: SiteConfig, folder: Path, rel_dir: str,

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import ContentError, Diagnostic, Message, did_you_mean, example, msg
-from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load import diagnose, examples, images, schema, yamlio
 from circlemade_site.load.diagnose import REQUIRED
 from circlemade_site.load.members import explain_labels, label_problem, not_a_term, terms_hint
 from circlemade_site.load.sources import RawDoc, check_required
@@ -50,6 +50,7 @@ class _Item:
         self.texts: dict[str, Translation] = {}
         self.docs: dict[str, RawDoc] = {}
         self.failed = False       # a file of it did not validate: its errors say why
+        self.examples: list[Diagnostic] = []   # texts of `circlemade new` still in it
 
     def where(self, field: str) -> tuple[str, int | None, int | None]:
         rel_path, positions = self.origin[field]
@@ -92,6 +93,7 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
         errors: list[Diagnostic] = []
         first = item.first_doc(order)
         if published_drafts or not item.shared.get("draft"):
+            errors += item.examples       # a draft may keep them while it is written
             check_required(config, item.name, {lang: text.rel_path for lang, text in item.texts.items()},
                            discovered, diagnostics)
         missing = [field for field in REQUIRED_SHARED[kind] if field not in item.shared]
@@ -148,6 +150,8 @@ def _merge(item: _Item, doc: RawDoc, facets: Mapping[str, Facet],
         item.failed = True
         return
     values = front.model_dump(exclude_none=True)
+    item.examples += [*examples.in_values(doc.data, doc.positions, rel_path),
+                      *examples.in_body(doc.body, rel_path, doc.body_line)]
     for field, value in values.items():
         if field in schema.PER_LANGUAGE:
             continue
