@@ -162,9 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from circlemade_site.load.settings import load_config
             config = load_config(root)
             if args.kind != "member":
-                written = scaffold.new_content(root, args.kind, args.name, config.languages,
-                                               config.default_language, options.now)
-                print(f"Created {', '.join(_shown(p.resolve()).rstrip('/') for p in written)}: "
+                files = scaffold.new_content(root, args.kind, args.name, config.languages,
+                                             config.default_language, options.now)
+                print(f"Created {', '.join(_shown(p.resolve()).rstrip('/') for p in files)}: "
                       "replace the "
                       "example texts, then remove `draft: true` to publish; `circlemade "
                       "check` lists what is left.")

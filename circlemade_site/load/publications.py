@@ -200,6 +200,7 @@ def _check_terms(item: _Item, at: yamlio.FieldPath, keys: Sequence[str], facet: 
     rel_path, positions = item.origin[str(at[0])]
     for index, key in enumerate(keys):
         path = (*at, index) if is_list else at
+        hint: Message | None
         if (label := label_problem(key, facet, path)) is not None:
             message, hint = label
         elif key not in facet.terms:
