@@ -91,6 +91,28 @@ def test_a_label_in_a_campaigns_facets_suggests_the_key(make_project) -> None:
         "a key: write its key 'reuse' (for example `activities: [reuse]`)"]
 
 
+@pytest.mark.parametrize(("written", "reported_in", "message"), [
+    # not a slug: each file is refused by the schema
+    ("Formation", ("fr", "nl"), "'Formation' is a label, not a key: write its key 'training'"),
+    # a slug that is no key: the shared value, checked once, where it is first written
+    ("opleiding", ("fr",), "'opleiding' is a label, not a key: write its key 'training'"),
+])
+def test_a_label_as_an_events_type_suggests_the_key(make_project, written: str,
+                                                    reported_in: tuple[str, ...],
+                                                    message: str) -> None:
+    path = "content/events/accompagnement-collectif-modeles-2027.fr.md"
+    root = make_project()
+    files = {}
+    for lang in ("fr", "nl"):     # a shared field, written the same in both files
+        rel = path.replace(".fr.md", f".{lang}.md")
+        text = (root / rel).read_text(encoding="utf-8")
+        files[rel] = text.replace("type: coaching", f"type: {written}")
+    root = make_project(files)
+    assert [str(d) for d in diagnostics(root)] == [
+        f"{path.replace('.fr.md', f'.{lang}.md')}:5:7: error: type: {message} (for example "
+        "`type: training`)" for lang in reported_in]
+
+
 # -- an unclosed quote ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("quote", ['"', "'"])
