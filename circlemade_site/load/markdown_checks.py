@@ -26,6 +26,8 @@ def _parser() -> MarkdownIt:
 
 def removed(body: str, rel_path: str, first_line: int) -> list[Diagnostic]:
     """A warning for each image and each HTML tag outside ALLOWED_TAGS, at its line."""
+    if "![" not in body and "<" not in body:
+        return []        # nothing to drop: no second parse (measured: 25 s for 1.4 MB of '[')
     found: list[Diagnostic] = []
     told: set[tuple[int, str]] = set()       # <span> and </span> are one problem
     for token in _parser().parse(body):
