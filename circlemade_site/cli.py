@@ -102,6 +102,14 @@ def parser() -> argparse.ArgumentParser:
     new_member.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
                             help="the day written as member_since and reviewed (default: today "
                                  "in Brussels)")
+    for kind, folder in (("event", "events"), ("campaign", "campaigns"), ("news", "news"),
+                         ("page", "pages")):
+        new_content = new_kinds.add_parser(
+            kind, help=f"content/{folder}/NAME.<lang>.md in every language, as a draft")
+        new_content.add_argument("name", help="file name: lowercase letters, digits, hyphens")
+        new_content.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
+                                 help="the day its dates start from (default: today in "
+                                      "Brussels)")
 
     stale = commands.add_parser("stale", help="list the member profiles not reviewed for a while, "
                                               "with their maintainers; exit 1 if there are any")
@@ -152,8 +160,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "new":
             from circlemade_site import scaffold
             from circlemade_site.load.settings import load_config
-            months = load_config(root).hide_contact_after_months
-            folder = scaffold.new_member(root, args.slug, options.now, months)
+            config = load_config(root)
+            if args.kind != "member":
+                files = scaffold.new_content(root, args.kind, args.name, config.languages,
+                                             config.default_language, options.now)
+                print(f"Created {', '.join(_shown(p.resolve()).rstrip('/') for p in files)}: "
+                      "replace the "
+                      "example texts, then remove `draft: true` to publish; `circlemade "
+                      "check` lists what is left.")
+                return EXIT_OK
+            folder = scaffold.new_member(root, args.slug, options.now,
+                                         config.hide_contact_after_months)
             print(f"Created {_shown(folder.resolve())}: edit member.yaml, fr.md, nl.md and "
                   "replace logo.png, then run `circlemade check`.")
         elif args.command == "stale":

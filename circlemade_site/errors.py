@@ -157,9 +157,14 @@ class Diagnostic:
     field: str | None = None
     hint: str | None = None
     severity: Severity = "error"
+    # a problem that causes others in its file (it cannot be parsed, a key is unknown):
+    # listed before them, whatever its line
+    root_cause: bool = dataclasses.field(default=False, compare=False)
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line or 0, self.column or 0, self.message)
+    def sort_key(self) -> tuple[str, bool, int, int, str]:
+        """Files in path order; within a file, what causes other problems first (the
+        file cannot be read, an unknown field), then by line and column."""
+        return (self.path, not self.root_cause, self.line or 0, self.column or 0, self.message)
 
     def prefix(self) -> str:
         """`path:line:col: error: field: `, the same in every language (tools read it)."""

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from circlemade_site.config import SiteConfig
+from circlemade_site.errors import Diagnostic
 from circlemade_site.i18n import Localized, pick
 
 HOME = "home"   # the page named `home` is each language's home page
@@ -51,6 +52,10 @@ class PageVersion:
     rel_path: str
     draft: bool = False
     draft_line: int | None = None     # of `draft: true`, for error messages
+    # (line, column) of the slug, else of the title, for messages
+    slug_at: tuple[int, int] = dataclasses.field(default=(1, 1), compare=False)
+    # example texts of `circlemade new` still in it: errors once it is published
+    examples: tuple[Diagnostic, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -206,6 +211,14 @@ class Member:
     # set by `published`: the profile was reviewed too long ago, its contact is withheld
     awaiting_update: bool = False
     withheld: tuple[str, ...] = ()    # paths of member.yaml with a value the site withholds
+    # (field, line, column) in member.yaml of the values checked across members (name,
+    # enterprise_number), for their messages; never published
+    at: tuple[tuple[str, int, int], ...] = dataclasses.field(default=(), compare=False)
+
+    def line_of(self, field: str) -> tuple[int | None, int | None]:
+        """Where `field` is written in member.yaml (line, column), if known."""
+        return next(((line, column) for name, line, column in self.at if name == field),
+                    (None, None))
 
     def facet_keys(self, facet: str) -> tuple[str, ...]:
         """The member's terms in a facet of the directory."""
@@ -229,6 +242,10 @@ class Translation:
     rel_path: str
     cta_label: str = ""
     hero_alt: str = ""
+    # (line, column) of the slug, else of the title, for messages
+    slug_at: tuple[int, int] = dataclasses.field(default=(1, 1), compare=False)
+    # example texts of `circlemade new` still in it: errors once it is published
+    examples: tuple[Diagnostic, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -151,7 +151,8 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     vocabularies_key = ("vocabularies", config_key, signature(root / members.VOCABULARIES_FILE))
     facets = memo.call(vocabularies_key,
                        lambda found: members.load_vocabularies(config, found), diagnostics)
-    loaded_members = [m for folder in members.discover(config, diagnostics)
+    folders = members.discover(config, diagnostics)
+    loaded_members = [m for folder in folders
                       if (m := memo.call(("member", vocabularies_key, signature(folder)),
                                          functools.partial(members.load_member, config, folder,
                                                            facets),
@@ -163,9 +164,13 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
                       for m in members.check_unique(loaded_members, diagnostics,
                                                     options.established)]
     page_names = {v.name for v in versions}
+    # a member folder that did not load (or lost its name to another) has its errors in
+    # its own files: events and campaigns that name it are not reported as well
+    unloaded = {folder.name for folder in folders} - {m.slug for m in unique_members}
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
-        diagnostics=diagnostics, discovered=discovered, published_drafts=options.drafts)
+        diagnostics=diagnostics, discovered=discovered, published_drafts=options.drafts,
+        unloaded=unloaded)
     site = pages.assemble(config, versions, drafts=drafts, members=unique_members,
                           facets=facets, discovered=discovered, published_drafts=options.drafts,
                           diagnostics=diagnostics)
@@ -178,7 +183,9 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
                                accessibility=statement)
     memo.finish()
     _raise_errors(diagnostics)
-    return Loaded(site, catalogs, font_key, [d for d in diagnostics if d.severity == "warning"])
+    # in the order of BuildFailed's errors: files in path order, causes first, then lines
+    return Loaded(site, catalogs, font_key,
+                  sort_diagnostics(d for d in diagnostics if d.severity == "warning"))
 
 
 def _load_source(source: sources.SourceFile, _diagnostics: list[Diagnostic]) -> sources.RawDoc:
@@ -378,4 +385,4 @@ def missing_string(config: SiteConfig, exc: i18n.MissingString) -> Diagnostic:
 
 def _raise_errors(diagnostics: list[Diagnostic]) -> None:
     if any(d.severity == "error" for d in diagnostics):
-        raise BuildFailed(sort_diagnostics(diagnostics))
+        raise BuildFailed(diagnostics)     # which sorts them, once

@@ -1,5 +1,7 @@
-"""`circlemade new member <slug>`: a member folder that passes `check` as it is, with
-comments in French and Dutch saying what to fill in."""
+"""`circlemade new member <slug>`: a member folder with comments in French and Dutch saying
+what to fill in. Its example texts start with "À compléter" / "In te vullen" and its logo
+is a placeholder (load.examples): `check` fails on each of them, with its line, until it
+is replaced; then the folder passes."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from pathlib import Path
 
 import PIL.Image
 import PIL.ImageDraw
+import PIL.PngImagePlugin
 
 from circlemade_site.errors import UsageError
+from circlemade_site.load.examples import PLACEHOLDER_MARK
 from circlemade_site.slugs import SLUG_RE, slugify
 
 MEMBER_TEMPLATE = """\
@@ -25,6 +29,11 @@ MEMBER_TEMPLATE = """\
 # NL : uw GitHub-gebruikersnamen: met het team van de cluster de enigen die deze map mogen
 #      wijzigen (een fiche die via GitHub wordt ingediend, vermeldt wie ze indient).
 # maintainers: [uw-github-login]
+
+# FR : remplacez chaque texte « À compléter » et le logo provisoire : `circlemade check`
+#      les signale tant qu'ils sont là.
+# NL : vervang elke tekst "In te vullen" en het voorlopige logo: `circlemade check` meldt
+#      ze zolang ze er staan.
 
 # FR : le nom de votre organisation, tel qu'il figure sur votre logo (non traduit).
 # NL : de naam van uw organisatie, zoals op uw logo (niet vertaald).
@@ -49,8 +58,8 @@ reviewed: {today}
 # FR : une ligne qui dit ce que vous faites, en français et en néerlandais.
 # NL : één regel over wat u doet, in het Frans en in het Nederlands.
 tagline:
-  fr: "À compléter : ce que fait {name}"
-  nl: "In te vullen: wat {name} doet"
+  fr: "À compléter : ce que fait {name}, en une ligne"
+  nl: "In te vullen: wat {name} doet, in één regel"
 
 # FR : vos activités circulaires et vos secteurs (clés de content/vocabularies.yaml).
 # NL : uw circulaire activiteiten en sectoren (sleutels uit content/vocabularies.yaml).
@@ -60,7 +69,7 @@ sectors: []
 # FR : votre adresse dans une des 19 communes de la Région de Bruxelles-Capitale.
 # NL : uw adres in een van de 19 gemeenten van het Brussels Hoofdstedelijk Gewest.
 address:
-  street: "Rue de l'Exemple 1"
+  street: "À compléter : rue et numéro"
   postal_code: "1000"
   municipality: Bruxelles
 
@@ -84,8 +93,10 @@ contact:
 #      contact.email, contact.phone, contact.linkedin, address.street, enterprise_number.
 # hidden: [contact.phone]
 
-# FR : votre logo, dans ce dossier (PNG, JPEG, WebP ou SVG ; 5 Mo au plus).
-# NL : uw logo, in deze map (PNG, JPEG, WebP of SVG; hoogstens 5 MB).
+# FR : votre logo, dans ce dossier (PNG, JPEG, WebP ou SVG ; 5 Mo au plus), à la place
+#      du logo provisoire.
+# NL : uw logo, in deze map (PNG, JPEG, WebP of SVG; hoogstens 5 MB), in de plaats van
+#      het voorlopige logo.
 logo: logo.png
 
 # FR : ce que vous vendez : produits ou services, avec leur public
@@ -123,7 +134,7 @@ flows: []
 FR_TEMPLATE = """\
 ## Qui sommes-nous ?
 
-Présentez ici {name} en quelques paragraphes : votre histoire, votre savoir-faire
+À compléter : présentez ici {name} en quelques paragraphes : votre histoire, votre savoir-faire
 circulaire, vos clients et vos réalisations. Ce texte est publié sur la page française
 de votre fiche.
 """
@@ -131,7 +142,7 @@ de votre fiche.
 NL_TEMPLATE = """\
 ## Wie zijn we?
 
-Stel {name} hier voor in enkele alinea's: uw verhaal, uw circulaire knowhow, uw klanten
+In te vullen: stel {name} hier voor in enkele alinea's: uw verhaal, uw circulaire knowhow, uw klanten
 en realisaties. Deze tekst verschijnt op de Nederlandstalige pagina van uw fiche.
 """
 
@@ -158,12 +169,92 @@ def new_member(root: Path, slug: str, today: dt.date, months: int = 24) -> Path:
 
 
 def placeholder_logo(name: str) -> bytes:
-    """A plain square with the initials, to replace with the real logo."""
+    """A plain square with the initials, to replace with the real logo (marked as the
+    placeholder, which `check` refuses)."""
     initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
     image = PIL.Image.new("RGB", (400, 400), "#e3f0eb")
     draw = PIL.ImageDraw.Draw(image)
     draw.ellipse((60, 60, 340, 340), outline="#0b5a45", width=18)
     draw.text((200, 200), initials, fill="#0b5a45", anchor="mm", font_size=110)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    info = PIL.PngImagePlugin.PngInfo()
+    info.add_text("Comment", PLACEHOLDER_MARK.decode("ascii"))   # before the image data
+    image.save(out, "PNG", optimize=True, pnginfo=info)
     return out.getvalue()
+
+
+# -- the team's files: `circlemade new event|campaign|news|page NAME` ----------------------
+
+CONTENT_FOLDERS = {"event": "events", "campaign": "campaigns", "news": "news", "page": "pages"}
+# the example texts of a new file, per language of the file (English for another one);
+# each starts with that language's marker (load.examples.MARKERS)
+_TEXTS = {
+    "fr": {"title": "À compléter : le titre", "summary": "À compléter : une ou deux phrases "
+           "qui donnent envie de lire la suite.", "cta_label": "À compléter : le bouton",
+           "venue": "À compléter : le nom du lieu",
+           "body": "À compléter : le texte, en Markdown. Les titres commencent à `##`."},
+    "nl": {"title": "In te vullen: de titel", "summary": "In te vullen: een of twee zinnen "
+           "die zin geven om verder te lezen.", "cta_label": "In te vullen: de knop",
+           "venue": "In te vullen: de naam van de locatie",
+           "body": "In te vullen: de tekst, in Markdown. Titels beginnen bij `##`."},
+    "en": {"title": "To be written: the title", "summary": "To be written: one or two "
+           "sentences that make people read on.", "cta_label": "To be written: the button",
+           "venue": "To be written: the name of the venue",
+           "body": "To be written: the text, in Markdown. Headings start at `##`."},
+}
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _front(kind: str, lang: str, shared: bool, today: dt.date) -> list[str]:
+    """The front matter lines of one language's file; the shared fields (dates, type,
+    venue, button target) in the default language's file only."""
+    texts = _TEXTS.get(lang, _TEXTS["en"])
+    lines = [f"title: {_quoted(texts['title'])}"]
+    if kind != "page":
+        lines.append(f"summary: {_quoted(texts['summary'])}")
+    if kind == "campaign":
+        lines.append(f"cta_label: {_quoted(texts['cta_label'])}")
+    lines.append("draft: true      # remove this line to publish")
+    if not shared:
+        return lines
+    later = today + dt.timedelta(days=30)
+    if kind == "event":
+        lines += ["type: meeting", f"start: {later.isoformat()} 09:30",
+                  f"end: {later.isoformat()} 12:00",
+                  f"venue: {{name: {_quoted(texts['venue'])}, postal_code: \"1000\", "
+                  "municipality: Bruxelles}"]
+    elif kind == "news":
+        lines.append(f"date: {today.isoformat()}")
+    elif kind == "campaign":
+        lines += [f"start: {today.isoformat()}", f"end: {later.isoformat()}",
+                  "cta: {section: offers}"]
+    return lines
+
+
+def new_content(root: Path, kind: str, name: str, languages: tuple[str, ...],
+                default_language: str, today: dt.date) -> list[Path]:
+    """Write content/<folder>/<name>.<lang>.md in every language of the site: the front
+    matter a `check` needs, example texts to replace (check refuses them once the file is
+    no longer a draft) and `draft: true`, so the preview shows it while it is written and
+    no build publishes it before the line is removed."""
+    folder = root / "content" / CONTENT_FOLDERS[kind]
+    if not SLUG_RE.match(name):
+        suggestion = slugify(name) or "atelier-reparation"
+        raise UsageError(f"{name!r} is not a valid name; use lowercase letters, digits and "
+                         f"hyphens, for example {suggestion!r}")
+    existing = sorted(folder.glob(f"{name}.*.md"))
+    if existing:
+        shown = existing[0].relative_to(root).as_posix()
+        raise UsageError(f"{shown} already exists; choose another name or edit it")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang in languages:
+        body = _TEXTS.get(lang, _TEXTS["en"])["body"]
+        front = _front(kind, lang, lang == default_language, today)
+        path = folder / f"{name}.{lang}.md"
+        path.write_text("---\n" + "\n".join(front) + "\n---\n" + body + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -90,6 +90,31 @@ def built_site(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def fill_in_member(folder: Path) -> Path:
+    """What a member does after `circlemade new member`: the example texts (those starting
+    with "À compléter" / "In te vullen") and the placeholder logo replaced."""
+    import io
+
+    import PIL.Image
+    replacements = {"member.yaml": [
+        ("À compléter : ce que fait", "Réparation et réemploi :"),
+        ("In te vullen: wat", "Herstelling en hergebruik:"),
+        ("À compléter : rue et numéro", "Rue Haute 12")],
+        "fr.md": [("À compléter : présentez", "Nous présentons")],
+        "nl.md": [("In te vullen: stel", "Wij stellen")]}
+    for name, pairs in replacements.items():
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, (name, old)
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    logo = io.BytesIO()
+    PIL.Image.new("RGB", (400, 400), "#0b5a45").save(logo, "PNG")
+    (folder / "logo.png").write_bytes(logo.getvalue())
+    return folder
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`python -m circlemade_site ARGS` in `cwd`, as a user would run it."""
     return subprocess.run([sys.executable, "-m", "circlemade_site", *args], cwd=cwd,

@@ -201,8 +201,9 @@ def test_bad_yaml_exits_1_with_file_and_line_and_no_traceback(make_project) -> N
     """})
     result = run_cli("build", "--out", "public", "--now", NOW, cwd=root)
     assert result.returncode == 1
-    assert ("content/pages/about.fr.md:4:14: error: invalid YAML: a quoted text that is never "
-            "closed (close it on the same value)") in result.stderr.splitlines()
+    assert ("content/pages/about.fr.md:4:14: error: invalid YAML: this quote is never closed "
+            "(end the text with the same quote on its line, for example `tagline: \"Réparer, "
+            "réemployer\"`)") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr + result.stdout
     assert not (root / "public").exists()
 
@@ -441,7 +442,7 @@ def test_two_pages_with_one_url_are_refused(make_project) -> None:
     with pytest.raises(BuildFailed) as exc:
         pipeline.build(root, root.parent / "public", OPTIONS)
     assert [str(d) for d in exc.value.diagnostics] == [
-        "content/pages/team.fr.md: error: slug: the URL /fr/contact/ is already used by "
+        "content/pages/team.fr.md:3:7: error: slug: the URL /fr/contact/ is already used by "
         "content/pages/contact.fr.md (choose another slug)"]
 
 

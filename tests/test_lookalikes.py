@@ -42,14 +42,14 @@ def test_a_name_that_looks_like_another_members_is_refused(make_project, name: s
     root = member(make_project, newcomer(name))
     found = [e for e in errors(root) if "error: name:" in e]
     assert len(found) == 1, found
-    assert found[0].startswith("members/atelier-exemple/member.yaml: error: name: ")
+    assert found[0].startswith("members/atelier-exemple/member.yaml:1:7: error: name: ")
     assert "members/recable" in found[0]
 
 
 def test_the_message_says_what_it_looks_like(make_project) -> None:
     root = member(make_project, newcomer("R\u0435c\u0430bl\u0435"))
     assert errors(root) == [
-        "members/atelier-exemple/member.yaml: error: name: the name 'Rеcаblе' looks like "
+        "members/atelier-exemple/member.yaml:1:7: error: name: the name 'Rеcаblе' looks like "
         "'Recâblé', the name of members/recable (each member has its own name; if this is your "
         "organisation, edit that folder)"]
 

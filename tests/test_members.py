@@ -9,7 +9,7 @@ from pathlib import Path
 
 import PIL.Image
 import pytest
-from conftest import run_cli
+from conftest import fill_in_member, run_cli
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed
@@ -181,7 +181,7 @@ def test_a_second_member_with_an_existing_name_is_refused(make_project) -> None:
     yaml = replace("name: Atelier Exemple", "name: RECABLE").replace(
         'enterprise_number: "0123.456.749"\n', "").replace("2018-05-24", "2026-01-10")
     assert errors(member(make_project, yaml)) == [
-        f"{YAML}: error: name: the name 'RECABLE' is already used by members/recable (each "
+        f"{YAML}:1:7: error: name: the name 'RECABLE' is already used by members/recable (each "
         "member has its own name; if this is your organisation, edit that folder)"]
 
 
@@ -263,17 +263,40 @@ def test_a_safe_svg_logo_is_published(make_project, tmp_path) -> None:
     assert len(published) == 1 and b"<circle" in published[0].read_bytes()
 
 
-def test_the_scaffold_passes_check(make_project) -> None:
+def test_the_scaffold_passes_check_once_its_examples_are_replaced(make_project) -> None:
     root = make_project()
     result = run_cli("new", "member", "atelier-neuf", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (root / "members" / "atelier-neuf").iterdir()) == [
-        "fr.md", "logo.png", "member.yaml", "nl.md"]
-    text = (root / "members" / "atelier-neuf" / "member.yaml").read_text(encoding="utf-8")
+    folder = root / "members" / "atelier-neuf"
+    assert sorted(p.name for p in folder.iterdir()) == ["fr.md", "logo.png", "member.yaml", "nl.md"]
+    text = (folder / "member.yaml").read_text(encoding="utf-8")
     assert "# FR :" in text and "# NL :" in text
     assert text.startswith("# yaml-language-server: $schema=../../schemas/member.schema.json")
+    lines = text.splitlines()
+
+    def at(start: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+    replace_it = ("replace the example text with your own (`circlemade new` wrote it as an "
+                  "example; check passes once it is replaced)")
+    untouched = run_cli("check", cwd=root)
+    assert untouched.returncode == 1
+    assert untouched.stderr.splitlines()[:-1] == [
+        f"members/atelier-neuf/fr.md:3:1: error: {replace_it}",
+        f"members/atelier-neuf/member.yaml:{at('  fr: ')}:7: error: tagline.fr: {replace_it}",
+        f"members/atelier-neuf/member.yaml:{at('  nl: ')}:7: error: tagline.nl: {replace_it}",
+        f"members/atelier-neuf/member.yaml:{at('  street: ')}:11: error: address.street: "
+        f"{replace_it}",
+        f"members/atelier-neuf/member.yaml:{at('logo: ')}:7: error: logo: replace the "
+        "placeholder logo with your own (`circlemade new member` drew it; put your logo in its "
+        "place, as logo.png or under another name written here)",
+        f"members/atelier-neuf/nl.md:3:1: error: {replace_it}"], untouched.stderr
+    french = run_cli("check", "--lang", "fr", cwd=root)
+    assert "members/atelier-neuf/nl.md:3:1: error: remplacez le texte d'exemple par le vôtre" \
+        in french.stderr, french.stderr
+    fill_in_member(folder)
     check = run_cli("check", cwd=root)
-    assert check.returncode == 0, check.stderr
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_the_scaffold_refuses_bad_or_existing_slugs(make_project) -> None:

@@ -204,7 +204,7 @@ def test_shared_fields_must_agree_between_translations(make_project) -> None:
 @pytest.mark.parametrize(("change", "expected"), [
     (("type: training", "type: trainng"), "5:7: error: type: 'trainng' is not a known event "
      "type (see content/vocabularies.yaml) (did you mean 'training'?)"),
-    (("members: [recable]", "members: [recabel]"), "9:10: error: members: there is no member "
+    (("members: [recable]", "members: [recabel]"), "9:11: error: members[0]: there is no member "
      "'recabel' (did you mean 'recable'?)"),
     (("start: 2027-01-10 10:00", "start: tomorrow"), "6:8: error: start: 'tomorrow' is not a "
      "date or a date and time (write 2026-12-10 for a whole day or 2026-12-10 09:30 (Brussels "

@@ -126,7 +126,7 @@ def test_a_name_taken_at_base_stays_with_its_folder(repo_site: Path) -> None:
          lambda t: t.replace("member_since: 2026-11-01", "member_since: 2001-01-01"))
     code, errors = pull_request(repo_site, "nouvelle")
     assert code == 1 and errors == [
-        "members/aaa-recable/member.yaml: error: name: the name 'Recâblé' is already used by "
+        "members/aaa-recable/member.yaml:1:7: error: name: the name 'Recâblé' is already used by "
         "members/recable (each member has its own name; if this is your organisation, edit "
         "that folder)"]
 

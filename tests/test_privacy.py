@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from conftest import NOW, run_cli
+from conftest import NOW, fill_in_member, run_cli
 from test_members import errors
 
 from circlemade_site import pipeline
@@ -345,5 +345,6 @@ def test_the_scaffold_sets_reviewed_to_the_day_of_creation(make_project) -> None
     assert result.returncode == 0, result.stderr
     text = (root / "members" / "atelier-neuf" / "member.yaml").read_text(encoding="utf-8")
     assert "\nreviewed: 2026-11-20\n" in text and "# hidden: [contact.phone]" in text
+    fill_in_member(root / "members" / "atelier-neuf")
     found = next(m for m in pipeline.load_site(root, OPTIONS).site.members if m.slug == "atelier-neuf")
     assert found.reviewed == dt.date(2026, 11, 20)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, fill_in_member
 
 from circlemade_site import scaffold
 
@@ -149,7 +149,8 @@ def test_serve_reads_again_only_the_files_that_changed(server, tmp_path: Path) -
     wait_for(lambda: "(1 files read)" in output(tmp_path))
     assert "(0 files read)" not in output(tmp_path)
 
-    folder = scaffold.new_member(root, "atelier-nouveau", dt.date(2026, 11, 29))   # a member joins
+    folder = fill_in_member(scaffold.new_member(root, "atelier-nouveau",       # a member joins
+                                                dt.date(2026, 11, 29)))
     wait_for(lambda: fetch(base + "/nl/leden/atelier-nouveau/")[0] == 200)
     assert "/nl/leden/atelier-nouveau/" in fetch(base + "/nl/leden/")[1]
     shutil.rmtree(folder)                                        # and leaves

@@ -139,11 +139,11 @@ def test_schema_errors_name_the_file_and_line(make_project) -> None:
     status = edit(root, "status: partial", "status: partly")
     unknown = edit(root, "prepared: 2025-06-16", "prepared: 2025-06-16\nreviewd: 2026-10-19") + 1
     date = edit(root, "  date: 2026-10-19", "  date: 19/10/2026")
-    assert errors(root) == [
-        f"{STATEMENT}:{status}:9: error: status: 'partly' is not one of: 'full', 'partial' or "
-        "'none' (for example `status: partial`)",
+    assert errors(root) == [    # the unknown field first: it may cause the others
         f"{STATEMENT}:{unknown}:1: error: reviewd: unknown field 'reviewd' (expected one of: "
         "enforcement, evaluation, feedback, non_accessible, prepared, public_body, status)",
+        f"{STATEMENT}:{status}:9: error: status: 'partly' is not one of: 'full', 'partial' or "
+        "'none' (for example `status: partial`)",
         f"{STATEMENT}:{date}:9: error: evaluation.date: expected a date (YYYY-MM-DD), found "
         "'19/10/2026' (for example `date: 2026-10-20`)",
     ]

@@ -8,7 +8,7 @@ import datetime
 import difflib
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import pydantic
@@ -20,11 +20,15 @@ from circlemade_site.load.yamlio import FieldPath, Positions, dotted
 from circlemade_site.slugs import SLUG_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
+# what the loader of a format knows better than pydantic about a text value it refused
+# (a label where a vocabulary key goes): (message, hint), or None for pydantic's words
+Explain = Callable[[FieldPath, str], tuple[Message, Message | None] | None]
 
 
 def validate(model: type[M], data: Any, positions: Positions, rel_path: str,
-             diagnostics: list[Diagnostic]) -> M | None:
-    """`data` as an instance of `model`, or None with the problems appended."""
+             diagnostics: list[Diagnostic], explain: Explain | None = None) -> M | None:
+    """`data` as an instance of `model`, or None with the problems appended. `explain`
+    may replace the message of a text value that was refused."""
     if not isinstance(data, dict):
         diagnostics.append(Diagnostic(
             rel_path, msg("expected a mapping of fields, found {got}", got=type_name(data)),
@@ -39,7 +43,7 @@ def validate(model: type[M], data: Any, positions: Positions, rel_path: str,
         for error in errors:
             if error["type"] == "missing" and _plain_loc(error["loc"]) in meant:
                 continue      # its misspelling is reported, with the right name as its hint
-            diagnostics.append(_diagnostic(model, error, positions, rel_path))
+            diagnostics.append(_diagnostic(model, error, positions, rel_path, explain))
         return None
 
 
@@ -74,7 +78,7 @@ def type_name(value: Any) -> Message:
 
 
 def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
-                rel_path: str) -> Diagnostic:
+                rel_path: str, explain: Explain | None = None) -> Diagnostic:
     kind = error["type"]
     raw_loc = tuple(error["loc"])
     # the last element of an unknown-field error is the member's own key, whatever it says
@@ -99,7 +103,12 @@ def _diagnostic(model: type[BaseModel], error: Any, positions: Positions,
     else:
         line, column = positions.of_value(loc)
         message = _message(kind, error)
-    return Diagnostic(rel_path, message, line, column, field, hint)
+        value = error.get("input")
+        if explain is not None and isinstance(value, str) and \
+                (explained := explain(loc, value)) is not None:
+            message, hint = explained[0], explained[1] or hint
+    return Diagnostic(rel_path, message, line, column, field, hint,
+                      root_cause=kind == "extra_forbidden")
 
 
 def _is_union_tag(part: object) -> bool:

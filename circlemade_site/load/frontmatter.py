@@ -30,4 +30,4 @@ def split(text: str, rel_path: str) -> Split:
             return Split(front, 2, body, index + 2)
     raise ContentError(Diagnostic(
         rel_path, msg("the front matter opened on line 1 is never closed"), 1, 1,
-        hint=msg("end the YAML block with a line containing only ---")))
+        hint=msg("end the YAML block with a line containing only ---"), root_cause=True))

@@ -20,7 +20,7 @@ from circlemade_site.config import SiteConfig
 from circlemade_site.errors import N_, ContentError, Diagnostic, Message, Named, did_you_mean, msg
 from circlemade_site.files import read_limited
 from circlemade_site.i18n import Localized
-from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load import diagnose, examples, images, markdown_checks, schema, yamlio
 from circlemade_site.load.diagnose import MISSING_LANGUAGE, MISSING_LANGUAGE_HINT
 from circlemade_site.load.settings import read_yaml_file
 from circlemade_site.load.sources import MAX_MARKDOWN_BYTES, bidi_control, rel
@@ -146,6 +146,59 @@ def terms_hint(key: str, facet: Facet) -> Message | None:
                                               choices=", ".join(facet.terms)))
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+def meant_key(value: str, facet: Facet) -> str | None:
+    """The key of `facet` that `value` stands for: one of its labels ('Réemploi',
+    'hergebruik') or the key written another way ('Eco Design'), ignoring case, accents,
+    spaces and punctuation; None if it is a key already or stands for none."""
+    if value in facet.terms:
+        return None
+    wanted = _letters(value)
+    for term in facet.terms.values():
+        if wanted in (_letters(term.key), *map(_letters, term.label.texts.values())):
+            return term.key
+    return None
+
+
+def label_problem(value: str, facet: Facet, path: yamlio.FieldPath) -> tuple[Message, Message] | None:
+    """"'réemploi' is a label, not a key: write its key 'reuse'", with an example of the
+    field (`activities: [reuse]`), when `value` stands for a key of `facet`."""
+    key = meant_key(value, facet)
+    if key is None:
+        return None
+    field = next((str(part) for part in reversed(path) if isinstance(part, str)), facet.key)
+    shown = f"[{key}]" if path and isinstance(path[-1], int) else key
+    hint = msg(diagnose.EXAMPLE_HINT, key=field, value=shown)
+    if _letters(value) == _letters(key):
+        return msg("{value!r} is not written as its key: write {key!r}", value=value,
+                   key=key), hint
+    return msg("{value!r} is a label, not a key: write its key {key!r}", value=value,
+               key=key), hint
+
+
+# where member.yaml takes a vocabulary key: the field path without list indexes -> facet
+MEMBER_VOCABULARIES: Mapping[tuple[str, ...], str] = {
+    ("kind",): "kind", ("activities",): "activities", ("sectors",): "sectors",
+    ("offers", "audiences"): "audiences", ("offers", "activities"): "activities",
+    ("needs", "type"): "need_types", ("needs", "materials"): "materials",
+    ("needs", "activities"): "activities", ("flows", "direction"): "directions",
+    ("flows", "material"): "materials",
+}
+
+
+def explain_labels(facets: Mapping[str, Facet],
+                   vocabulary_of: Callable[[tuple[str, ...]], str | None]) -> diagnose.Explain:
+    """For diagnose.validate: a refused text where a vocabulary key goes is explained by
+    the key it stands for (`vocabulary_of` names the facet of a field path)."""
+    def explain(loc: yamlio.FieldPath, value: str) -> tuple[Message, Message | None] | None:
+        facet = facets.get(vocabulary_of(tuple(str(p) for p in loc if isinstance(p, str))) or "")
+        return label_problem(value, facet, loc) if facet is not None else None
+    return explain
+
+
 # -- members --------------------------------------------------------------------------------
 
 def discover(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[Path]:
@@ -219,7 +272,8 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
     except ContentError as exc:
         diagnostics.append(exc.diagnostic)
         return None
-    front = diagnose.validate(schema.MemberFront, data, positions, yaml_rel, errors)
+    front = diagnose.validate(schema.MemberFront, data, positions, yaml_rel, errors,
+                              explain_labels(facets, MEMBER_VOCABULARIES.get))
 
     def problem(path: yamlio.FieldPath, message: str, hint: str | None = None,
                 at_key: bool = False) -> None:
@@ -229,6 +283,11 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
     descriptions, description_lines = _descriptions(config, folder, rel_dir, errors)
     logo = None
     if front is not None:
+        errors.extend(examples.in_values(data, positions, yaml_rel))
+        for lang, body in descriptions.items():
+            errors.extend(examples.in_body(body, *description_lines[lang]))
+            diagnostics.extend(markdown_checks.removed(body, *description_lines[lang]))
+        diagnostics.extend(_missing_translations(config, front, positions, yaml_rel))
         _check_localized(config, front, problem)
         _check_terms(facets, front, problem)
         _check_opportunities(front, problem)
@@ -271,7 +330,8 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         maintainers=tuple(front.maintainers),
         person=Person(person.name, Localized(dict(person.role or {})), person.public)
         if person else None,
-        hidden=tuple(front.hidden), reviewed=front.reviewed)
+        hidden=tuple(front.hidden), reviewed=front.reviewed,
+        at=tuple((field, *positions.of_value((field,))) for field in ("name", "enterprise_number")))
 
 
 def name_keys(name: str) -> frozenset[str]:
@@ -309,7 +369,7 @@ def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
                                                        other=other.rel_dir)
                 if _same_letters(member.name, other.name) else msg("the name {name!r} looks like {other_name!r}, the name of {other}",
                          name=member.name, other_name=other.name, other=other.rel_dir),
-                field="name",
+                *member.line_of("name"), field="name",
                 hint=msg("each member has its own name; if this is your organisation, edit "
                          "that folder")))
             continue
@@ -318,7 +378,7 @@ def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
                 f"{member.rel_dir}/{MEMBER_FILE}", msg(
                     "the enterprise number {number} is already used by {other}",
                     number=member.enterprise_number, other=other.rel_dir),
-                field="enterprise_number", hint=msg("each organisation has one profile")))
+                *member.line_of("enterprise_number"), field="enterprise_number", hint=msg("each organisation has one profile")))
             continue
         for key in keys:
             by_name.setdefault(key, member)
@@ -326,6 +386,22 @@ def check_unique(members: Sequence[Member], diagnostics: list[Diagnostic],
             by_number[member.enterprise_number] = member
         kept.append(member)
     return sorted(kept, key=lambda m: sort_key(m.name))
+
+
+def _missing_translations(config: SiteConfig, front: schema.MemberFront,
+                          positions: yamlio.Positions, yaml_rel: str) -> list[Diagnostic]:
+    """A warning for a tagline without one of the required languages (Dutch pages would
+    show the French one): the profile is published, but half of Brussels reads it in the
+    other language."""
+    if config.default_language not in front.tagline:
+        return []            # an error already
+    return [Diagnostic(yaml_rel, msg("the tagline has no text in {lang!r}: its pages show the "
+                                     "{default!r} one", lang=lang,
+                                     default=config.default_language),
+                       *positions.of_value(("tagline",)), "tagline",
+                       msg("add it, for example `tagline: {{{default}: ..., {lang}: ...}}`",
+                           default=config.default_language, lang=lang), severity="warning")
+            for lang in config.required_languages if lang not in front.tagline]
 
 
 def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Problem) -> None:
@@ -359,6 +435,8 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
             if keys.index(key) != i:
                 problem(item_path, msg("{key!r} is listed twice", key=key),
                         msg("remove one of them"))
+            elif (label := label_problem(key, facet, item_path)) is not None:
+                problem(item_path, *label)
             elif key not in facet.terms:
                 problem(item_path, not_a_term(key, facet_key), terms_hint(key, facet))
 
@@ -549,10 +627,16 @@ def _logo(folder: Path, yaml_rel: str, name: str, positions: yamlio.Positions,
                else msg("add the logo next to member.yaml"))
         return None
     try:
-        return images.inspect(path, yaml_rel, line, column, "logo")
+        image = images.inspect(path, yaml_rel, line, column, "logo")
     except ContentError as exc:
         errors.append(exc.diagnostic)
         return None
+    if examples.is_placeholder_logo(path):
+        refuse(msg("replace the placeholder logo with your own"),
+               msg("`circlemade new member` drew it; put your logo in its place, as {name} or "
+                   "under another name written here", name=name))
+        return None
+    return image
 
 
 def _descriptions(config: SiteConfig, folder: Path, rel_dir: str,

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from circlemade_site.config import SITE_FILE, SiteConfig
 from circlemade_site.errors import Diagnostic, did_you_mean, msg
-from circlemade_site.load import diagnose, schema
+from circlemade_site.load import diagnose, examples, schema
 from circlemade_site.load.sources import RawDoc, check_required
 from circlemade_site.models import HOME, PRIVACY, Facet, Member, Page, PageVersion, Site
 
@@ -28,7 +28,11 @@ def validate_page(doc: RawDoc, diagnostics: list[Diagnostic]) -> PageVersion | N
     return PageVersion(name=name, lang=doc.source.lang, title=front.title, slug=slug,
                        description=front.description, lead=front.lead, body=doc.body,
                        body_line=doc.body_line, rel_path=doc.source.rel_path, draft=front.draft,
-                       draft_line=doc.positions.of_key(("draft",))[0] if front.draft else None)
+                       draft_line=doc.positions.of_key(("draft",))[0] if front.draft else None,
+                       slug_at=doc.positions.of_value(("slug",)) if front.slug else
+                       doc.positions.of_key(("title",)),
+                       examples=(*examples.in_values(doc.data, doc.positions, doc.source.rel_path),
+                                 *examples.in_body(doc.body, doc.source.rel_path, doc.body_line)))
 
 
 def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
@@ -42,6 +46,8 @@ def assemble(config: SiteConfig, versions: list[PageVersion], *, drafts: bool,
     grouped: dict[str, dict[str, PageVersion]] = defaultdict(dict)
     drafted: dict[str, dict[str, PageVersion]] = defaultdict(dict)
     for version in versions:
+        if not version.draft or published_drafts:     # a draft may keep its examples
+            diagnostics.extend(version.examples)
         if version.draft and not drafts:
             drafted[version.name][version.lang] = version
             continue
@@ -132,7 +138,7 @@ def _check_slugs(config: SiteConfig, pages: tuple[Page, ...],
                 diagnostics.append(Diagnostic(
                     version.rel_path, msg("the URL {url} is already used by {other}",
                                           url=f"/{lang}/{version.slug}/", other=owner),
-                    field="slug", hint=msg("choose another slug")))
+                    *version.slug_at, field="slug", hint=msg("choose another slug")))
             elif owner is None:
                 taken[version.slug] = version.rel_path
 

@@ -17,9 +17,9 @@ from pydantic import BaseModel
 
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import ContentError, Diagnostic, Message, did_you_mean, example, msg
-from circlemade_site.load import diagnose, images, schema, yamlio
+from circlemade_site.load import diagnose, examples, images, schema, yamlio
 from circlemade_site.load.diagnose import REQUIRED
-from circlemade_site.load.members import not_a_term, terms_hint
+from circlemade_site.load.members import explain_labels, label_problem, not_a_term, terms_hint
 from circlemade_site.load.sources import RawDoc, check_required
 from circlemade_site.models import (
     TIMEZONE,
@@ -50,6 +50,7 @@ class _Item:
         self.texts: dict[str, Translation] = {}
         self.docs: dict[str, RawDoc] = {}
         self.failed = False       # a file of it did not validate: its errors say why
+        self.examples: list[Diagnostic] = []   # texts of `circlemade new` still in it
 
     def where(self, field: str) -> tuple[str, int | None, int | None]:
         rel_path, positions = self.origin[field]
@@ -68,19 +69,22 @@ class _Item:
 def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet],
          members: Sequence[Member], page_names: set[str], *, now: dt.date, drafts: bool,
          diagnostics: list[Diagnostic], discovered: Collection[str] = (),
-         published_drafts: bool = False) -> tuple[list[Event], list[NewsItem], list[Campaign]]:
+         published_drafts: bool = False, unloaded: Collection[str] = (),
+         ) -> tuple[list[Event], list[NewsItem], list[Campaign]]:
     """Validate and assemble every event, news item and campaign. Drafts, and campaigns
     that have not started yet, are left out unless `drafts`. Every item that is not a
     draft exists in each required language, a campaign that has not started too (the
     morning's rebuild must not fail on its first day); a draft only when drafts are
-    published (`published_drafts`). `discovered`: the files found in content/."""
+    published (`published_drafts`). `discovered`: the files found in content/.
+    `unloaded`: member folders that exist but did not load (their own errors say why):
+    a reference to one of them is not reported as well."""
     items: dict[tuple[str, str], _Item] = {}
     order = config.fallback_order
     by_lang = sorted(docs, key=lambda d: (d.source.kind, d.source.name,
                                           order.index(d.source.lang)))
     for doc in by_lang:
         item = items.setdefault((doc.source.kind, doc.source.name), _Item(doc.source.kind, doc.source.name))
-        _merge(item, doc, diagnostics)
+        _merge(item, doc, facets, diagnostics)
     member_slugs = {m.slug for m in members}
     events, news, campaigns = [], [], []
     for (kind, _), item in sorted(items.items()):
@@ -89,6 +93,7 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
         errors: list[Diagnostic] = []
         first = item.first_doc(order)
         if published_drafts or not item.shared.get("draft"):
+            errors += item.examples       # a draft may keep them while it is written
             check_required(config, item.name, {lang: text.rel_path for lang, text in item.texts.items()},
                            discovered, diagnostics)
         missing = [field for field in REQUIRED_SHARED[kind] if field not in item.shared]
@@ -97,7 +102,7 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
                                   field, _required_hint(kind, field)) for field in missing]
         if not missing:
             if kind == "event":
-                found = _event(item, facets, member_slugs, errors)
+                found = _event(item, facets, member_slugs, unloaded, errors)
                 if found and (drafts or not found.draft):
                     events.append(found)
             elif kind == "news":
@@ -106,7 +111,8 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
                 if drafts or not found_news.draft:
                     news.append(found_news)
             else:
-                found_campaign = _campaign(config, item, facets, member_slugs, page_names, errors)
+                found_campaign = _campaign(config, item, facets, member_slugs, unloaded,
+                                           page_names, errors)
                 if found_campaign and (drafts or (not found_campaign.draft
                                                   and found_campaign.start <= now)):
                     campaigns.append(found_campaign)
@@ -125,14 +131,27 @@ def _required_hint(kind: str, field: str) -> Message:
     return msg("for example `{example}`, in one of the language files", example=examples[field])
 
 
-def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
+def _vocabulary_of(path: tuple[str, ...]) -> str | None:
+    """The facet whose keys a field takes: an event's type, a campaign's facets."""
+    if path == ("type",):
+        return "event_types"
+    if len(path) == 3 and path[:2] in (("features", "member_facets"), ("features", "offer_facets")):
+        return path[2]
+    return None
+
+
+def _merge(item: _Item, doc: RawDoc, facets: Mapping[str, Facet],
+           diagnostics: list[Diagnostic]) -> None:
     model = MODELS[item.kind]
     rel_path = doc.source.rel_path
-    front = diagnose.validate(model, doc.data, doc.positions, rel_path, diagnostics)
+    front = diagnose.validate(model, doc.data, doc.positions, rel_path, diagnostics,
+                              explain_labels(facets, _vocabulary_of))
     if front is None:
         item.failed = True
         return
     values = front.model_dump(exclude_none=True)
+    item.examples += [*examples.in_values(doc.data, doc.positions, rel_path),
+                      *examples.in_body(doc.body, rel_path, doc.body_line)]
     for field, value in values.items():
         if field in schema.PER_LANGUAGE:
             continue
@@ -156,7 +175,9 @@ def _merge(item: _Item, doc: RawDoc, diagnostics: list[Diagnostic]) -> None:
         lang=doc.source.lang, title=values["title"], slug=values.get("slug") or item.name,
         summary=values.get("summary", ""), body=doc.body, body_line=doc.body_line,
         rel_path=rel_path, cta_label=values.get("cta_label", ""),
-        hero_alt=values.get("hero_alt", ""))
+        hero_alt=values.get("hero_alt", ""),
+        slug_at=doc.positions.of_value(("slug",)) if "slug" in values else
+        doc.positions.of_key(("title",)))
 
 
 def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
@@ -171,31 +192,46 @@ def _sort_moment(moment: dt.datetime | dt.date) -> dt.datetime:
     return dt.datetime.combine(moment, dt.time(), TIMEZONE)
 
 
-def _check_terms(item: _Item, field: str, keys: Iterable[str], facet: Facet | None,
-                 errors: list[Diagnostic]) -> None:
+def _check_terms(item: _Item, at: yamlio.FieldPath, keys: Sequence[str], facet: Facet | None,
+                 errors: list[Diagnostic], is_list: bool = True) -> None:
+    """Every key is a term of `facet`, reported at its own line (`at`: the field's path)."""
     if facet is None:
         return
-    for key in keys:
-        if key not in facet.terms:
-            path, line, column = item.where(field)
-            errors.append(Diagnostic(path, not_a_term(key, facet.key), line, column, field,
-                                     terms_hint(key, facet)))
+    rel_path, positions = item.origin[str(at[0])]
+    for index, key in enumerate(keys):
+        path = (*at, index) if is_list else at
+        hint: Message | None
+        if (label := label_problem(key, facet, path)) is not None:
+            message, hint = label
+        elif key not in facet.terms:
+            message, hint = not_a_term(key, facet.key), terms_hint(key, facet)
+        else:
+            continue
+        errors.append(Diagnostic(rel_path, message, *positions.of_value(path),
+                                 yamlio.dotted(path), hint))
 
 
-def _check_members(item: _Item, field: str, slugs: Iterable[str], known: set[str],
-                   errors: list[Diagnostic]) -> None:
-    for slug in slugs:
-        if slug not in known:
-            path, line, column = item.where(field)
-            errors.append(Diagnostic(path, msg("there is no member {slug!r}", slug=slug), line,
-                                     column, field, did_you_mean(slug, sorted(known), msg(
+def _check_members(item: _Item, at: yamlio.FieldPath, slugs: Sequence[str], known: Collection[str],
+                   unloaded: Collection[str], errors: list[Diagnostic]) -> None:
+    """Every slug names a member folder, reported at its own line. A folder that exists
+    but did not load (`unloaded`) has its errors in its own files: nothing is said here."""
+    if not slugs:
+        return
+    rel_path, positions = item.origin[str(at[0])]
+    for index, slug in enumerate(slugs):
+        if slug not in known and slug not in unloaded:
+            path = (*at, index)
+            errors.append(Diagnostic(rel_path, msg("there is no member {slug!r}", slug=slug),
+                                     *positions.of_value(path), yamlio.dotted(path),
+                                     did_you_mean(slug, sorted(known), msg(
                                          "use the name of a folder in members/"))))
 
 
 def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
-           errors: list[Diagnostic]) -> Event | None:
+           unloaded: Collection[str], errors: list[Diagnostic]) -> Event | None:
     shared = item.shared
-    _check_terms(item, "type", [shared["type"]], facets.get("event_types"), errors)
+    _check_terms(item, ("type",), [shared["type"]], facets.get("event_types"), errors,
+                 is_list=False)
     start = _local(shared["start"])
     end = _local(shared.get("end", shared["start"]))
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
@@ -211,7 +247,7 @@ def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
                                  "venue", msg("for example {example}", example=example(
                                      'venue: {{name: hub.brussels, street: Rue Royale 2, '
                                      'postal_code: "1000", municipality: Bruxelles}}'))))
-    _check_members(item, "members", shared.get("members", []), members, errors)
+    _check_members(item, ("members",), shared.get("members", []), members, unloaded, errors)
     if "currency" in shared and "price" not in shared:
         errors.append(item.error("currency", msg("a currency is given without a price"),
                                  msg("give the price too, for example {example}",
@@ -230,7 +266,8 @@ def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
 
 
 def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], members: set[str],
-              page_names: set[str], errors: list[Diagnostic]) -> Campaign | None:
+              unloaded: Collection[str], page_names: set[str],
+              errors: list[Diagnostic]) -> Campaign | None:
     shared = item.shared
     if shared["end"] < shared["start"]:
         errors.append(item.error("end", msg("the campaign ends before it starts")))
@@ -238,24 +275,25 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
     if "page" in cta and cta["page"] not in page_names:
         errors.append(item.error("cta", msg("there is no page named {name!r}", name=cta["page"]),
                                  did_you_mean(cta["page"], sorted(page_names)), "cta.page"))
-    for text in item.texts.values():
+    for lang, text in item.texts.items():
         if not text.cta_label:
-            errors.append(Diagnostic(text.rel_path, msg(REQUIRED), 1, None, "cta_label",
-                                     msg("the label of the button in this language")))
+            errors.append(Diagnostic(text.rel_path, msg(REQUIRED), *_title_at(item, lang),
+                                     "cta_label", msg("the label of the button in this language")))
     features = shared.get("features", {})
-    _check_members(item, "features", features.get("members", []), members, errors)
-    for facet_key, keys in features.get("member_facets", {}).items():
-        _check_terms(item, "features", keys, facets.get(facet_key), errors)
-    for facet_key, keys in features.get("offer_facets", {}).items():
-        _check_terms(item, "features", keys, facets.get(facet_key), errors)
+    _check_members(item, ("features", "members"), features.get("members", []), members,
+                   unloaded, errors)
+    for group in ("member_facets", "offer_facets"):
+        for facet_key, keys in features.get(group, {}).items():
+            _check_terms(item, ("features", group, facet_key), keys, facets.get(facet_key),
+                         errors)
     hero = None
     if "hero" in shared:
         hero = _hero(config, item, shared["hero"], errors)
-        for text in item.texts.values():
+        for lang, text in item.texts.items():
             if hero is not None and not text.hero_alt:
                 errors.append(Diagnostic(
-                    text.rel_path, msg("describe the hero image for screen readers"), 1, None,
-                    "hero_alt", msg("for example {example}", example=example(
+                    text.rel_path, msg("describe the hero image for screen readers"),
+                    *_title_at(item, lang), "hero_alt", msg("for example {example}", example=example(
                         'hero_alt: "Un atelier de réparation de vélos"'))))
     if errors:
         return None
@@ -265,6 +303,12 @@ def _campaign(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], memb
         member_facets={k: tuple(v) for k, v in features.get("member_facets", {}).items()},
         offer_facets={k: tuple(v) for k, v in features.get("offer_facets", {}).items()},
         draft=bool(shared.get("draft")))
+
+
+def _title_at(item: _Item, lang: str) -> tuple[int, int]:
+    """Where a text missing from one language file goes: by its title, the first of the
+    texts of that language."""
+    return item.docs[lang].positions.of_key(("title",))
 
 
 def _hero(config: SiteConfig, item: _Item, name: str, errors: list[Diagnostic]) -> Image | None:
@@ -298,5 +342,6 @@ def _check_slugs(config: SiteConfig, items: Sequence[Event | NewsItem | Campaign
             if key in taken and taken[key] != text.rel_path:
                 diagnostics.append(Diagnostic(text.rel_path, msg(
                     "the slug {slug!r} is already used by {other}", slug=text.slug,
-                    other=taken[key]), field="slug", hint=msg("choose another slug")))
+                    other=taken[key]), *text.slug_at, field="slug",
+                    hint=msg("choose another slug")))
             taken.setdefault(key, text.rel_path)

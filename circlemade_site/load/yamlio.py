@@ -9,6 +9,7 @@ line and column it came from, for error messages.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,11 +56,19 @@ def decode(raw: bytes, rel_path: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ContentError(Diagnostic(
             rel_path, msg("the file is not valid UTF-8 text"), line, column,
-            hint=msg("save it as UTF-8 in your editor"))) from exc
+            hint=msg("save it as UTF-8 in your editor"), root_cause=True)) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse(text: str, rel_path: str, first_line: int = 1) -> tuple[Any, Positions]:
+    """Parse one YAML document (see `_parse`); what stops it is listed first in its file."""
+    try:
+        return _parse(text, rel_path, first_line)
+    except ContentError as exc:
+        raise ContentError(dataclasses.replace(exc.diagnostic, root_cause=True)) from exc
+
+
+def _parse(text: str, rel_path: str, first_line: int = 1) -> tuple[Any, Positions]:
     """Parse one YAML document. `first_line` is the file line where `text` starts
     (front matter starts on line 2). Raises ContentError for a document that cannot be read;
     problems inside it that leave it readable raise the first of them too: a YAML file
@@ -142,6 +151,42 @@ def _walk(node: yaml.Node, path: FieldPath, keys: dict, values: dict, seen: set[
 
 
 def _marked_error(exc: yaml.MarkedYAMLError, text: str, rel_path: str,
+                  offset: int) -> ContentError:
+    mark = exc.problem_mark or exc.context_mark
+    opened = unclosed_quote(text)
+    if opened is not None and (mark is None or opened[0] <= mark.line):
+        # a quote left open runs on to the next quote of the file and the parser gives up
+        # somewhere below: the cause is the line where it opens
+        return ContentError(Diagnostic(
+            rel_path, msg("invalid YAML: this quote is never closed"), opened[0] + 1 + offset,
+            opened[1] + 1, hint=msg("end the text with the same quote on its line, for example "
+                                    "`{example}`", example=example('tagline: "Réparer, réemployer"')),
+            root_cause=True))
+    return _parser_error(exc, text, rel_path, offset)
+
+
+# a value that opens with a quote: `key: "...`, `- '...`, `key: - "...`
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s#'"\[{][^#]*?:\s+)?(?:-\s+)*(["'])""")
+
+
+def unclosed_quote(text: str) -> tuple[int, int] | None:
+    """The first line (0-based, with the column of the quote) where a value opens with a
+    quote that is not closed on the same line. YAML lets a quoted text run over several
+    lines, but nobody writes member.yaml that way on purpose: when the file does not
+    parse, this is nearly always the cause."""
+    for number, line in enumerate(text.split("\n")):
+        match = _QUOTED_VALUE.match(line)
+        if match is None:
+            continue
+        quote, rest = match[1], line[match.end():]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else \
+            re.search(r"'(?!')", rest.replace("''", ""))
+        if closed is None:
+            return number, match.start(1)
+    return None
+
+
+def _parser_error(exc: yaml.MarkedYAMLError, text: str, rel_path: str,
                   offset: int) -> ContentError:
     raw_problem = exc.problem or exc.context or "invalid YAML"
     problem: Message = msg(_PROBLEMS[raw_problem]) if raw_problem in _PROBLEMS \

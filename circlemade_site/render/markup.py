@@ -35,13 +35,9 @@ from markdown_it.token import Token
 from circlemade_site import links
 from circlemade_site.errors import Message, msg
 from circlemade_site.files import CacheSeal
+from circlemade_site.load.markdown_checks import ALLOWED_TAGS  # what the loader warns about
 from circlemade_site.slugs import slugify
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "strong", "em",
-    "b", "i", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
-    "abbr", "sup", "sub", "del", "s", "dl", "dt", "dd",
-})
 ALLOWED_ATTRIBUTES = {
     "a": frozenset({"href", "title", "hreflang"}),
     "abbr": frozenset({"title"}),
