@@ -190,7 +190,8 @@ class Member:
     tagline: Localized
     activities: tuple[str, ...]
     sectors: tuple[str, ...]
-    street: str | None                # None once withheld (`hidden: [address.street]`)
+    street: Localized | None          # per language (one text: every language); None once
+                                      # withheld (`hidden: [address.street]`)
     postal_code: str
     commune: str                      # key of communes.COMMUNES
     email: str | None
@@ -250,10 +251,15 @@ class Translation:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Venue:
-    name: str
-    street: str | None
+    """Where an event takes place, in each language of the site: the name and the street
+    as each language's file (or a map) gives them; `municipality` is the commune's own
+    name in each language when it is one of the 19 (`commune` is then its key)."""
+
+    name: Localized
+    street: Localized | None
     postal_code: str | None
-    municipality: str | None
+    municipality: Localized | None
+    commune: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -64,7 +64,8 @@ def test_a_profile_filled_in_the_browser_passes_check(page: Page, site_url: str,
     page.fill("[name='tagline.nl']", "Herstelling van fietsen en bakfietsen")
     page.check("input[name=activities][value=repair]")
     page.check("input[name=sectors][value=logistics]")
-    page.fill("[name='address.street']", "Quai des Charbonnages 12")
+    page.fill("[name='address.street.fr']", "Quai des Charbonnages 12")     # and in Dutch
+    page.fill("[name='address.street.nl']", "Koolmijnenkaai 12")
     page.select_option("[name='address.postal_code']", "1080")
     page.fill("[name='contact.email']", "bonjour@atelier-velo.be")
     page.fill("[name='contact.phone']", "0470 12 34 56")
@@ -106,6 +107,8 @@ def test_a_profile_filled_in_the_browser_passes_check(page: Page, site_url: str,
     assert (member.hidden, member.phone, member.withheld) == (("contact.phone",), None, ("contact.phone",))
     assert member.person is not None and (member.person.name, member.person.public) == ("Lucie Moreau", True)
     assert dict(member.person.role.texts) == {"fr": "Mécanicienne", "nl": "Mecanicien"}
+    assert member.street is not None and dict(member.street.texts) == {
+        "fr": "Quai des Charbonnages 12", "nl": "Koolmijnenkaai 12"}
     text = (project / "members" / "atelier-velo" / "member.yaml").read_text(encoding="utf-8")
     assert f"\nreviewed: {dt.date.today().isoformat()}\n" in text and '"+32 470 12 34 56"' not in text
 
@@ -180,7 +183,7 @@ def test_invalid_input_shows_checks_own_messages(page: Page, site_url: str, make
     page.select_option("[name=kind]", "company")
     page.fill("[name='tagline.nl']", "Alleen in het Nederlands")
     page.check("input[name=activities][value=repair]")
-    page.fill("[name='address.street']", "Rue Haute 1")
+    page.fill("[name='address.street.fr']", "Rue Haute 1")      # once: one shared text
     page.select_option("[name='address.postal_code']", "1000")
     page.click(f"text={ADD_FLOW['fr']}")
     page.select_option("[name='flows.0.direction']", "out")

@@ -32,6 +32,7 @@ YAML = f"members/{SLUG}/member.yaml"
 # 0123.456.749, are published by the member guide and the JSON Schema on purpose)
 PHONE, EMAIL, NUMBER, STREET = ("+32 2 218 44 90", "direction@atelier-discret.be",
                                 "0741.236.584", "Rue des Tanneurs 58")
+STREET_NL = "Huidevettersstraat 58"     # the street is given in each language
 LINKEDIN = "https://www.linkedin.com/company/atelier-discret-bxl"
 DISCRETE = f"""\
 name: Atelier Discret
@@ -42,7 +43,7 @@ reviewed: 2026-10-01
 tagline: {{fr: "Réparation d'électroménager", nl: "Herstelling van huishoudtoestellen"}}
 activities: [repair]
 sectors: [electronics]
-address: {{street: "{STREET}", postal_code: "1000", municipality: Bruxelles}}
+address: {{street: {{fr: "{STREET}", nl: "{STREET_NL}"}}, postal_code: "1000", municipality: Bruxelles}}
 contact:
   email: {EMAIL}
   phone: "{PHONE}"
@@ -84,7 +85,7 @@ PHONE_FORMS = forms(PHONE, "+3222184490", "022184490", "02 218 44 90", "tel:+322
                     "218 44 90")
 EMAIL_FORMS = forms(EMAIL, f"mailto:{EMAIL}")
 NUMBER_FORMS = forms(NUMBER, "0741236584", "BE0741236584", "BE 0741.236.584", "741.236.584")
-STREET_FORMS = forms(STREET, "Tanneurs 58")
+STREET_FORMS = forms(STREET, "Tanneurs 58", STREET_NL)
 LINKEDIN_FORMS = forms(LINKEDIN, "atelier-discret-bxl")
 
 
@@ -138,7 +139,8 @@ def test_a_hidden_value_is_in_no_output_file_in_any_form(make_project, tmp_path:
                                 "enterprise_number"]
     row = next(r for r in csv.DictReader(io.StringIO(texts["data/members.csv"].lstrip("\ufeff")))
                if r["slug"] == SLUG)
-    assert (row["street"], row["phone"], row["email"], row["enterprise_number"]) == ("", "", "", "")
+    assert (row["street_fr"], row["street_nl"], row["phone"], row["email"],
+            row["enterprise_number"]) == ("", "", "", "", "")
 
 
 def test_hidden_names_only_fields_that_can_be_hidden(make_project) -> None:
@@ -159,7 +161,8 @@ def test_hidden_names_only_fields_that_can_be_hidden(make_project) -> None:
 
 
 def test_a_hidden_value_given_away_by_the_members_own_text_is_an_error(make_project) -> None:
-    yaml = DISCRETE.replace('"Réparation d\'électroménager"', f'"Réparation, {STREET.lower()}"')
+    yaml = DISCRETE.replace('"Réparation d\'électroménager"', f'"Réparation, {STREET.lower()}"') \
+        .replace('"Herstelling van huishoudtoestellen"', f'"Herstelling, {STREET_NL}"')
     root = make_project({YAML: yaml, f"members/{SLUG}/fr.md": "## Nous joindre\n\nAppelez le "
                          "(02) 218.44.90, TVA BE 0741 236 584.\n"})
     assert errors(root) == [
@@ -168,6 +171,8 @@ def test_a_hidden_value_given_away_by_the_members_own_text_is_an_error(make_proj
         f"members/{SLUG}/fr.md:3: error: this text gives the phone number that `hidden` withholds "
         "(remove it from the text, or take contact.phone out of `hidden`)",
         f"{YAML}:6:15: error: tagline.fr: this text gives the street that `hidden` withholds "
+        "(remove it from the text, or take address.street out of `hidden`)",
+        f"{YAML}:6:54: error: tagline.nl: this text gives the street that `hidden` withholds "
         "(remove it from the text, or take address.street out of `hidden`)",
     ]
 

@@ -322,7 +322,8 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         slug=slug, name=front.name, kind=front.kind, enterprise_number=front.enterprise_number,
         member_since=front.member_since, tagline=Localized(dict(front.tagline)),
         activities=tuple(front.activities), sectors=tuple(front.sectors),
-        street=front.address.street, postal_code=front.address.postal_code,
+        street=per_language(front.address.street, config.languages),
+        postal_code=front.address.postal_code,
         commune=commune or "", email=front.contact.email, phone=front.contact.phone,
         website=front.contact.website, linkedin=front.contact.linkedin, logo=logo,
         offers=offers, description=Localized(descriptions),
@@ -414,6 +415,8 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Pro
         fields.append((("flows", i, "summary"), flow.summary))
     if front.contact.person is not None and front.contact.person.role is not None:
         fields.append((("contact", "person", "role"), front.contact.person.role))
+    if isinstance(front.address.street, dict):     # one text is every language's
+        fields.append((("address", "street"), front.address.street))
     for path, texts in fields:
         for lang in texts:
             if lang not in config.languages:
@@ -516,8 +519,10 @@ def _mention_finders(front: schema.MemberFront) -> dict[str, Callable[[str], boo
         elif path == "contact.linkedin" and contact.linkedin:
             address = contact.linkedin.split("://", 1)[-1].rstrip("/").casefold()
             finders[path] = functools.partial(_gives_text, address)
-        elif path == "address.street":
-            finders[path] = functools.partial(_gives_text, front.address.street.casefold())
+        elif path == "address.street":     # in every language it is given in
+            street = front.address.street
+            finders[path] = functools.partial(_gives_any, tuple(
+                text.casefold() for text in ([street] if isinstance(street, str) else street.values())))
         elif path == "enterprise_number" and front.enterprise_number:
             finders[path] = functools.partial(_gives_digits, front.enterprise_number.replace(".", ""))
     return finders
@@ -525,6 +530,19 @@ def _mention_finders(front: schema.MemberFront) -> dict[str, Callable[[str], boo
 
 def _gives_text(needle: str, text: str) -> bool:
     return needle in text.casefold()
+
+
+def _gives_any(needles: Sequence[str], text: str) -> bool:
+    folded = text.casefold()
+    return any(needle in folded for needle in needles)
+
+
+def per_language(value: str | Mapping[str, str], languages: Sequence[str]) -> Localized:
+    """A text given once (shared by every language of the site) or per language
+    (`street: {fr: Rue de la Loi 16, nl: Wetstraat 16}`), as a Localized."""
+    if isinstance(value, str):
+        return Localized({lang: value for lang in languages})
+    return Localized(dict(value))
 
 
 def _gives_phone(number: phonenumbers.PhoneNumber, text: str) -> bool:
@@ -583,19 +601,19 @@ def _commune(front: schema.MemberFront, problem: Problem) -> str | None:
                 did_you_mean(address.municipality,
                              [n for c in communes.COMMUNES for n in c.names.texts.values()],
                              msg("for {code} it is {commune}", code=address.postal_code,
-                                 commune=_commune_name([candidates[0]]))))
+                                 commune=commune_name([candidates[0]]))))
         return None
     if named not in candidates:
         problem(("address", "municipality"), msg(
                     "the postal code {code} is in {expected}, not in {value}",
-                    code=address.postal_code, expected=_commune_name(candidates),
+                    code=address.postal_code, expected=commune_name(candidates),
                     value=address.municipality),
                 msg("check the postal code and the commune"))
         return None
     return named.key
 
 
-def _commune_name(found: Sequence[communes.Commune]) -> Named:
+def commune_name(found: Sequence[communes.Commune]) -> Named:
     """The commune(s) of a postal code, named in the reader's language (Saint-Gilles,
     Sint-Gillis); English readers get the French name, as on the street signs' first line."""
     langs = {lang for c in found for lang in c.names.texts}

@@ -5,6 +5,11 @@ the button label, the image description and the body) are per language; every ot
 is shared: written once in any of the files, or the same in each. A shared field given
 twice with different values is an error at the second place, so translations cannot
 silently disagree on a date.
+
+An event's venue is both: its name, street and municipality are texts (Rue de la Loi 16,
+Wetstraat 16), each file's own or a map `{fr: ..., nl: ...}`; a text given once, or the
+same in every file, is every language's. Its postal code is shared. A municipality that is
+one of the 19 communes is shown under each language's own name (Saint-Gilles, Sint-Gillis).
 """
 
 from __future__ import annotations
@@ -15,11 +20,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from circlemade_site import communes
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import ContentError, Diagnostic, Message, did_you_mean, example, msg
+from circlemade_site.i18n import Localized
 from circlemade_site.load import diagnose, examples, images, schema, yamlio
 from circlemade_site.load.diagnose import REQUIRED
-from circlemade_site.load.members import explain_labels, label_problem, not_a_term, terms_hint
+from circlemade_site.load.members import (
+    commune_name,
+    explain_labels,
+    label_problem,
+    not_a_term,
+    terms_hint,
+)
 from circlemade_site.load.sources import RawDoc, check_required
 from circlemade_site.models import (
     TIMEZONE,
@@ -37,6 +50,8 @@ MODELS: Mapping[str, type[BaseModel]] = {"event": schema.EventFront, "news": sch
                                          "campaign": schema.CampaignFront}
 REQUIRED_SHARED = {"event": ("type", "start"), "news": ("date",),
                    "campaign": ("start", "end", "cta")}
+VENUE_TEXTS = ("name", "street", "municipality")     # per language, in a venue
+Where = tuple[str, int, int]                           # file, line, column
 
 
 class _Item:
@@ -51,6 +66,9 @@ class _Item:
         self.docs: dict[str, RawDoc] = {}
         self.failed = False       # a file of it did not validate: its errors say why
         self.examples: list[Diagnostic] = []   # texts of `circlemade new` still in it
+        # a venue's texts: part -> language -> (text, where); the texts given as one text
+        self.venue_texts: dict[str, dict[str, tuple[str, Where]]] = {}
+        self.venue_plain: dict[str, set[str]] = {}
 
     def where(self, field: str) -> tuple[str, int | None, int | None]:
         rel_path, positions = self.origin[field]
@@ -102,7 +120,7 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
                                   field, _required_hint(kind, field)) for field in missing]
         if not missing:
             if kind == "event":
-                found = _event(item, facets, member_slugs, unloaded, errors)
+                found = _event(item, facets, member_slugs, unloaded, config.languages, errors)
                 if found and (drafts or not found.draft):
                     events.append(found)
             elif kind == "news":
@@ -155,6 +173,9 @@ def _merge(item: _Item, doc: RawDoc, facets: Mapping[str, Facet],
     for field, value in values.items():
         if field in schema.PER_LANGUAGE:
             continue
+        if field == "venue":
+            _merge_venue(item, doc, value, diagnostics)
+            continue
         if field in item.shared and item.shared[field] != value:
             first_path = item.origin[field][0]
             diagnostics.append(Diagnostic(
@@ -178,6 +199,101 @@ def _merge(item: _Item, doc: RawDoc, facets: Mapping[str, Facet],
         hero_alt=values.get("hero_alt", ""),
         slug_at=doc.positions.of_value(("slug",)) if "slug" in values else
         doc.positions.of_key(("title",)))
+
+
+def _merge_venue(item: _Item, doc: RawDoc, venue: dict[str, Any],
+                 diagnostics: list[Diagnostic]) -> None:
+    """Keep the texts of a venue per language (a text in a file is that file's language's,
+    a map gives its languages); its other fields (the postal code) are shared."""
+    rel_path = doc.source.rel_path
+    shared = item.shared.setdefault("venue", {})
+    item.origin.setdefault("venue", (rel_path, doc.positions))
+    for key, value in venue.items():
+        if key in VENUE_TEXTS:
+            continue
+        if key in shared and shared[key][0] != value:
+            diagnostics.append(Diagnostic(
+                rel_path, msg("differs from {other}", other=shared[key][1]),
+                *doc.positions.of_value(("venue", key)), f"venue.{key}",
+                msg("a shared field has the same value in every language; write it in one "
+                    "file only")))
+            continue
+        shared.setdefault(key, (value, rel_path))
+    for part in VENUE_TEXTS:
+        if part not in venue:
+            continue
+        given = venue[part]
+        if isinstance(given, str):
+            item.venue_plain.setdefault(part, set()).add(given)
+            by_lang = {doc.source.lang: given}
+        else:
+            by_lang = given
+        seen = item.venue_texts.setdefault(part, {})
+        for lang, text in by_lang.items():
+            path: yamlio.FieldPath = ("venue", part) if isinstance(given, str) else ("venue", part, lang)
+            line, column = doc.positions.of_value(path)
+            if lang in seen and seen[lang][0] != text:
+                diagnostics.append(Diagnostic(
+                    rel_path, msg("differs from {other}", other=seen[lang][1][0]), line, column,
+                    yamlio.dotted(path), msg("the text in {lang!r} is given twice: keep one of "
+                                             "them", lang=lang)))
+                continue
+            seen.setdefault(lang, (text, (rel_path, line, column)))
+
+
+def _venue(item: _Item, languages: Sequence[str], errors: list[Diagnostic]) -> Venue:
+    """The venue in every language: each language's own texts; one text given once (or
+    the same in every file) for the others; a commune under its own name in each."""
+    texts: dict[str, Localized] = {}
+    for part, given in item.venue_texts.items():
+        found = {lang: text for lang, (text, _) in given.items()}
+        plain = item.venue_plain.get(part, set())
+        if len(plain) == 1:
+            shared = next(iter(plain))
+            found = {**{lang: shared for lang in languages}, **found}
+        texts[part] = Localized(found)
+    postal_code = item.shared["venue"].get("postal_code", (None,))[0]
+    commune = _venue_commune(item, postal_code, errors)
+    return Venue(texts["name"], texts.get("street"), postal_code,
+                 communes.BY_KEY[commune].names if commune else texts.get("municipality"),
+                 commune)
+
+
+def _venue_commune(item: _Item, postal_code: str | None, errors: list[Diagnostic]) -> str | None:
+    """The key of the commune of a venue in the Brussels-Capital Region: its postal code's,
+    or the one its municipality names (in French or Dutch) among them."""
+    candidates = communes.BY_POSTAL_CODE.get(postal_code or "", ())
+    chosen: communes.Commune | None = None
+    for value, (path, line, column) in item.venue_texts.get("municipality", {}).values():
+        named = communes.by_name(value)
+        if not candidates:          # outside the region: the town as written
+            if named is None or postal_code:
+                continue
+        elif named is None:
+            errors.append(Diagnostic(path, msg(
+                "{value!r} is not one of the 19 communes of the Brussels-Capital Region",
+                value=value), line, column, "venue.municipality", did_you_mean(
+                    value, [n for c in communes.COMMUNES for n in c.names.texts.values()],
+                    msg("for {code} it is {commune}", code=postal_code,
+                        commune=commune_name([candidates[0]])))))
+            continue
+        elif named not in candidates:
+            errors.append(Diagnostic(path, msg(
+                "the postal code {code} is in {expected}, not in {value}", code=postal_code,
+                expected=commune_name(candidates), value=value), line, column,
+                "venue.municipality", msg("check the postal code and the commune")))
+            continue
+        if chosen is not None and named is not chosen:
+            errors.append(Diagnostic(path, msg("names {value}, where another language names "
+                                               "{other}", value=value,
+                                               other=commune_name([chosen])), line, column,
+                                     "venue.municipality",
+                                     msg("name the same commune in every language")))
+            continue
+        chosen = named
+    if chosen is None and candidates and "municipality" not in item.venue_texts:
+        chosen = candidates[0]
+    return chosen.key if chosen else None
 
 
 def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
@@ -228,7 +344,8 @@ def _check_members(item: _Item, at: yamlio.FieldPath, slugs: Sequence[str], know
 
 
 def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
-           unloaded: Collection[str], errors: list[Diagnostic]) -> Event | None:
+           unloaded: Collection[str], languages: Sequence[str],
+           errors: list[Diagnostic]) -> Event | None:
     shared = item.shared
     _check_terms(item, ("type",), [shared["type"]], facets.get("event_types"), errors,
                  is_list=False)
@@ -254,11 +371,12 @@ def _event(item: _Item, facets: Mapping[str, Facet], members: set[str],
                                      example="price: 25")))
     if errors:
         return None
-    venue = shared.get("venue")
+    venue = _venue(item, languages, errors) if "venue" in shared else None
+    if errors:
+        return None
     return Event(
         name=item.name, texts=dict(item.texts), type=shared["type"], start=start, end=end,
-        venue=Venue(venue["name"], venue.get("street"), venue.get("postal_code"),
-                    venue.get("municipality")) if venue else None,
+        venue=venue,
         online=bool(shared.get("online")), registration=shared.get("registration"),
         members=tuple(shared.get("members", [])), draft=bool(shared.get("draft")),
         registration_at=item.where("registration") if "registration" in shared else None,

@@ -16,7 +16,15 @@ import phonenumbers
 import pydantic
 import stdnum.be.vat
 import stdnum.exceptions
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+)
 from pydantic_core import PydanticCustomError
 
 from circlemade_site import links, spoofing
@@ -281,6 +289,29 @@ def _localized(max_length: int, fr: str, nl: str) -> Any:
                      Field(examples=[{"fr": fr, "nl": nl}])]
 
 
+def _text_or_map(value: Any) -> str:
+    return "dict" if isinstance(value, dict) else "str"
+
+
+def _line_per_language(max_length: int) -> Any:
+    """A line shared by every language (`Rue Haute 1`) or given per language (a street,
+    a venue: `{fr: Rue de la Loi 16, nl: Wetstraat 16}`). The discriminator sends a value
+    to one branch, so a wrong value gets one message, not one per branch."""
+    line = Annotated[Line, Field(min_length=1, max_length=max_length)]
+    return Annotated[Annotated[line, Tag("str")] | Annotated[dict[LangCode, line], Tag("dict")],
+                     Discriminator(_text_or_map)]
+
+
+if TYPE_CHECKING:
+    Street: TypeAlias = str | dict[str, str]
+    PlaceName: TypeAlias = str | dict[str, str]
+    PlaceTown: TypeAlias = str | dict[str, str]
+else:
+    Street = _line_per_language(200)
+    PlaceName = _line_per_language(120)
+    PlaceTown = _line_per_language(60)
+
+
 def _check_email(value: str) -> str:
     try:
         return email_validator.validate_email(value, check_deliverability=False).normalized
@@ -380,8 +411,10 @@ else:
 class Address(Strict):
     """Where the member is, in the Brussels-Capital Region."""
 
-    street: Annotated[Line, Field(min_length=1, max_length=200)] = Field(
-        description="Street and number", examples=[N_("Rue de la Victoire 12")])
+    street: Street = Field(
+        description="Street and number: one text, or its name in each language "
+        "(`{fr: Rue de la Loi 16, nl: Wetstraat 16}`); the postal code is shared", examples=[N_("Rue de la Victoire 12"),
+                                     {"fr": "Rue de la Loi 16", "nl": "Wetstraat 16"}])
     postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] = Field(
         description="Postal code of one of the 19 communes", examples=["1060"])
     municipality: Annotated[Line, Field(max_length=60)] | None = Field(
@@ -551,12 +584,15 @@ Moment = Annotated[datetime.datetime | datetime.date, BeforeValidator(_check_mom
 class Venue(Strict):
     """Where an event takes place."""
 
-    name: Annotated[Line, Field(min_length=1, max_length=120)] = Field(examples=["hub.brussels"])
-    street: Annotated[Line, Field(max_length=200)] | None = Field(
-        None, examples=[N_("Chaussée de Charleroi 110")])
+    name: PlaceName = Field(
+        description="The place's name: one text, or one per language", examples=["hub.brussels"])
+    street: Street | None = Field(
+        None, description="Street and number: one text, or one per language",
+        examples=[N_("Chaussée de Charleroi 110")])
     postal_code: Annotated[str, Field(pattern=POSTAL_CODE_PATTERN)] | None = Field(None, examples=["1060"])
-    municipality: Annotated[Line, Field(max_length=60)] | None = Field(
-        None, examples=[N_("Saint-Gilles")])
+    municipality: PlaceTown | None = Field(
+        None, description="The commune (one of the 19 is shown in each language's name) or "
+        "the town", examples=[N_("Saint-Gilles")])
 
 
 class EventFront(Strict):

@@ -24,6 +24,7 @@ from circlemade_site.models import (
     NewsItem,
     Offer,
     Site,
+    Venue,
 )
 from circlemade_site.plan.images import Variant
 from circlemade_site.plan.views import Text, picture, text
@@ -128,6 +129,15 @@ def event_type(event: Event, lang: str, site: Site) -> Text | None:
     return text(site.facets["event_types"].terms[event.type].label, lang, site.config.fallback_order)
 
 
+def venue_view(venue: Venue, lang: str, order: tuple[str, ...]) -> dict[str, Any]:
+    """A venue in `lang`: its name, street and municipality (a Text each, or None), and
+    the postal code."""
+    return {"name": text(venue.name, lang, order),
+            "street": text(venue.street, lang, order) if venue.street else None,
+            "postal_code": venue.postal_code,
+            "municipality": text(venue.municipality, lang, order) if venue.municipality else None}
+
+
 def event_card(event: Event, lang: str, site: Site, router: urls.Router, t: Catalog) -> dict[str, Any]:
     tr = event.text(lang, site.config.fallback_order)
     return {
@@ -135,7 +145,8 @@ def event_card(event: Event, lang: str, site: Site, router: urls.Router, t: Cata
         "url": router.url_for(event, lang), "when": when(event, t, site.config.locales[lang]),
         "datetime": event.start.isoformat(), "day": event.first_day,
         "type": event_type(event, lang, site),
-        "place": t("online") if event.online else (event.venue.name if event.venue else ""),
+        "place": Text(t("online"), lang) if event.online else (
+            text(event.venue.name, lang, site.config.fallback_order) if event.venue else None),
     }
 
 

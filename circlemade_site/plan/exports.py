@@ -29,7 +29,7 @@ from circlemade_site.models import (
     is_upcoming,
     opportunities,
 )
-from circlemade_site.plan.cards import event_type
+from circlemade_site.plan.cards import event_type, venue_view
 from circlemade_site.plan.images import Variant
 from circlemade_site.plan.views import Text, text
 
@@ -40,7 +40,10 @@ def json_for_script(data: Any) -> str:
 
 
 def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: urls.Router,
-             logo: Mapping[str, Any] | None, locality: str, tagline: str, region: str) -> str:
+             logo: Mapping[str, Any] | None, locality: str, tagline: str, region: str,
+             street: str | None) -> str:
+    """schema.org Organization of a member in `lang`: its address in that language
+    (`street` and `locality` as the page shows them)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -48,7 +51,7 @@ def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: ur
         "url": router.absolute(router.url_for(member, lang)),
         "description": tagline,
         "address": {"@type": "PostalAddress",
-                    **({"streetAddress": member.street} if member.street else {}),
+                    **({"streetAddress": street} if street else {}),
                     "postalCode": member.postal_code, "addressLocality": locality,
                     "addressRegion": region,
                     "addressCountry": "BE"},
@@ -104,10 +107,13 @@ def event_json_ld(event: Event, lang: str, site: Site, router: urls.Router, titl
         data["location"] = {"@type": "VirtualLocation",
                             "url": event.registration or router.absolute(router.url_for(event, lang))}
     elif event.venue:
-        venue = event.venue
-        data["location"] = {"@type": "Place", "name": venue.name, "address": {
-            "@type": "PostalAddress", "streetAddress": venue.street, "postalCode": venue.postal_code,
-            "addressLocality": venue.municipality, "addressCountry": "BE"}}
+        venue = venue_view(event.venue, lang, site.config.fallback_order)   # in the page's language
+        data["location"] = {"@type": "Place", "name": venue["name"].text, "address": {
+            "@type": "PostalAddress",
+            "streetAddress": venue["street"].text if venue["street"] else None,
+            "postalCode": venue["postal_code"],
+            "addressLocality": venue["municipality"].text if venue["municipality"] else None,
+            "addressCountry": "BE"}}
     data["image"] = [image]
     # the site has no count of places: open until the event is over, then discontinued
     data["offers"] = {"@type": "Offer",
@@ -189,19 +195,21 @@ def calendar_bytes(events: Sequence[Event], lang: str, site: Site, router: urls.
         if event.online:
             vevent.add("location", "Online")
         elif event.venue:
-            vevent.add("location", venue_line(event))
+            vevent.add("location", venue_line(event, lang, order))
         if (kind := event_type(event, lang, site)) is not None:
             vevent.add("categories", [kind.text])
         cal.add_component(vevent)
     return cal.to_ical()
 
 
-def venue_line(event: Event) -> str:
-    """'hub.brussels, Chaussée de Charleroi 110, 1060 Saint-Gilles': an event's LOCATION."""
-    v = event.venue
-    assert v is not None
-    return ", ".join(p for p in (v.name, v.street,
-                                 f"{v.postal_code or ''} {v.municipality or ''}".strip()) if p)
+def venue_line(event: Event, lang: str, order: tuple[str, ...]) -> str:
+    """'hub.brussels, Chaussée de Charleroi 110, 1060 Saint-Gilles': an event's LOCATION,
+    in `lang` ('..., Charleroisesteenweg 110, 1060 Sint-Gillis' in Dutch)."""
+    assert event.venue is not None
+    v = venue_view(event.venue, lang, order)
+    town = v["municipality"].text if v["municipality"] else ""
+    return ", ".join(p for p in (v["name"].text, v["street"].text if v["street"] else None,
+                                 f"{v['postal_code'] or ''} {town}".strip()) if p)
 
 
 # -- Atom --------------------------------------------------------------------------------
@@ -344,7 +352,9 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
             "tagline": {lang: m.tagline.texts.get(lang) for lang in langs},
             "activities": list(m.activities),
             "sectors": list(m.sectors),
-            "address": {"street": m.street, "postal_code": m.postal_code, "commune": m.commune,
+            "address": {"street": {lang: m.street.texts.get(lang) for lang in langs}
+                        if m.street else None,
+                        "postal_code": m.postal_code, "commune": m.commune,
                         "commune_name": {lang: commune.names.get(lang, config.fallback_order)[0]
                                          for lang in langs}},
             "contact": {"email": m.email, "phone": m.phone, "website": m.website,
@@ -380,7 +390,8 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
 
     out = io.StringIO()
     columns = ["slug", "name", "kind", *(f"tagline_{lang}" for lang in langs), "activities",
-               "sectors", "street", "postal_code", "commune", "email", "phone", "website",
+               "sectors", *(f"street_{lang}" for lang in langs), "postal_code", "commune",
+               "email", "phone", "website",
                "linkedin", "contact_person", *(f"contact_person_role_{lang}" for lang in langs),
                "enterprise_number", "member_since", "reviewed", "awaiting_update",
                *(f"profile_url_{lang}" for lang in langs), "offers"]
@@ -391,7 +402,8 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
         row = {"slug": r["slug"], "name": r["name"], "kind": r["kind"],
                **{f"tagline_{lang}": r["tagline"][lang] or "" for lang in langs},
                "activities": ";".join(r["activities"]), "sectors": ";".join(r["sectors"]),
-               "street": r["address"]["street"] or "", "postal_code": r["address"]["postal_code"],
+               **{f"street_{lang}": (r["address"]["street"] or {}).get(lang) or "" for lang in langs},
+               "postal_code": r["address"]["postal_code"],
                "commune": r["address"]["commune"],
                **{key: r["contact"][key] or "" for key in ("email", "phone", "website", "linkedin")},
                "contact_person": person["name"] if person else "",

@@ -219,10 +219,11 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
                                                         "are not available in member "
                                                         "descriptions"), line))
         description = {"html": html, "lang": source_lang}
+    street = text(member.street, lang, order) if member.street else None
     osm = None          # a map of the street; none when the member withholds it
-    if member.street:
+    if street:
         osm = "https://www.openstreetmap.org/search?" + urllib.parse.urlencode({"query": (
-            f"{member.street}, {member.postal_code} {locality.text}, "
+            f"{street.text}, {member.postal_code} {locality.text}, "
             f"{country_name(config.locales[lang])}")})
     logo_view = picture(router, logo, PROFILE_LOGO_SIZES)
     tagline = text(member.tagline, lang, order)
@@ -244,6 +245,7 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
                        for k in member.activities],
         "sectors": [term_link(site, router, lang, urls.MEMBERS, "sectors", k)
                     for k in member.sectors],
+        "street": street,
         "commune": {"label": locality, "url": router.url_for(
             urls.TermPage(urls.MEMBERS, "communes", member.commune), lang)},
         "osm_url": osm,
@@ -254,7 +256,8 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
         "website_label": links.label(member.website) if member.website else None,
         "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
         "json_ld": exports.member_json_ld(member, lang, order, router, logo_view, locality.text,
-                                          tagline.text, t("region_name")),
+                                          tagline.text, t("region_name"),
+                                          street.text if street else None),
         # an organisation: og:type profile is a person's (first and last name, gender)
         "og": {"type": "website", "title": member.name, "description": tagline.text,
                "image": share_url},

@@ -26,7 +26,15 @@ from circlemade_site.models import (
     split_agenda,
 )
 from circlemade_site.plan import exports
-from circlemade_site.plan.cards import Cards, campaign_card, event_card, event_type, news_card, news_date
+from circlemade_site.plan.cards import (
+    Cards,
+    campaign_card,
+    event_card,
+    event_type,
+    news_card,
+    news_date,
+    venue_view,
+)
 from circlemade_site.plan.images import ShareCards, Variant, variants
 from circlemade_site.plan.views import Markdown, Output, body, page_output
 
@@ -123,7 +131,8 @@ def event_page(room: Newsroom, lang: str, t: Catalog, event: Event, share_url: s
                 members=[room.cards.member(room.members[s], lang)
                          for s in event.members if s in room.members],
                 ics_url=router.url_for(urls.IcsFile(event), lang),
-                osm_url=osm_url(event, site.config.locales[lang]),
+                venue=venue_view(event.venue, lang, site.config.fallback_order) if event.venue else None,
+                osm_url=osm_url(event, lang, site.config.fallback_order, site.config.locales[lang]),
                 upcoming=is_upcoming(event, site.now),
                 json_ld=exports.event_json_ld(event, lang, site, router, tr.title, tr.summary,
                                             share_url),
@@ -182,10 +191,11 @@ def home_context(site: Site, router: urls.Router, lang: str, t: Catalog,
     }
 
 
-def osm_url(event: Event, locale: str) -> str | None:
-    venue = event.venue
-    if venue is None or not venue.street:
+def osm_url(event: Event, lang: str, order: tuple[str, ...], locale: str) -> str | None:
+    if event.venue is None or not event.venue.street:
         return None
-    place = ", ".join(p for p in (venue.street, f"{venue.postal_code or ''} {venue.municipality or ''}".strip(),
+    venue = venue_view(event.venue, lang, order)
+    town = venue["municipality"].text if venue["municipality"] else ""
+    place = ", ".join(p for p in (venue["street"].text, f"{venue['postal_code'] or ''} {town}".strip(),
                                   country_name(locale)) if p)
     return "https://www.openstreetmap.org/search?" + urllib.parse.urlencode({"query": place})

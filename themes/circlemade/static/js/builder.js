@@ -41,6 +41,11 @@
       if (found.$ref) {
         var target = schema.$defs[found.$ref.split("/").pop()];
         found = Object.assign({}, target, { description: found.description || target.description });
+      } else if (found.oneOf) {       // one text, or one per language (a street): edited per language
+        var perLanguage = found.oneOf.filter(function (n) { return n.patternProperties; })[0];
+        if (!perLanguage) { return found; }
+        found = Object.assign({}, perLanguage, { shared: true, optional: found.optional,
+          description: found.description, examples: found.examples });
       } else if (found.anyOf) {
         var real = found.anyOf.filter(function (n) { return n.type !== "null"; });
         if (real.length !== 1) { return found; }
@@ -121,7 +126,7 @@
         el("p", { "class": "field-help" }, [ui("logo_help")]), el("p", { "class": "field-error", id: id + "-error" })]);
     }
     if (node.patternProperties) {                    // a text per language
-      var long = (node.patternProperties[Object.keys(node.patternProperties)[0]].maxLength || 0) > 160;
+      var long = !node.shared && (node.patternProperties[Object.keys(node.patternProperties)[0]].maxLength || 0) > 160;
       return el("fieldset", { "class": "field field-languages", "data-path": name }, [el("legend", {}, [text])].concat(
         data.languages.map(function (lang) {
           var sub = path.concat([lang]);
@@ -254,7 +259,11 @@
         var control = form.elements[controlName(path.concat([lang]))];
         if (control && control.value.trim()) { texts[lang] = control.value.trim(); }
       });
-      return Object.keys(texts).length ? texts : null;
+      var given = Object.keys(texts).map(function (lang) { return texts[lang]; });
+      if (node.shared && given.length && given.every(function (t) { return t === given[0]; })) {
+        return given[0];            // the same in every language: written once
+      }
+      return given.length ? texts : null;
     }
     if (node.type === "object" && node.properties) {
       var found = {};
@@ -339,6 +348,11 @@
     var hint = node.examples && node.examples.length && typeof key !== "number" ? fill(data.messages.example_hint, { key: key, value: inline(node.examples[0]) }) : null;
     if (value === null || value === undefined || (Array.isArray(value) && !value.length && required && !(node.minItems))) {
       if (required) { found.push([path, at + ": " + m.required + (hint ? " (" + hint + ")" : "")]); }
+      return;
+    }
+    if (node.patternProperties && node.shared && typeof value === "string") {
+      checkValue(path, Object.assign({}, node.patternProperties[Object.keys(node.patternProperties)[0]],
+        { examples: node.examples }), value, required, found);
       return;
     }
     if (node.patternProperties) {
@@ -628,7 +642,7 @@
       setValue("slug", m.slug); setValue("name", m.name); setValue("kind", m.kind);
       setValue("enterprise_number", m.enterprise_number); setValue("member_since", m.member_since);
       texts("tagline", m.tagline); check("activities", m.activities); check("sectors", m.sectors);
-      setValue("address.street", m.address.street); setValue("address.postal_code", m.address.postal_code);
+      texts("address.street", m.address.street); setValue("address.postal_code", m.address.postal_code);
       setValue("address.municipality", m.address.commune_name[data.lang] || m.address.commune_name[data.default_language]);
       ["email", "phone", "website", "linkedin"].forEach(function (k) { setValue("contact." + k, m.contact[k]); });
       if (m.contact.person) {         // published, so public
