@@ -64,7 +64,7 @@ function item(data) {
 /* The next results of `search`: BATCH of them, of the chosen kind (the kind is metadata,
    read with each result's data, so a kind looks further down the ranking). */
 async function nextBatch(search, run) {
-  const found = [];
+  const found = search.pending.splice(0);       // matches read last time beyond the batch
   while (found.length < BATCH && search.next < search.results.length) {
     const pool = search.results.slice(search.next, search.next + BATCH);
     search.next += pool.length;
@@ -72,8 +72,13 @@ async function nextBatch(search, run) {
     if (run !== runs) { return null; }
     found.push(...loaded.filter((d) => !search.kind || (d.meta && d.meta.kind === search.kind)));
   }
+  search.pending = found.splice(BATCH);
   search.shown += found.length;
   return found;
+}
+
+function exhausted(search) {
+  return search.next >= search.results.length && !search.pending.length;
 }
 
 function updateSwitch(params) {
@@ -102,12 +107,12 @@ async function run(push) {
   }
   const search = await pagefind.search(query);
   if (run !== runs) { return; }
-  const state = { results: search.results, next: 0, shown: 0, kind: kind.value };
+  const state = { results: search.results, next: 0, shown: 0, pending: [], kind: kind.value };
   const shown = await nextBatch(state, run);
   if (shown === null) { return; }
   current = state;
   list.replaceChildren(...shown.map(item));
-  more.hidden = state.next >= state.results.length;
+  more.hidden = exhausted(state);
   // with a kind chosen the total is known only once every result's kind is read: until
   // then the line says how many are shown
   status.textContent = !shown.length && more.hidden ? form.dataset.none : totalText(state);
@@ -115,7 +120,7 @@ async function run(push) {
 
 function totalText(state) {
   if (!state.kind) { return countText(state.results.length); }
-  if (state.next >= state.results.length) { return countText(state.shown); }
+  if (exhausted(state)) { return countText(state.shown); }
   return form.dataset.shown.replace("{count}", countText(state.shown));
 }
 
@@ -126,7 +131,7 @@ more.addEventListener("click", async () => {
   const found = await nextBatch(current, run);
   if (found === null) { return; }
   list.append(...found.map(item));
-  more.hidden = current.next >= current.results.length;
+  more.hidden = exhausted(current);
   if (current.kind) { status.textContent = totalText(current); }
   // the keyboard goes on from the first new result (the button may be gone)
   const first = list.children[before];
