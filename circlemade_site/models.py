@@ -24,6 +24,13 @@ TIMEZONE = ZoneInfo("Europe/Brussels")     # events' times, `now`, feeds and cal
 FACETS = ("kind", "activities", "sectors", "communes")     # facets of the directory
 OFFER_FACETS = ("audiences", "activities")                  # facets of the offers catalogue
 OPPORTUNITY_FACETS = ("need_types", "materials", "directions")   # of the opportunities
+# The kinds of search results, in the order of the search page's choice: a page says its
+# kind with data-pagefind-meta="kind:..." (assets/search.py), and each kind has its UI
+# strings search_kind_<kind> (the choice) and search_result_<kind> (a result's label) in
+# every catalogue of the theme. `group` and `project` are listed before their sections
+# exist: adding such a section only needs its pages to carry their kind.
+SEARCH_KINDS = ("member", "offer", "opportunity", "event", "news", "campaign", "page",
+                "group", "project")
 MATERIAL_NEED = "material"        # the need type whose materials are required
 OUT, IN = "out", "in"             # the directions of a flow
 # what a member may withhold (`hidden` in member.yaml): field path -> Member attribute. The

@@ -75,3 +75,146 @@ def test_the_statement_and_the_privacy_notice_are_found(browser: Browser, site_u
     page, links, errors = search(browser, site_url, path)
     assert errors == [] and expected in links
     page.context.close()
+
+
+# -- issue #19: every result reachable, labelled by kind, the query kept by the language
+#    switch, and a page that is no dead end without JavaScript
+
+MANY = 36           # more than one batch of results (search.js BATCH = 30)
+
+
+@pytest.fixture(scope="module")
+def many_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The test site and MANY more members whose tagline says 'tonnellerie'."""
+    from browser import serve_folder
+    from conftest import NOW, copy_fixture_site
+
+    from circlemade_site import pipeline
+    root = copy_fixture_site(tmp_path_factory.mktemp("many") / "project")
+    for n in range(MANY):
+        folder = root / "members" / f"tonnelier-{n:02d}"
+        folder.mkdir()
+        (folder / "member.yaml").write_text(
+            f"name: Tonnelier {n:02d}\nkind: company\nmember_since: 2020-01-{n % 28 + 1:02d}\n"
+            "tagline:\n  fr: \"Tonnellerie de réemploi : fûts de chêne réparés et remis en service.\"\n"
+            "  nl: \"Kuiperij met hergebruik: gerepareerde eiken vaten, opnieuw in gebruik.\"\n"
+            "activities: [reuse]\naddress:\n  street: \"Rue Wayez {n + 1}\"\n  postal_code: \"1070\"\n  municipality: Anderlecht\n",
+            encoding="utf-8")
+    out = root.parent / "public"
+    pipeline.build(root, out, pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW)))
+    with serve_folder(out) as url:
+        yield url
+
+
+def test_every_result_is_reachable(browser: Browser, many_url: str) -> None:
+    page, links, errors = search(browser, many_url, "/fr/recherche/?q=tonnellerie")
+    assert errors == []
+    said = page.locator("#search-status").inner_text()
+    total = int(said.split()[0])
+    assert said == f"{total} résultats" and total >= MANY
+    assert len(links) == 30
+    more = page.get_by_role("button", name="Plus de résultats")
+    more.click()
+    expect(page.locator("#search-results li")).to_have_count(total)
+    expect(more).to_be_hidden()
+    # the keyboard goes on from the first new result
+    assert page.evaluate("document.activeElement.closest('li') === "
+                         "document.querySelectorAll('#search-results li')[30]")
+    hrefs = page.locator("#search-results a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert len(set(hrefs)) == total
+    assert {f"/fr/membres/tonnelier-{n:02d}/" for n in range(MANY)} <= set(hrefs)
+    assert page.locator("#search-status").inner_text() == said
+    page.context.close()
+
+
+def test_a_kind_looks_further_down_for_every_result(browser: Browser, many_url: str) -> None:
+    page, links, _ = search(browser, many_url, "/nl/zoeken/?q=kuiperij&kind=member")
+    assert len(links) == 30
+    assert page.locator("#search-status").inner_text() == "Minstens 30 resultaten"
+    page.get_by_role("button", name="Meer resultaten").click()
+    expect(page.locator("#search-results li")).to_have_count(MANY)
+    expect(page.locator("#search-status")).to_have_text(f"{MANY} resultaten")
+    assert page.locator(".search-result-kind").all_text_contents() == ["Lid"] * MANY
+    page.context.close()
+
+
+def test_each_result_says_its_kind(browser: Browser, site_url: str) -> None:
+    page, links, _ = search(browser, site_url, "/fr/recherche/?q=r%C3%A9paration")
+    kinds = page.locator("#search-results li .search-result-kind").all_text_contents()
+    assert len(kinds) == len(links) > 0                       # every result is labelled
+    assert {"Membre", "Offre"} <= set(kinds)
+    for li in page.locator("#search-results li").all():
+        href = li.locator("a").first.get_attribute("href") or ""
+        label = li.locator(".search-result-kind").text_content()
+        if "#offer-" in href:
+            assert label == "Offre"
+        elif href.startswith("/fr/membres/") and "#" not in href:
+            assert label == "Membre"
+        elif href.startswith("/fr/agenda/"):
+            assert label == "Événement"
+    page.context.close()
+
+
+def test_the_kinds_are_one_list(built_site: Path, repo: Path) -> None:
+    """Every kind a page or record carries is in models.SEARCH_KINDS, the search page offers
+    exactly that list, and each kind has its two UI strings in every catalogue."""
+    import re
+
+    import yaml
+
+    from circlemade_site.models import SEARCH_KINDS
+    carried = set()
+    for path in built_site.rglob("*.html"):
+        carried |= set(re.findall(r'data-pagefind-meta="kind:([a-z-]+)"', path.read_text("utf-8")))
+    from circlemade_site.assets.search import offer_records  # noqa: F401  (records: offer, opportunity)
+    carried |= {"offer", "opportunity"}
+    assert carried <= set(SEARCH_KINDS)
+    assert {"group", "project"} <= set(SEARCH_KINDS)
+    page = (built_site / "fr" / "recherche" / "index.html").read_text("utf-8")
+    assert re.findall(r'<option value="([a-z-]+)"', page) == list(SEARCH_KINDS)
+    for lang in ("fr", "nl", "en"):
+        strings = yaml.safe_load((repo / "themes" / "circlemade" / "i18n" / f"{lang}.yaml").read_text("utf-8"))
+        for kind in SEARCH_KINDS:
+            assert strings.get(f"search_kind_{kind}") and strings.get(f"search_result_{kind}"), (lang, kind)
+
+
+def test_the_language_switch_keeps_the_query(browser: Browser, site_url: str) -> None:
+    page, _, _ = search(browser, site_url, "/fr/recherche/?q=recable&kind=offer")
+    page.locator(".lang-switch").get_by_role("link", name="Nederlands").click()
+    expect(page).to_have_url(f"{site_url}/nl/zoeken/?q=recable&kind=offer")
+    assert page.locator("#search-q").input_value() == "recable"
+    assert page.locator("#search-kind").input_value() == "offer"
+    expect(page.locator("#search-results li").first).to_be_visible(timeout=15_000)
+    page.locator("#search-q").fill("herstelling")             # a new query: the switch follows
+    page.locator("#search-q").press("Enter")
+    expect(page.locator(".lang-switch a[hreflang=fr]")).to_have_attribute(
+        "href", "/fr/recherche/?q=herstelling&kind=offer")
+    page.context.close()
+
+
+@pytest.mark.parametrize(("path", "members", "offers", "term"), [
+    ("/fr/recherche/?q=bois", "/fr/membres/", "/fr/offres/", "/fr/membres/activite/reparation/"),
+    ("/nl/zoeken/", "/nl/leden/", "/nl/aanbod/", "/nl/leden/activiteit/herstelling/"),
+])
+def test_without_javascript_the_search_page_is_no_dead_end(
+        browser: Browser, site_url: str, path: str, members: str, offers: str, term: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + path)
+    assert page.locator("form.search-form").is_hidden()       # it could not search
+    hrefs = page.locator(".search-nojs a:visible").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert members in hrefs and offers in hrefs and term in hrefs
+    assert sum(h.startswith(members) and h != members for h in hrefs) > 20   # the facets' pages
+    small = page.locator(".search-nojs a:visible").evaluate_all(
+        "els => els.filter(e => e.getBoundingClientRect().height < 44).map(e => e.textContent)")
+    assert small == []
+    page.locator(".search-nojs").get_by_role("link", name="Réparation" if path.startswith("/fr") else "Herstelling").click()
+    assert page.url.endswith(term)
+    context.close()
+
+
+def test_with_javascript_the_search_page_hides_the_browse_links(browser: Browser, site_url: str) -> None:
+    page, _, _ = search(browser, site_url, "/fr/recherche/?q=bois")
+    assert page.locator(".search-nojs").is_hidden()
+    assert page.locator("form.search-form").is_visible()
+    page.context.close()

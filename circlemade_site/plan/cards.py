@@ -83,6 +83,7 @@ def member_card(member: Member, lang: str, site: Site, router: urls.Router,
         "commune": text(communes.BY_KEY[member.commune].names, lang, order),
         "logo": picture(router, logo, LOGO_SIZES),
         "filters": filters(site, lang, {f: member.facet_keys(f) for f in FACETS}),
+        "since": member.member_since.isoformat(),      # the directory's sort by newest
     }
 
 

@@ -191,7 +191,10 @@ def facet_panel(site: Site, router: urls.Router, lang: str, listing: str, facets
         facet = site.facets[facet_key]
         terms = [{"slug": term.slugs[lang], "label": term_label(site, lang, facet_key, key),
                   "count": len(index[facet_key][key]),
-                  "url": router.url_for(urls.TermPage(listing, facet_key, key), lang)}
+                  "url": router.url_for(urls.TermPage(listing, facet_key, key), lang),
+                  # the same choice in the other languages, for the language switch
+                  "alt": {code: f"{facet.segment[code]}={term.slugs[code]}"
+                          for code in site.config.languages if code != lang}}
                  for key, term in facet.terms.items() if index[facet_key].get(key)]
         if facet_key == "communes":   # alphabetical in the page's language, not by key
             terms.sort(key=lambda t: sort_key(str(t["label"])))

@@ -21,6 +21,7 @@ from circlemade_site.models import (
     OFFER_FACETS,
     OPPORTUNITY_FACETS,
     PRIVACY,
+    SEARCH_KINDS,
     Campaign,
     Event,
     Member,
@@ -34,7 +35,14 @@ from circlemade_site.plan.accessibility import plan_statement
 from circlemade_site.plan.builder import plan_builder
 from circlemade_site.plan.cards import Cards
 from circlemade_site.plan.images import Card, ShareCards, Variant
-from circlemade_site.plan.members import facet_keys, member_logos, page_count, plan_members
+from circlemade_site.plan.members import (
+    facet_keys,
+    facet_panel,
+    index_terms,
+    member_logos,
+    page_count,
+    plan_members,
+)
 from circlemade_site.plan.opportunities import (
     Matchmaker,
     OpportunityCards,
@@ -80,6 +88,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
     opportunity_cards = OpportunityCards(site, router, catalogs)
     newest = opportunities(site.members)[:OPPORTUNITIES_ON_HOME]
+    members_by_term = index_terms(site.members, FACETS)
     for lang in config.languages:
         base = bases[lang]
         featured = {"cards": [cards.member(m, lang) for m in recent],
@@ -96,7 +105,10 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
                 router, page, lang, "home.html" if page.is_home else "page.html", base,
                 functools.partial(page_body, markdown, router, page, version.lang, lang),
                 page=version, page_lang=version.lang, **extra))
-        outputs.append(page_output(router, urls.SEARCH, lang, "search.html", base))
+        # without JavaScript the search page offers the directory's facet pages instead
+        outputs.append(page_output(
+            router, urls.SEARCH, lang, "search.html", base, search_kinds=SEARCH_KINDS,
+            member_facets=facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term)))
         outputs.append(Output(router.dest_for(urls.NOT_FOUND, lang).as_posix(), "404.html",
                               {**base, "alternates": router.alternates(urls.NOT_FOUND),
                                "x_default": "/404.html", "canonical": None,
