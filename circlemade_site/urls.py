@@ -239,6 +239,12 @@ class Router:
     def absolute(self, url: str) -> str:
         return self._config.base_url + url
 
+    def webcal(self, url: str) -> str:
+        """The subscription address of a calendar: `webcal://` + host + path. Calendar
+        applications (Apple, Outlook, Thunderbird) subscribe to it and refresh it, where
+        the https address only imports today's copy."""
+        return "webcal://" + self.absolute(url).split("://", 1)[1]
+
     def alternates(self, target: Target) -> dict[str, str]:
         """Language -> URL of the same object in every language of the site."""
         return {lang: self.url_for(target, lang) for lang in self._config.languages}

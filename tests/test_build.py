@@ -113,10 +113,10 @@ def test_every_internal_link_and_asset_resolves(built_site: Path) -> None:
 
 
 def test_page_links_in_markdown_resolve_per_language(built_site: Path) -> None:
-    fr = soup(built_site / "fr" / "index.html")
-    nl = soup(built_site / "nl" / "index.html")
-    assert fr.select_one('.prose a[href="/fr/adherer/"]') is not None
-    assert nl.select_one('.prose a[href="/nl/lid-worden/"]') is not None
+    fr = soup(built_site / "fr" / "a-propos" / "index.html")
+    nl = soup(built_site / "nl" / "over-ons" / "index.html")
+    assert fr.select_one('.prose a[href="/fr/services/"]') is not None
+    assert nl.select_one('.prose a[href="/nl/diensten/"]') is not None
     assert not [a for a in fr.select(".prose a") if a["href"].startswith("page:")]
 
 

@@ -173,8 +173,29 @@ def test_campaign_selects_members_and_offers_by_facet(sample: Path, built_site: 
     assert len(offers) == sum(1 for m in site.members for o in m.offers
                               if {"business", "public-sector"} & set(o.audiences))
     page = soup(built_site / "nl" / "campagnes" / "koop-circulair" / "index.html")
-    assert len(page.select("#campaign-members-heading ~ ul .card")) == len(chosen)
-    assert len(page.select("#campaign-offers-heading ~ ul .card")) == len(offers)
+    # every member once: with the list of its featured offers, or else among the members
+    with_offers = list(dict.fromkeys(m.slug for m, _ in offers))
+    groups = page.select("#campaign-offers-heading ~ ul > li.card")
+    others = page.select("#campaign-members-heading ~ ul > li.card")
+    assert len(groups) == len(with_offers)
+    assert len(others) == len({m.slug for m in chosen} - set(with_offers))
+    assert sum(len(g.select(".offer-group-list li")) for g in groups) == len(offers)
+    for group, slug in zip(groups, with_offers, strict=True):
+        assert group.select_one(".offer-group-name a")["href"] == f"/nl/leden/{slug}/"
+        assert all(a["href"].startswith(f"/nl/leden/{slug}/#")
+                   for a in group.select(".offer-group-list a"))
+
+
+def test_a_campaign_page_stays_readable_on_a_phone(browser, site_url: str) -> None:
+    """The sample's biggest campaign, laid out at 375 px with every card rendered: one card
+    per member with the list of its offers (15,000 px tall with a card per offer, 6,500
+    with the groups)."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(site_url + "/fr/campagnes/achetez-circulaire/")
+    page.evaluate("document.querySelectorAll('.card').forEach(c => c.style.contentVisibility = 'visible')")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.close()
+    assert height < 8000
 
 
 def test_drafts_are_excluded_unless_asked(make_project, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The built site held to public-sector quality, on every generated page:
 zero axe-core violations (WCAG 2.1 A and AA, and axe's best practices) in Chromium, zero
 Nu HTML Checker errors, no console error, no Content-Security-Policy violation (netlify.toml's policy is served),
-no horizontal scrolling at 375 px and 1280 px, and a visible focus on every control."""
+no horizontal scrolling at 320, 360, 375, 414 and 1280 px (WCAG 1.4.10, reflow), and a
+visible focus on every control."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RULES = [*WCAG, "best-practice"]   # axe's best practices too: unique landmarks, one h1...
 PHONE, DESKTOP = {"width": 375, "height": 800}, {"width": 1280, "height": 900}
+# reflow (WCAG 1.4.10) down to 320 px: only the overflow is measured at these widths (axe runs
+# at 375 and 1280 px), which keeps the run short
+NARROW = [{"width": width, "height": 800} for width in (320, 360, 414)]
 # the accessibility statement and the privacy notice are audited like every page
 STATEMENT_AND_NOTICE = ("/fr/accessibilite/", "/nl/toegankelijkheid/", "/fr/vie-privee/",
                         "/nl/privacy/")
@@ -88,6 +92,33 @@ def test_every_page_has_no_axe_violation_console_error_csp_violation_or_overflow
             if violations or problems or overflow > 0 or csp:
                 failures[f"{viewport['width']} {url}"] = {
                     "axe": violations, "problems": list(problems), "overflow": overflow}
+        context.close()
+    assert failures == {}, json.dumps(failures, indent=1, ensure_ascii=False)[:6000]
+
+
+def overflow_of(page: Page) -> dict[str, object] | None:
+    """How far the page scrolls sideways, and the widest elements that stick out."""
+    return page.evaluate("""() => {
+        const over = document.documentElement.scrollWidth - window.innerWidth;
+        if (over <= 0) return null;
+        const culprits = [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .slice(0, 3).map(el => el.outerHTML.slice(0, 120));
+        return {overflow: over, culprits};
+    }""")
+
+
+def test_no_page_scrolls_sideways_at_320_360_or_414_px(
+        browser: Browser, site_url: str, built_site: Path, sample: Path) -> None:
+    """Reflow (WCAG 1.4.10): every page fits 320 CSS pixels, and the phone widths between."""
+    failures: dict[str, object] = {}
+    for viewport in NARROW:
+        context = browser.new_context(viewport=viewport, java_script_enabled=True)
+        page = context.new_page()
+        for url in pages(built_site, sample):
+            page.goto(site_url + url, wait_until="load")
+            if (found := overflow_of(page)) is not None:
+                failures[f"{viewport['width']} {url}"] = found
         context.close()
     assert failures == {}, json.dumps(failures, indent=1, ensure_ascii=False)[:6000]
 

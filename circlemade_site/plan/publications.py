@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 import functools
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from circlemade_site import urls
@@ -19,6 +19,7 @@ from circlemade_site.models import (
     Event,
     Member,
     NewsItem,
+    Offer,
     Site,
     is_upcoming,
     select_members,
@@ -117,7 +118,8 @@ def agenda(room: Newsroom, lang: str, t: Catalog, _diagnostics: list[Diagnostic]
     upcoming, past = split_agenda(room.site.events, room.site.now)
     return {"upcoming": [event_card(e, lang, room.site, room.router, t) for e in upcoming],
             "past": [event_card(e, lang, room.site, room.router, t) for e in past],
-            "calendar_url": room.router.url_for(urls.CALENDAR, lang)}
+            "calendar_url": room.router.url_for(urls.CALENDAR, lang),
+            "subscribe_url": room.router.webcal(room.router.url_for(urls.CALENDAR, lang))}
 
 
 def event_page(room: Newsroom, lang: str, t: Catalog, event: Event, share_url: str,
@@ -132,6 +134,7 @@ def event_page(room: Newsroom, lang: str, t: Catalog, event: Event, share_url: s
                          for s in event.members if s in room.members],
                 ics_url=router.url_for(urls.IcsFile(event), lang),
                 venue=venue_view(event.venue, lang, site.config.fallback_order) if event.venue else None,
+                subscribe_url=router.webcal(router.url_for(urls.CALENDAR, lang)),
                 osm_url=osm_url(event, lang, site.config.fallback_order, site.config.locales[lang]),
                 upcoming=is_upcoming(event, site.now),
                 json_ld=exports.event_json_ld(event, lang, site, router, tr.title, tr.summary,
@@ -168,14 +171,30 @@ def campaign_page(room: Newsroom, lang: str, campaign: Campaign, share_url: str,
                   diagnostics: list[Diagnostic]) -> dict[str, Any]:
     site = room.site
     tr = campaign.text(lang, site.config.fallback_order)
+    selected = select_offers(campaign, site.members)
+    with_offers = {member.slug for member, _ in selected}   # shown once, with their offers
     return dict(campaign=campaign_card(campaign, lang, site, room.router, room.heroes), entry=tr,
                 body=body(room.markdown, room.router, tr.body, tr.lang, lang, tr.rel_path,
                           tr.body_line, diagnostics),
                 draft=campaign.draft or campaign.start > site.now,
-                members=[room.cards.member(m, lang) for m in select_members(campaign, site.members)],
-                offers=[room.cards.offer(o, lang) for _, o in select_offers(campaign, site.members)],
+                members=[room.cards.member(m, lang) for m in select_members(campaign, site.members)
+                         if m.slug not in with_offers],
+                offer_groups=offer_groups(room, lang, selected),
                 og={"type": "website", "title": tr.title, "description": tr.summary,
                     "image": share_url})
+
+
+def offer_groups(room: Newsroom, lang: str,
+                 selected: Sequence[tuple[Member, Offer]]) -> list[dict[str, Any]]:
+    """The offers a campaign features, grouped by member in the order they come: one card
+    per member with the list of its offers (a campaign matching 30 offers of 8 members is
+    8 cards, not 30, and stays readable on a phone)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for member, offer in selected:
+        group = groups.setdefault(member.slug, {"member": room.cards.member(member, lang),
+                                                "offers": []})
+        group["offers"].append(room.cards.offer(offer, lang))
+    return list(groups.values())
 
 
 def home_context(site: Site, router: urls.Router, lang: str, t: Catalog,

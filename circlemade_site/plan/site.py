@@ -42,6 +42,7 @@ from circlemade_site.plan.members import (
     member_logos,
     page_count,
     plan_members,
+    term_link,
 )
 from circlemade_site.plan.opportunities import (
     Matchmaker,
@@ -54,6 +55,8 @@ from circlemade_site.plan.views import Markdown, Output, Text, body, page_output
 
 FEATURED = 6     # members shown on the home page: the most recent ones
 OPPORTUNITIES_ON_HOME = 3     # one row of cards at desktop width
+OFFERS_ON_HOME = 6            # offers on the home page: the first of each featured member
+WAYS_IN = 6                   # activities on the home page's "find by need": the most common
 
 Job = Variant | Card
 Maker = Output | Callable[[], bytes] | Job
@@ -87,13 +90,19 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     bases = {lang: base_context(site, router, catalogs, lang, dev, share) for lang in config.languages}
     recent = sorted(site.members, key=lambda m: (m.member_since, m.slug), reverse=True)[:FEATURED]
     opportunity_cards = OpportunityCards(site, router, catalogs)
-    newest = opportunities(site.members)[:OPPORTUNITIES_ON_HOME]
+    current = opportunities(site.members)
+    newest = current[:OPPORTUNITIES_ON_HOME]
     members_by_term = index_terms(site.members, FACETS)
+    home_offers = [m.offers[0] for m in recent if m.offers][:OFFERS_ON_HOME]
+    figures = {"members": len(site.members), "offers": sum(len(m.offers) for m in site.members),
+               "opportunities": len(current)}
     for lang in config.languages:
         base = bases[lang]
         featured = {"cards": [cards.member(m, lang) for m in recent],
                     "count": len(site.members),
                     "opportunities": [opportunity_cards.card(o, lang) for o in newest],
+                    "offers": [cards.offer(o, lang) for o in home_offers],
+                    **home_offer(site, router, lang, figures),
                     **home_context(site, router, lang, catalogs[lang], heroes)}
         if site.page(urls.HOME) is None:
             outputs.append(page_output(router, urls.HOME, lang, "home.html", base, page=None,
@@ -143,6 +152,29 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         for path in exports.open_data_paths(router)}
     return Plan(outputs, {**data_files, **news_files, **builder_files},
                 [*variants, *hero_jobs, *share.jobs.values()])
+
+
+def home_offer(site: Site, router: urls.Router, lang: str,
+               figures: Mapping[str, int]) -> dict[str, Any]:
+    """What the first screen of the home page tells a buyer: how many members, offers and
+    opportunities the site lists (each a link to its section), and the ways in by need:
+    the activities most members have (to the directory's term pages) and every audience
+    an offer is for (to the catalogue's term pages)."""
+    by_activity = collections.Counter(k for m in site.members for k in m.activities)
+    order = list(site.facets["activities"].terms)
+    activities = sorted(by_activity, key=lambda k: (-by_activity[k], order.index(k)))[:WAYS_IN]
+    audiences = [k for k in site.facets["audiences"].terms
+                 if any(k in o.audiences for m in site.members for o in m.offers)]
+    sections = site.config.sections
+    return {
+        "figures": [{"key": key, "count": figures[key], "url": router.url_for(key, lang)}
+                    for key in (urls.MEMBERS, urls.OFFERS, urls.OPPORTUNITIES)
+                    if key in sections and (figures[key] or key != urls.OPPORTUNITIES)],
+        "ways_activities": [term_link(site, router, lang, urls.MEMBERS, "activities", k)
+                            for k in activities],
+        "ways_audiences": [term_link(site, router, lang, urls.OFFERS, "audiences", k)
+                           for k in audiences],
+    }
 
 
 def page_body(markdown: Markdown, router: urls.Router, page: Page, text_lang: str, lang: str,
