@@ -29,6 +29,7 @@
   var VOCABULARY = {
     "kind": "kind", "activities": "activities", "sectors": "sectors",
     "offers.audiences": "audiences", "offers.activities": "activities",
+    "offers.certifications": "certifications",
     "needs.type": "need_types", "needs.materials": "materials", "needs.activities": "activities",
     "flows.direction": "directions", "flows.material": "materials"
   };
