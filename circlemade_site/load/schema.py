@@ -183,6 +183,9 @@ class SiteSettings(Strict):
     freshness: Freshness = Field(default_factory=Freshness,
                                  description="When old profiles stop publishing their contact "
                                  "details", examples=[{"hide_contact_after_months": 24}])
+    print: bool = Field(False, description="true to publish the directory as a PDF to print "
+                        "per language (/fr/annuaire.pdf, /nl/ledenlijst.pdf), made with "
+                        "WeasyPrint, which needs the Pango library", examples=[True])
 
 
 # ---------------------------------------------------------------------------------------
