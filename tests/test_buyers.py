@@ -139,3 +139,53 @@ def test_a_sample_offer_loads_with_every_buyers_field(sample: Path) -> None:
     assert offer.cpv_divisions == ("71",)
     assert offer.facet_keys("certifications") == ("iso-14001",)
     assert [r.year for r in offer.references] == [2025, 2024]
+
+
+# -- the printable sheet of an offer ----------------------------------------------------------
+
+def test_an_offer_prints_alone_on_one_a4_page_with_its_contact_and_qr_code(
+        browser, site_url: str, tmp_path: Path) -> None:
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}/nl/leden/recable/#offer-2")
+        page.evaluate("() => Promise.all([...document.images].map(i => { i.loading = 'eager';"
+                      " return i.decode().catch(() => null); }))")
+        pdf = tmp_path / "sheet.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        # without a target the whole profile prints, as before
+        page.goto(f"{site_url}/nl/leden/recable/")
+        whole = tmp_path / "whole.pdf"
+        page.pdf(path=str(whole), format="A4")
+    finally:
+        page.close()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1\n" in info and "(A4)" in info
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Gereviseerde laptops met twee jaar garantie" in text
+    assert "Overname van IT-materiaal" not in text               # the other offers are not
+    assert "hello@recable.be" in text and "+32 2 538 70 62" in text   # the member's contact
+    assert "30213100-6" in text and "Vanaf één toestel" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / "sheet")], check=True)
+    [drawn] = tmp_path.glob("sheet-*.png")
+    assert [c.text for c in zxingcpp.read_barcodes(Image.open(drawn))] == [
+        "https://circlemade.brussels/nl/leden/recable/#offer-2"]
+    whole_text = subprocess.run(["pdftotext", str(whole), "-"], capture_output=True, text=True,
+                                check=True).stdout
+    assert "Overname van IT-materiaal" in whole_text and "Recâblé" in whole_text
+
+
+def test_the_sheet_link_opens_the_print_dialog_on_its_offer(browser, site_url: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}/fr/membres/seconde-pierre/")
+        page.evaluate("() => { window.print = () => { window.printed = location.hash; }; }")
+        page.click("#offer-2 a[data-print-sheet]")
+        assert page.evaluate("() => window.printed") == "#offer-2"
+        assert page.evaluate("() => document.querySelector(':target').id") == "offer-2"
+    finally:
+        page.close()
