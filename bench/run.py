@@ -919,6 +919,8 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
                                                    "a small Python wrapper reading `RUSAGE_CHILDREN`")
         + "; the wall time includes interpreter start-up.",
         "",
+        "The printed directory (`print: true`) is not in these corpora: measured apart on the sample site (13 members, 5 A4 pages a language), WeasyPrint takes 1.1-1.4 s of CPU per language when a PDF is made again, none when it is taken from `.cache/print/`.",
+        "",
         "- **cold**: `corpus-N/.cache` and `out-N` deleted before each run (outside the timed region)."
         + (" Hugo: `resources/_gen`, its cache folder and `hugo-out-N` deleted first." if with_hugo else ""),
         "- **warm**: nothing changed since the previous build (one untimed build first); circlemade "

@@ -25,6 +25,9 @@ DEFAULT_SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                          "en": "profile-builder"}),
     "accessibility": MappingProxyType({"fr": "accessibilite", "nl": "toegankelijkheid",
                                        "en": "accessibility"}),
+    # the printed directory's file name (/fr/annuaire.pdf), when site.yaml sets `print: true`
+    "printed_directory": MappingProxyType({"fr": "annuaire", "nl": "ledenlijst",
+                                           "en": "directory"}),
 })
 KNOWN_SECTIONS = frozenset({*REQUIRED_SECTIONS, *DEFAULT_SEGMENTS})
 # the languages every text of the cluster (pages, events, news, campaigns, the
@@ -67,6 +70,7 @@ class SiteConfig:
     # this publishes no contact details (models.published)
     hide_contact_after_months: int = 24
     required_languages: tuple[str, ...] = ()   # the cluster's texts exist in each (no fallback)
+    print_directory: bool = False       # site.yaml `print`: the printed directory (PDF) per language
 
     @property
     def content_dir(self) -> Path:

@@ -18,6 +18,7 @@ import babel
 import babel.dates
 import babel.lists
 import babel.numbers
+import babel.units
 
 T = TypeVar("T")
 
@@ -105,6 +106,15 @@ def format_date(value: dt.date, locale: str, format: str = "long") -> str:
 
 def format_number(value: float, locale: str) -> str:
     return babel.numbers.format_decimal(value, locale=locale)
+
+
+def format_file_size(size: int, locale: str) -> str:
+    """A file's size as people read it: '860 ko', '1,2 Mo' (fr_BE); '860 kB', '1,2 MB' (nl_BE)."""
+    if size < 1_000_000:
+        return babel.units.format_unit(max(1, round(size / 1000)), "digital-kilobyte",
+                                       length="short", locale=locale)
+    return babel.units.format_unit(round(size / 1_000_000, 1), "digital-megabyte",
+                                   length="short", locale=locale)
 
 
 def format_list(items: Sequence[str], locale: str) -> str:

@@ -22,7 +22,9 @@ PRIVACY = "privacy"   # the page named `privacy` is the privacy notice, linked f
 ACCESSIBILITY_REASONS = ("non-compliance", "disproportionate-burden", "out-of-scope")
 TIMEZONE = ZoneInfo("Europe/Brussels")     # events' times, `now`, feeds and calendars
 FACETS = ("kind", "activities", "sectors", "communes")     # facets of the directory
-OFFER_FACETS = ("audiences", "activities")                  # facets of the offers catalogue
+# facets of the offers catalogue; the last two are those of public buyers
+AREAS_SERVED = ("brussels", "belgium", "eu")   # where an offer is delivered, narrowest first
+OFFER_FACETS = ("audiences", "activities", "cpv_divisions", "certifications")
 OPPORTUNITY_FACETS = ("need_types", "materials", "directions")   # of the opportunities
 # The kinds of search results, in the order of the search page's choice: a page says its
 # kind with data-pagefind-meta="kind:..." (assets/search.py), and each kind has its UI
@@ -113,6 +115,15 @@ class Image:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Reference:
+    """A client or a project an offer was delivered to."""
+
+    client: str
+    year: int
+    link: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Offer:
     member_slug: str
     index: int                        # position in member.yaml, for anchors (#offre-1)
@@ -120,10 +131,23 @@ class Offer:
     summary: Localized
     audiences: tuple[str, ...]
     activities: tuple[str, ...]
+    cpv: tuple[str, ...] = ()         # CPV codes, 45453000-7
+    certifications: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    area_served: str | None = None    # brussels | belgium | eu
+    minimum_order: Localized | None = None
+    lead_time: Localized | None = None
+
+    @property
+    def cpv_divisions(self) -> tuple[str, ...]:
+        """The CPV divisions of its codes (their first two digits), each once."""
+        return tuple(dict.fromkeys(code[:2] for code in self.cpv))
 
     def facet_keys(self, facet: str) -> tuple[str, ...]:
         """The offer's terms in a facet of the offers catalogue."""
-        return {"audiences": self.audiences, "activities": self.activities}.get(facet, ())
+        return {"audiences": self.audiences, "activities": self.activities,
+                "cpv_divisions": self.cpv_divisions,
+                "certifications": self.certifications}.get(facet, ())
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

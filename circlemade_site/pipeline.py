@@ -35,7 +35,7 @@ from typing import Any
 import jinja2
 
 from circlemade_site import i18n, translations, urls, write
-from circlemade_site.assets import images, search, static
+from circlemade_site.assets import images, printed, search, static
 from circlemade_site.config import ACCESSIBILITY_FILE, SITE_FILE, SiteConfig
 from circlemade_site.errors import (
     BuildFailed,
@@ -47,13 +47,14 @@ from circlemade_site.errors import (
     msg,
     sort_diagnostics,
 )
-from circlemade_site.files import CacheSeal, Content
+from circlemade_site.files import CacheSeal, Content, content_bytes
 from circlemade_site.load import accessibility, members, ownership, pages, publications, sources, theme
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, PageVersion, Site, published
 from circlemade_site.plan import links
 from circlemade_site.plan.images import Card, Variant
+from circlemade_site.plan.printed import PrintJob
 from circlemade_site.plan.site import Maker, Plan, plan
 from circlemade_site.plan.views import Output
 from circlemade_site.render import templates
@@ -101,6 +102,9 @@ class Prepared:
     makers: Mapping[str, Maker | bytes]      # output path -> what makes it
     cache_dir: Path
     seal: CacheSeal                          # what opens and seals the entries of cache_dir
+    # the printed directory's PDFs made so far (path -> bytes), which the directory page
+    # links with their size; the preview makes them on request, and links them without
+    printed_sizes: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -211,10 +215,23 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
     makers.update(planned.by_path())
     if broken := links.own_link_problems(site, router, makers.keys()):
         raise BuildFailed(broken)
+    sizes: dict[str, int] = {}
+
+    def printed_directory(lang: str) -> dict[str, Any] | None:
+        """The printed directory of `lang`, for a link: its URL, and its size once made."""
+        if not config.print_directory:
+            return None
+        url = router.url_for(urls.PRINTED_DIRECTORY, lang)
+        size = sizes.get(urls.dest_of(url))
+        return {"url": url, "size": None if size is None else i18n.format_file_size(
+            size, config.locales[lang])}
+
     return Prepared(site, router, planned, env or templates.make_env(config),
-                    templates.helpers(router.url_for, router.absolute,
-                                      functools.partial(static.asset_url, assets)),
-                    makers, config.root / CACHE_DIR, seal or CacheSeal.of(options.cache_key))
+                    {**templates.helpers(router.url_for, router.absolute,
+                                         functools.partial(static.asset_url, assets)),
+                     "printed_directory": printed_directory},
+                    makers, config.root / CACHE_DIR, seal or CacheSeal.of(options.cache_key),
+                    sizes)
 
 
 class TemplateFailed(BuildFailed):
@@ -245,19 +262,78 @@ def make(prepared: Prepared, maker: Maker | bytes) -> Content:
                                  prepared.seal)
         _raise_errors(diagnostics)
         return made[maker.dest_rel]
+    if isinstance(maker, PrintJob):       # the preview: each file the PDF names made on request
+        def fetch(url: str) -> bytes | None:
+            found = prepared.makers.get(urls.dest_of(url))
+            if found is None or isinstance(found, PrintJob):
+                return None
+            return content_bytes(make(prepared, found))
+        return make_printed(prepared, maker, fetch)
     return maker()
 
 
-def render_site(prepared: Prepared) -> tuple[dict[str, Content], int]:
+def make_printed(prepared: Prepared, job: PrintJob, fetch: printed.Fetch) -> bytes:
+    """A PDF of the printed directory, its page rendered from its template, the files it
+    names taken from `fetch`. Raises BuildFailed, in one line, where WeasyPrint or the
+    Pango library it needs cannot be loaded."""
+    if (reason := printed.unavailable()) is not None:
+        config = prepared.site.config
+        raise BuildFailed([Diagnostic(
+            SITE_FILE, msg("the printed directory needs WeasyPrint and the Pango library "
+                           "({reason}): install them (pip install weasyprint; apt-get install "
+                           "libpango-1.0-0 libpangoft2-1.0-0) or set `print: false`",
+                           reason=escape_controls(reason)),
+            *_setting_position(config.root, "print"), "print")])
+    html = content_bytes(make(prepared, job.page)).decode("utf-8")
+    return printed.make_pdf(html, job.base_url, fetch, prepared.cache_dir, prepared.seal,
+                            job.dest_rel)
+
+
+def _setting_position(root: Path, key: str) -> tuple[int | None, int | None]:
+    """The line and column of a top-level key of site.yaml, for a message about it."""
+    try:
+        lines = (root / SITE_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), None)
+    return line, 1 if line else None
+
+
+def render_site(prepared: Prepared, print_pdfs: bool = True) -> tuple[dict[str, Content], int]:
     """Every output file, and the number of HTML pages. Raises BuildFailed with every
-    problem found. Images are made together (in parallel, see assets.images)."""
+    problem found. Images are made first, together (in parallel, see assets.images), then
+    the printed directory's PDFs, which show them (none with `print_pdfs` false: `check`
+    renders their pages only), then every other output: the directory page links the
+    PDFs with their size (`printed_sizes`)."""
     files: dict[str, Content] = {}
     diagnostics: list[Diagnostic] = []
-    jobs: list[Variant | Card] = []
+    jobs = [m for m in prepared.makers.values() if isinstance(m, Variant | Card)]
+    print_jobs = [m for m in prepared.makers.values() if isinstance(m, PrintJob)]
     seen: set[tuple[str, int | None]] = set()
+    files.update(images.render_all(jobs, prepared.cache_dir / images.CACHE_FOLDER, diagnostics,
+                                   prepared.seal))
+
+    def fetch(url: str) -> bytes | None:      # a file a PDF names: an image, the stylesheet
+        dest = urls.dest_of(url)
+        if dest in files:
+            return content_bytes(files[dest])
+        found = prepared.makers.get(dest)
+        if found is None or isinstance(found, PrintJob | Variant | Card):
+            return None
+        return content_bytes(make(prepared, found))
+
+    for job in print_jobs:
+        try:
+            if print_pdfs and not diagnostics:
+                pdf = make_printed(prepared, job, fetch)
+                files[job.dest_rel] = pdf
+                prepared.printed_sizes[job.dest_rel] = len(pdf)
+            else:           # its page is still rendered: a problem of its template shows
+                make(prepared, job.page)
+        except BuildFailed as exc:
+            diagnostics.extend(exc.diagnostics)
     for path, maker in prepared.makers.items():
-        if isinstance(maker, Variant | Card):
-            jobs.append(maker)
+        if isinstance(maker, Variant | Card | PrintJob):
             continue
         try:
             files[path] = make(prepared, maker)
@@ -268,8 +344,6 @@ def render_site(prepared: Prepared) -> tuple[dict[str, Content], int]:
                     diagnostics.append(problem)
         except BuildFailed as exc:
             diagnostics.extend(exc.diagnostics)
-    files.update(images.render_all(jobs, prepared.cache_dir / images.CACHE_FOLDER, diagnostics,
-                                   prepared.seal))
     _raise_errors(diagnostics)
     pages = sum(1 for o in prepared.planned.outputs if o.dest_rel.endswith(".html"))
     return files, pages
@@ -319,18 +393,18 @@ def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | Non
         options = dataclasses.replace(options, established=established)
     try:
         loaded = load_site(root, options)
-        _render(loaded, options, CacheSeal.of(options.cache_key))
+        _render(loaded, options, CacheSeal.of(options.cache_key), print_pdfs=False)
     except BuildFailed as exc:
         raise BuildFailed([*exc.diagnostics, *owners]) from exc
     _raise_errors(owners)
     return loaded
 
 
-def _render(loaded: Loaded, options: BuildOptions,
-            seal: CacheSeal) -> tuple[dict[str, Content], int]:
+def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal,
+            print_pdfs: bool = True) -> tuple[dict[str, Content], int]:
     markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
     markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
-    files, pages = render_site(prepare(loaded, options, markdown, seal=seal))
+    files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs)
     markdown.cache.save(markdown_cache, seal)
     return files, pages
 

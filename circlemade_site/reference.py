@@ -74,6 +74,11 @@ def _add_enums(document: dict[str, Any], facets: Mapping[str, Facet]) -> None:
     props["sectors"]["items"]["enum"] = list(facets["sectors"].terms)
     offer["audiences"]["items"]["enum"] = list(facets["audiences"].terms)
     offer["activities"]["items"]["enum"] = list(facets["activities"].terms)
+    if "certifications" in facets:
+        offer["certifications"]["items"]["enum"] = list(facets["certifications"].terms)
+    if "cpv_divisions" in facets:     # a CPV code starts with one of the divisions
+        offer["cpv"]["items"]["pattern"] = (f"^(?:{'|'.join(facets['cpv_divisions'].terms)})"
+                                            "[0-9]{6}-[0-9]$")
     need = document["$defs"]["Need"]["properties"]
     flow = document["$defs"]["Flow"]["properties"]
     if "need_types" in facets:

@@ -34,11 +34,12 @@ Routes:
     /<lang>/feed.xml                        Atom: news and campaigns   FEED
     /<lang>/<search>/                       search (Pagefind)      SEARCH
     /<lang>/<accessibility>/                the accessibility statement   ACCESSIBILITY
+    /<lang>/<printed_directory>.pdf         the printed directory (print: true)   PRINTED_DIRECTORY
     /pagefind/...                           the search index
     /media/campaigns/<name>/hero-<hash>     a campaign's hero      hero_stem(...)
     /media/cards/...                        share images (og:image)    card_path(...)
 
-<members>, <offers>, <accessibility>, <facet> and <term> are localised: `sections` in
+<members>, <offers>, <accessibility>, <printed_directory>, <facet> and <term> are localised: `sections` in
 content/site.yaml, `segment` and the term labels in content/vocabularies.yaml.
 """
 
@@ -75,6 +76,7 @@ CAMPAIGNS = "campaigns"
 OPPORTUNITIES = "opportunities"
 PROFILE_BUILDER = "profile_builder"
 ACCESSIBILITY = "accessibility"
+PRINTED_DIRECTORY = "printed_directory"
 MEMBER_SCHEMA = "member-schema"
 BUILDER_DATA = "builder-data"
 SEARCH = "search"
@@ -172,6 +174,8 @@ class Router:
                 return self._section(EVENTS, self._lang(lang)).rstrip("/") + ".ics"
             elif target == FEED:
                 return f"/{self._lang(lang)}/feed.xml"
+            elif target == PRINTED_DIRECTORY:
+                return self._section(PRINTED_DIRECTORY, self._lang(lang)).rstrip("/") + ".pdf"
             elif target == BUILDER_DATA:
                 return f"/data/profile-builder.{self._lang(lang)}.json"
             else:

@@ -76,7 +76,7 @@ def test_every_section_needs_every_language(make_project) -> None:
         "(for example `members: {nl: ...}`)",
         f"content/site.yaml:{line + 1}:9: error: sections.shop: unknown section 'shop' "
         "(sections are accessibility, campaigns, events, members, news, offers, opportunities, "
-        "profile_builder, search)",
+        "printed_directory, profile_builder, search)",
     ]
 
 

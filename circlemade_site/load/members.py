@@ -37,6 +37,7 @@ from circlemade_site.models import (
     Offer,
     Person,
     Quantity,
+    Reference,
     Term,
 )
 from circlemade_site.slugs import SLUG_RE, fold, slugify, sort_key
@@ -131,6 +132,7 @@ _NOT_A_TERM = {
     "need_types": N_("{key!r} is not a known need type (see {file})"),
     "materials": N_("{key!r} is not a known material (see {file})"),
     "directions": N_("{key!r} is not a known direction (see {file})"),
+    "certifications": N_("{key!r} is not a known label or certification (see {file})"),
 }
 
 
@@ -304,7 +306,12 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         return None
     offers = tuple(
         Offer(slug, index, Localized(dict(o.title)), Localized(dict(o.summary)),
-              tuple(o.audiences), tuple(o.activities) or tuple(front.activities))
+              tuple(o.audiences), tuple(o.activities) or tuple(front.activities),
+              cpv=tuple(o.cpv), certifications=tuple(o.certifications),
+              references=tuple(Reference(r.client, r.year, r.link) for r in o.references),
+              area_served=o.area_served,
+              minimum_order=Localized(dict(o.minimum_order)) if o.minimum_order else None,
+              lead_time=Localized(dict(o.lead_time)) if o.lead_time else None)
         for index, o in enumerate(front.offers, 1))
     needs = tuple(
         Need(slug, index, Localized(dict(n.title)), Localized(dict(n.summary)), n.type,
@@ -409,6 +416,9 @@ def _check_localized(config: SiteConfig, front: schema.MemberFront, problem: Pro
     fields: list[tuple[yamlio.FieldPath, Mapping[str, str]]] = [(("tagline",), front.tagline)]
     for i, offer in enumerate(front.offers):
         fields += [(("offers", i, "title"), offer.title), (("offers", i, "summary"), offer.summary)]
+        fields += [(("offers", i, key), texts) for key, texts in
+                   (("minimum_order", offer.minimum_order), ("lead_time", offer.lead_time))
+                   if texts is not None]
     for i, need in enumerate(front.needs):
         fields += [(("needs", i, "title"), need.title), (("needs", i, "summary"), need.summary)]
     for i, flow in enumerate(front.flows):
@@ -449,6 +459,8 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
     for i, offer in enumerate(front.offers):
         check("audiences", ("offers", i, "audiences"), offer.audiences)
         check("activities", ("offers", i, "activities"), offer.activities)
+        check("certifications", ("offers", i, "certifications"), offer.certifications)
+        _check_cpv(facets, ("offers", i, "cpv"), offer.cpv, problem)
     for i, need in enumerate(front.needs):
         check("need_types", ("needs", i, "type"), [need.type], is_list=False)
         check("materials", ("needs", i, "materials"), need.materials)
@@ -456,6 +468,24 @@ def _check_terms(facets: Mapping[str, Facet], front: schema.MemberFront, problem
     for i, flow in enumerate(front.flows):
         check("directions", ("flows", i, "direction"), [flow.direction], is_list=False)
         check("materials", ("flows", i, "material"), [flow.material], is_list=False)
+
+
+def _check_cpv(facets: Mapping[str, Facet], path: yamlio.FieldPath, codes: Sequence[str],
+               problem: Problem) -> None:
+    """A CPV code's first two digits are a division of `cpv_divisions`. Its check digit is
+    not verified: the rule is not published with the vocabulary."""
+    divisions = facets.get("cpv_divisions")
+    if divisions is None:
+        return
+    for i, code in enumerate(codes):
+        if codes.index(code) != i:
+            problem((*path, i), msg("{key!r} is listed twice", key=code), msg("remove one of them"))
+        elif code[:2] not in divisions.terms:
+            problem((*path, i), msg("{code!r} does not start with a division of the Common "
+                                    "Procurement Vocabulary (see {file})", code=code,
+                                    file=VOCABULARIES_FILE),
+                    msg("its first two digits are one of: {choices}",
+                        choices=", ".join(divisions.terms)))
 
 
 def _check_opportunities(front: schema.MemberFront, problem: Problem) -> None:

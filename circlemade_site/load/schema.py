@@ -42,6 +42,7 @@ POSTAL_CODE_PATTERN = r"^[0-9]{4}$"
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"   # a GitHub login (39 characters at most)
 REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
 WASTE_CODE_PATTERN = r"^(0[1-9]|1[0-9]|20) [0-9]{2} [0-9]{2}\*?$"   # the 20 chapters of the List of Waste
+CPV_PATTERN = r"^[0-9]{8}-[0-9]$"      # a Common Procurement Vocabulary code, 45453000-7
 WCAG_CRITERION_PATTERN = r"^[1-4]\.[0-9]{1,2}\.[0-9]{1,2}$"
 # The forms of member values as JSON Schema patterns, for editors (reference.py): each
 # accepts every value its check accepts (the test of the schemas feeds both the same
@@ -67,6 +68,8 @@ PATTERN_NAMES = {
     WASTE_CODE_PATTERN: N_("a code of the European List of Waste (three pairs of digits, the "
                         "first from 01 to 20, then * if the waste is hazardous)"),
     POSTAL_CODE_PATTERN: N_("a Belgian postal code (four digits)"),
+    CPV_PATTERN: N_("a code of the Common Procurement Vocabulary (eight digits, a hyphen and a "
+                    "check digit, such as 45453000-7)"),
     HTTPS_PATTERN: N_("an https:// address"),
     LINK_PATTERN: N_("a link starting with https://, http:// or mailto:"),
     ORIGIN_PATTERN: N_("a site address such as https://circlemade.brussels (no trailing slash)"),
@@ -188,6 +191,9 @@ class SiteSettings(Strict):
     freshness: Freshness = Field(default_factory=Freshness,
                                  description="When old profiles stop publishing their contact "
                                  "details", examples=[{"hide_contact_after_months": 24}])
+    print: bool = Field(False, description="true to publish the directory as a PDF to print "
+                        "per language (/fr/annuaire.pdf, /nl/ledenlijst.pdf), made with "
+                        "WeasyPrint, which needs the Pango library", examples=[True])
 
 
 # ---------------------------------------------------------------------------------------
@@ -237,6 +243,11 @@ class VocabulariesFile(Strict):
     directions: Facet = Field(description="The two directions of a flow: `out` (by-products, "
                               "surplus) and `in` (materials taken in)")
     materials: Facet = Field(description="Materials of needs and flows")
+    cpv_divisions: Facet = Field(description="The divisions of the Common Procurement "
+                                 "Vocabulary (the first two digits of a CPV code), for the "
+                                 "`cpv` codes of offers")
+    certifications: Facet = Field(description="Environmental labels and certifications of "
+                                  "offers")
 
 
 # ---------------------------------------------------------------------------------------
@@ -397,6 +408,8 @@ if TYPE_CHECKING:      # what the validators check, as a type checker sees it
     Role: TypeAlias = dict[str, str]
     NeedTitle: TypeAlias = dict[str, str]
     NeedSummary: TypeAlias = dict[str, str]
+    MinimumOrder: TypeAlias = dict[str, str]
+    LeadTime: TypeAlias = dict[str, str]
 else:
     OfferTitle = _localized(80, "Réparation de mobilier de bureau", "Herstelling van kantoormeubilair")
     OfferSummary = _localized(280, "Nous remettons en état chaises et bureaux sur site.",
@@ -406,6 +419,8 @@ else:
     NeedTitle = _localized(80, "Chutes de bois de chêne", "Resthout van eik")
     NeedSummary = _localized(280, "Des chutes de chêne massif, 20 cm au moins, pour nos tabourets.",
                              "Massief eiken resthout van minstens 20 cm, voor onze krukken.")
+    MinimumOrder = _localized(120, "À partir de 10 chaises", "Vanaf 10 stoelen")
+    LeadTime = _localized(120, "Trois semaines après la commande", "Drie weken na de bestelling")
 
 
 class Address(Strict):
@@ -452,6 +467,17 @@ HiddenField = Annotated[str, Field(max_length=40, json_schema_extra={"enum": lis
                                    examples=["contact.phone"])]
 
 
+class Reference(Strict):
+    """A client or a project the offer was delivered to: what public buyers ask for."""
+
+    client: Annotated[Name, Field(min_length=2, max_length=120)] = Field(
+        description="The client or the project (not translated)",
+        examples=["Commune de Saint-Gilles"])
+    year: Annotated[int, Field(ge=1950, le=2100)] = Field(description="The year it was delivered",
+                                                           examples=[2025])
+    link: WebAddress | None = Field(None, description="A page about it, https:// or http://")
+
+
 class Offer(Strict):
     """Something the member sells: a product or a service."""
 
@@ -463,6 +489,23 @@ class Offer(Strict):
     activities: Keys = Field(default_factory=list,
                              description="Circular activities of this offer (default: the member's)",
                              examples=[["repair"]])
+    cpv: Annotated[list[Annotated[str, Field(pattern=CPV_PATTERN)]],
+                   Field(max_length=12, json_schema_extra={"uniqueItems": True})] = Field(
+        default_factory=list, description="Codes of the Common Procurement Vocabulary that "
+        "public buyers use in their tenders; the first two digits are a division of "
+        "`cpv_divisions` in content/vocabularies.yaml", examples=[["39130000-2", "50850000-8"]])
+    certifications: Keys = Field(default_factory=list, description="Environmental labels and "
+                                 "certifications of this offer: keys of `certifications` in "
+                                 "content/vocabularies.yaml", examples=[["fsc", "eu-ecolabel"]])
+    references: Annotated[list[Reference], Field(max_length=10)] = Field(
+        default_factory=list, description="Clients or projects it was delivered to",
+        examples=[[{"client": "Commune de Saint-Gilles", "year": 2025}]])
+    area_served: Literal["brussels", "belgium", "eu"] | None = Field(
+        None, description="Where it is delivered: brussels (the Region), belgium or eu",
+        examples=["belgium"])
+    minimum_order: MinimumOrder | None = Field(None, description="The smallest order accepted, "
+                                               "per language")
+    lead_time: LeadTime | None = Field(None, description="How long delivery takes, per language")
 
 
 class Need(Strict):

@@ -159,4 +159,5 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         team=tuple(dict.fromkeys(s.team)),
         hide_contact_after_months=s.freshness.hide_contact_after_months,
         required_languages=tuple(lang for lang in required if lang in languages),
+        print_directory=s.print,
     )

@@ -20,7 +20,7 @@ from circlemade_site.reference import dump, json_schemas
 
 GUIDE_PAGE = "member-guide"      # content/pages/member-guide.<lang>.md, when the site has it
 VOCABULARIES = ("kind", "activities", "sectors", "audiences", "need_types", "materials",
-                "directions")
+                "directions", "certifications")
 
 
 def builder_data(site: Site, lang: str, t: Catalog) -> bytes:

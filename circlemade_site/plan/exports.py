@@ -24,6 +24,7 @@ from circlemade_site.models import (
     Event,
     Member,
     Need,
+    Offer,
     Opportunity,
     Site,
     is_upcoming,
@@ -39,11 +40,41 @@ def json_for_script(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
 
 
+def offer_json_ld(offer: Offer, lang: str, site: Site,
+                  areas: Mapping[str, str]) -> dict[str, Any]:
+    """What schema.org says of an offer for buyers, beside its name: its page, its CPV
+    codes (`category`, a CategoryCode of the CPV 2008 code set), the area served, the
+    certifications of what is offered, and the minimum order and lead time, which are
+    texts here (a QuantitativeValue's description). `areas`: area key -> its name."""
+    order = site.config.fallback_order
+    found: dict[str, Any] = {}
+    if offer.cpv:
+        found["category"] = [{"@type": "CategoryCode", "codeValue": code,
+                              "inCodeSet": {"@type": "CategoryCodeSet", "name": "CPV 2008"}}
+                             for code in offer.cpv]
+    if offer.area_served:
+        found["areaServed"] = {"@type": AREA_TYPES[offer.area_served],
+                               "name": areas[offer.area_served]}
+    if offer.minimum_order:
+        found["eligibleQuantity"] = {"@type": "QuantitativeValue",
+                                     "description": text(offer.minimum_order, lang, order).text}
+    if offer.lead_time:
+        found["deliveryLeadTime"] = {"@type": "QuantitativeValue",
+                                     "description": text(offer.lead_time, lang, order).text}
+    return found
+
+
+# schema.org types of the areas an offer serves (schema.AREAS_SERVED)
+AREA_TYPES = {"brussels": "AdministrativeArea", "belgium": "Country", "eu": "AdministrativeArea"}
+
+
 def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: urls.Router,
              logo: Mapping[str, Any] | None, locality: str, tagline: str, region: str,
-             street: str | None) -> str:
+             street: str | None, offers: Sequence[Mapping[str, Any]] = (),
+             certifications: Mapping[str, str] | None = None) -> str:
     """schema.org Organization of a member in `lang`: its address in that language
-    (`street` and `locality` as the page shows them)."""
+    (`street` and `locality` as the page shows them). `offers`: for each offer, what
+    `offer_json_ld` adds; `certifications`: the name of each certification in `lang`."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -74,9 +105,14 @@ def member_json_ld(member: Member, lang: str, order: tuple[str, ...], router: ur
     if same_as:
         data["sameAs"] = same_as
     if member.offers:
-        data["makesOffer"] = [{"@type": "Offer", "itemOffered": {
+        names = certifications or {}
+        data["makesOffer"] = [{"@type": "Offer", "url": router.absolute(
+            router.offer_url(member, o, lang)), "itemOffered": {
             "@type": "Service", "name": text(o.title, lang, order).text,
-            "description": text(o.summary, lang, order).text}} for o in member.offers]
+            "description": text(o.summary, lang, order).text,
+            **({"hasCertification": [{"@type": "Certification", "name": names.get(k, k)}
+                                     for k in o.certifications]} if o.certifications else {})},
+            **(offers[i] if i < len(offers) else {})} for i, o in enumerate(member.offers)]
     if member.needs:
         data["seeks"] = [{"@type": "Demand", "name": text(n.title, lang, order).text,
                           "description": text(n.summary, lang, order).text,
@@ -372,7 +408,15 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
             "logo_url": None,
             "offers": [{"title": {lang: o.title.texts.get(lang) for lang in langs},
                         "summary": {lang: o.summary.texts.get(lang) for lang in langs},
-                        "audiences": list(o.audiences), "activities": list(o.activities)}
+                        "audiences": list(o.audiences), "activities": list(o.activities),
+                        "cpv": list(o.cpv), "certifications": list(o.certifications),
+                        "area_served": o.area_served,
+                        "minimum_order": {lang: o.minimum_order.texts.get(lang) for lang in langs}
+                        if o.minimum_order else None,
+                        "lead_time": {lang: o.lead_time.texts.get(lang) for lang in langs}
+                        if o.lead_time else None,
+                        "references": [{"client": r.client, "year": r.year, "link": r.link}
+                                       for r in o.references]}
                        for o in m.offers],
             "needs": [opportunity_record(n, m, router, langs) for n in m.needs],
             "flows": [opportunity_record(f, m, router, langs) for f in m.flows],

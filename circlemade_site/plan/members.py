@@ -16,10 +16,11 @@ from typing import Any
 from circlemade_site import communes, links, urls
 from circlemade_site.errors import Diagnostic, msg
 from circlemade_site.i18n import Catalog, country_name, format_date
-from circlemade_site.models import FACETS, OFFER_FACETS, Member, Offer, Opportunity, Site
+from circlemade_site.models import AREAS_SERVED, FACETS, OFFER_FACETS, Member, Offer, Opportunity, Site
 from circlemade_site.plan import exports
 from circlemade_site.plan.cards import Cards, term_label
 from circlemade_site.plan.images import ShareCards, Variant, variants
+from circlemade_site.plan.qr import qr_svg
 from circlemade_site.plan.views import (
     Markdown,
     Output,
@@ -238,12 +239,7 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
         "logo": logo_view,
         "description": description,
         "member_since": format_date(member.member_since, config.locales[lang], "long"),
-        "offers": [{
-            "id": router.offer_anchor(o),
-            "title": text(o.title, lang, order), "summary": text(o.summary, lang, order),
-            "audiences": [term_link(site, router, lang, urls.OFFERS, "audiences", k)
-                          for k in o.audiences],
-        } for o in member.offers],
+        "offers": [offer_view(member, o, lang, site, router, t) for o in member.offers],
         "activities": [term_link(site, router, lang, urls.MEMBERS, "activities", k)
                        for k in member.activities],
         "sectors": [term_link(site, router, lang, urls.MEMBERS, "sectors", k)
@@ -258,11 +254,47 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
                    else None} if member.person else None,
         "website_label": links.label(member.website) if member.website else None,
         "phone_uri": "tel:" + member.phone.replace(" ", "") if member.phone else None,
-        "json_ld": exports.member_json_ld(member, lang, order, router, logo_view, locality.text,
-                                          tagline.text, t("region_name"),
-                                          street.text if street else None),
+        "json_ld": exports.member_json_ld(
+            member, lang, order, router, logo_view, locality.text, tagline.text,
+            t("region_name"), street.text if street else None,
+            [exports.offer_json_ld(o, lang, site, area_names(t)) for o in member.offers],
+            {k: term_label(site, lang, "certifications", k).text
+             for o in member.offers for k in o.certifications}),
         # an organisation: og:type profile is a person's (first and last name, gender)
         "og": {"type": "website", "title": member.name, "description": tagline.text,
                "image": share_url},
         **extras(member, lang),
+    }
+
+
+def area_names(t: Catalog) -> dict[str, str]:
+    """The name of each area an offer may serve (schema.AREAS_SERVED), in `t`'s language."""
+    return {area: t(f"area_{area}") for area in AREAS_SERVED}
+
+
+def offer_view(member: Member, offer: Offer, lang: str, site: Site, router: urls.Router,
+               t: Catalog) -> dict[str, Any]:
+    """An offer on its member's profile, and its printable sheet: what buyers ask
+    (CPV codes, labels, area served, minimum order, lead time, references) and a QR code
+    of its address, shown when the sheet is printed."""
+    order = site.config.fallback_order
+    url = router.absolute(router.offer_url(member, offer, lang))
+    return {
+        "id": router.offer_anchor(offer),
+        "title": text(offer.title, lang, order), "summary": text(offer.summary, lang, order),
+        "audiences": [term_link(site, router, lang, urls.OFFERS, "audiences", k)
+                      for k in offer.audiences],
+        "cpv": [{"code": code, "division": term_link(site, router, lang, urls.OFFERS,
+                                                     "cpv_divisions", code[:2])}
+                for code in offer.cpv],
+        "certifications": [term_link(site, router, lang, urls.OFFERS, "certifications", k)
+                           for k in offer.certifications],
+        "area_served": t(f"area_{offer.area_served}") if offer.area_served else None,
+        "minimum_order": text(offer.minimum_order, lang, order) if offer.minimum_order else None,
+        "lead_time": text(offer.lead_time, lang, order) if offer.lead_time else None,
+        "references": [{"client": r.client, "year": r.year, "link": r.link,
+                        "link_label": links.label(r.link) if r.link else None}
+                       for r in offer.references],
+        "url": url,
+        "qr": qr_svg(url, t("offer_qr", title=text(offer.title, lang, order).text)),
     }

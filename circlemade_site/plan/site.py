@@ -50,6 +50,7 @@ from circlemade_site.plan.opportunities import (
     plan_opportunities,
     profile_opportunities,
 )
+from circlemade_site.plan.printed import PrintJob, plan_printed
 from circlemade_site.plan.publications import hero_variants, home_context, plan_publications
 from circlemade_site.plan.views import Markdown, Output, Text, body, page_output, text
 
@@ -59,7 +60,7 @@ OFFERS_ON_HOME = 6            # offers on the home page: the first of each featu
 WAYS_IN = 6                   # activities on the home page's "find by need": the most common
 
 Job = Variant | Card
-Maker = Output | Callable[[], bytes] | Job
+Maker = Output | Callable[[], bytes] | Job | PrintJob
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,12 +68,14 @@ class Plan:
     outputs: list[Output]                 # pages and text files to render from templates
     files: dict[str, Callable[[], bytes]] # files made without a template (open data, .ics)
     images: list[Job]                     # logo and hero variants, share cards
+    printed: list[PrintJob] = dataclasses.field(default_factory=list)   # PDFs (print: true)
 
     def by_path(self) -> dict[str, Maker]:
         """Output path -> what makes it."""
         found: dict[str, Maker] = {o.dest_rel: o for o in self.outputs}
         found.update(self.files)
         found.update((job.dest_rel, job) for job in self.images)
+        found.update((job.dest_rel, job) for job in self.printed)
         return found
 
 
@@ -151,7 +154,8 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         path: functools.partial(lambda path: open_data()[path], path)
         for path in exports.open_data_paths(router)}
     return Plan(outputs, {**data_files, **news_files, **builder_files},
-                [*variants, *hero_jobs, *share.jobs.values()])
+                [*variants, *hero_jobs, *share.jobs.values()],
+                plan_printed(site, router, catalogs, logos, bases.__getitem__))
 
 
 def home_offer(site: Site, router: urls.Router, lang: str,

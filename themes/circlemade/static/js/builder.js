@@ -29,6 +29,7 @@
   var VOCABULARY = {
     "kind": "kind", "activities": "activities", "sectors": "sectors",
     "offers.audiences": "audiences", "offers.activities": "activities",
+    "offers.certifications": "certifications",
     "needs.type": "need_types", "needs.materials": "materials", "needs.activities": "activities",
     "flows.direction": "directions", "flows.material": "materials"
   };
@@ -170,7 +171,7 @@
           return el("option", { value: value }, [optionLabel(path, value)]);
         }))), el("p", { "class": "field-error", id: id + "-error" })]);
     }
-    var type = node.format === "date" ? "date" : (node.type === "number" ? "number" : "text");
+    var type = node.format === "date" ? "date" : (node.type === "number" || node.type === "integer" ? "number" : "text");
     return textField(path, node, id, name, text, type);
   }
 
@@ -296,7 +297,7 @@
     var input = form.elements[name];
     if (node.type === "boolean") { return input && input.checked ? true : null; }
     if (!input || !input.value.trim()) { return null; }
-    return node.type === "number" ? Number(input.value) : input.value.trim();
+    return node.type === "number" || node.type === "integer" ? Number(input.value) : input.value.trim();
   }
 
   function profile() {
@@ -628,6 +629,18 @@
     (list || []).forEach(function (item, i) { addItem(group, [base], resolve(items_)); fillItem(base + "." + i, item); });
   }
 
+  function subItems(base, key, list, fillItem) {    // a list inside an item: offers.0.references
+    var path = base.split(".").map(function (p) { return /^\d+$/.test(p) ? Number(p) : p; }).concat([key]);
+    var group = form.querySelector('.field-repeat[data-path="' + controlName(path) + '"]');
+    var node = resolve(schema).properties[path[0]];
+    for (var i = 1; i < path.length; i++) {
+      node = resolve(node);
+      node = typeof path[i] === "number" ? node.items : node.properties[path[i]];
+    }
+    var items_ = resolve(resolve(node).items);
+    (list || []).forEach(function (item, i) { addItem(group, path, items_); fillItem(controlName(path) + "." + i, item); });
+  }
+
   function unpublished(name) {
     var control = form.elements[name] || document.getElementById(controlId(name.split("."))) ||
       form.querySelector('[data-path="' + name + '"]');
@@ -653,6 +666,12 @@
       items("offers", m.offers, function (base, o) {
         texts(base + ".title", o.title); texts(base + ".summary", o.summary);
         check(base + ".audiences", o.audiences); check(base + ".activities", o.activities);
+        if (o.cpv && o.cpv.length) { setValue(base + ".cpv", o.cpv.join(", ")); }
+        check(base + ".certifications", o.certifications); setValue(base + ".area_served", o.area_served);
+        texts(base + ".minimum_order", o.minimum_order); texts(base + ".lead_time", o.lead_time);
+        subItems(base, "references", o.references, function (sub, r) {
+          setValue(sub + ".client", r.client); setValue(sub + ".year", r.year); setValue(sub + ".link", r.link);
+        });
       });
       items("needs", m.needs, function (base, n) {
         texts(base + ".title", n.title); texts(base + ".summary", n.summary); setValue(base + ".type", n.type);

@@ -1,0 +1,24 @@
+"""QR codes as inline SVG (segno): on the printable offer sheets and in the printed
+directory, each leads from paper to the page it names. Pure: text in, markup out."""
+
+from __future__ import annotations
+
+import functools
+
+import markupsafe
+import segno
+
+# M recovers 15 % of a damaged code: enough for a printed page, smaller than Q or H
+ERROR_LEVEL = "m"
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_svg(url: str, label: str) -> markupsafe.Markup:
+    """An <svg> drawing the QR code of `url`, sized by its container (a viewBox, no width
+    or height), with `label` as its accessible name."""
+    code = segno.make_qr(url, error=ERROR_LEVEL)
+    svg = code.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
+                          svgclass="qr", lineclass=None)
+    assert svg.startswith("<svg ")
+    attributes = markupsafe.Markup(' role="img" aria-label="{}"').format(label)
+    return markupsafe.Markup("<svg") + attributes + markupsafe.Markup(svg[4:])
