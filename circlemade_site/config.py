@@ -43,6 +43,17 @@ class MenuEntry:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class CmsSettings:
+    """site.yaml `cms:`: Decap CMS at /admin/, saving to `repo` on GitHub."""
+
+    repo: str                           # "owner/name"
+    branch: str
+    auth_url: str                       # the OAuth provider (Netlify's)
+    editorial_workflow: bool = True
+    open_authoring: bool = True
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path                          # the project folder (absolute)
     title: Localized
@@ -67,6 +78,7 @@ class SiteConfig:
     # this publishes no contact details (models.published)
     hide_contact_after_months: int = 24
     required_languages: tuple[str, ...] = ()   # the cluster's texts exist in each (no fallback)
+    cms: CmsSettings | None = None      # site.yaml `cms:` (circlemade_site/cms.py)
 
     @property
     def content_dir(self) -> Path:

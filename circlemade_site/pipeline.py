@@ -34,7 +34,7 @@ from typing import Any
 
 import jinja2
 
-from circlemade_site import i18n, translations, urls, write
+from circlemade_site import cms, i18n, translations, urls, write
 from circlemade_site.assets import images, search, static
 from circlemade_site.config import ACCESSIBILITY_FILE, SITE_FILE, SiteConfig
 from circlemade_site.errors import (
@@ -78,6 +78,11 @@ class BuildOptions:
     established: frozenset[str] | None = None   # member folders of a pull request's base
     # the key of a trusted build (CIRCLEMADE_CACHE_KEY): without it nothing cached is reused
     cache_key: str | None = dataclasses.field(default=None, repr=False)
+    # the CMS at /admin/ (site.yaml `cms:`): made by build and the preview, not by check
+    # (which needs no bundle); `cms_local`: the origin that forwards Decap's local backend
+    # (serve --cms, http://127.0.0.1:8000), written into the CMS's config
+    cms: bool = True
+    cms_local: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -202,6 +207,13 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
         raise BuildFailed([missing_string(config, exc)]) from exc
     makers: dict[str, Maker | bytes] = {asset.dest_rel: asset.data for asset in assets.values()}
     makers.update(planned.by_path())
+    if config.cms is not None and options.cms:
+        try:
+            makers.update(cms.admin_files(config, site.facets,
+                                          static.asset_url(assets, "css/site.css"),
+                                          local=options.cms_local))
+        except cms.CmsProblem as exc:
+            raise BuildFailed([exc.diagnostic]) from exc
     if broken := links.own_link_problems(site, router, makers.keys()):
         raise BuildFailed(broken)
     return Prepared(site, router, planned, env or templates.make_env(config),
@@ -284,7 +296,8 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
             if options.search:
                 site = loaded.site
                 bundle, job = search.prepare(files, search.offer_records(site, urls.Router(site)),
-                                             site.config.root / CACHE_DIR, seal)
+                                             site.config.root / CACHE_DIR, seal,
+                                             urls.non_page_html(site.config))
                 if bundle is not None:
                     files.update(bundle)
                 else:     # indexed in the staging folder, once the pages are written there
@@ -311,6 +324,7 @@ def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | Non
         owners, established = ownership.review(root.resolve(), *pull_request)
         options = dataclasses.replace(options, established=established)
     try:
+        options = dataclasses.replace(options, cms=False)
         loaded = load_site(root, options)
         _render(loaded, options, CacheSeal.of(options.cache_key))
     except BuildFailed as exc:

@@ -25,10 +25,12 @@ NOW = "2026-11-29"
 
 
 def copy_fixture_site(root: Path) -> Path:
-    """The test site in `root`: its content/ and members/, and the repository's themes/."""
+    """The test site in `root`: its content/ and members/, the repository's themes/, and
+    its cms/ (Decap CMS's npm package, which the site's `cms:` copies to /admin/), linked."""
     for part in ("content", "members"):
         shutil.copytree(FIXTURE_SITE / part, root / part)
     shutil.copytree(REPO / "themes", root / "themes")
+    (root / "cms").symlink_to(REPO / "cms", target_is_directory=True)
     return root
 
 
