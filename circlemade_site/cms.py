@@ -207,6 +207,8 @@ class _Walk:
                                     PATTERN_NAMES.get(node["pattern"], "not in the expected form")]
         if hint:
             field["hint"] = hint
+        if not required and field.get("widget") == "object":
+            _optional(field)    # Decap asks for the parts of an empty optional object
         if not required and sample is not None and field.get("widget") != "object":
             sample = None if field["widget"] != "select" else sample
         return field, sample
@@ -407,6 +409,15 @@ def admin_files(config: SiteConfig, facets: Mapping[str, Facet], style_url: str,
     files[f"{ADMIN}/config.yml"] = config_yml(config, facets, local).encode("utf-8")
     files[f"{ADMIN}/preview.js"] = PREVIEW_JS.encode("utf-8")
     return files
+
+
+def _optional(field: dict[str, Any]) -> None:
+    """Nothing inside an optional object is required: Decap would refuse to save an entry
+    that leaves the object empty (`check` still requires its parts when it is given)."""
+    for sub in field.get("fields", ()):
+        sub["required"] = False
+        if sub.get("widget") == "object":
+            _optional(sub)
 
 
 def _shipped(name: str) -> bool:

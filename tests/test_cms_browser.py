@@ -127,3 +127,36 @@ def test_an_event_written_in_the_cms_passes_check_and_is_in_the_agenda(
     assert "Atelier : réparer les chaises de bureau" in agenda
     assert "Workshop: bureaustoelen herstellen" in (out / "nl" / "agenda" / "index.html").read_text(
         encoding="utf-8")
+
+
+def test_a_member_edited_in_the_cms_stays_valid(browser, decap_server, tmp_path: Path) -> None:
+    """Decap rewrites member.yaml without its comments (the editor's schema line) and in its
+    own style; check accepts it, and the change is published."""
+    root, api = decap_server
+    out = tmp_path / "public"
+    out.mkdir()
+    member = root / "members" / "recable" / "member.yaml"
+    with serve_folder(out, proxy={cms.LOCAL_API: api}) as url:
+        build(root, out, url)
+        page, problems = open_cms(browser, url)
+        page.goto(url + "/admin/#/collections/members/entries/recable/member")
+        tagline = page.locator("#fr-field-6")
+        tagline.wait_for()
+        page.screenshot(path=str(tmp_path / "cms-member.png"))
+        tagline.fill("Ordinateurs et smartphones reconditionnés, garantis deux ans.")
+        page.get_by_role("button", name="Publier").first.click()
+        page.get_by_text("Publier maintenant").click()
+        deadline = time.monotonic() + 20
+        while "garantis deux ans." not in member.read_text(encoding="utf-8"):
+            if time.monotonic() > deadline:
+                print(page.evaluate("""() => [...document.querySelectorAll('li')].filter(li => getComputedStyle(li).color.startsWith('rgb(255') || /ErrorsList/.test(li.parentElement.className)).map(li => li.closest('[class*=ControlContainer]')?.querySelector('label')?.textContent + ': ' + li.textContent)"""))
+            assert time.monotonic() < deadline, problems
+            time.sleep(0.3)
+        assert problems == []
+    text = member.read_text(encoding="utf-8")
+    assert "yaml-language-server" not in text       # Decap drops comments
+    checked = run_cli("check", "--now", NOW, cwd=root)
+    assert checked.returncode == 0, checked.stderr + text
+    build(root, out, None)
+    assert "garantis deux ans." in (out / "fr" / "membres" / "recable" / "index.html").read_text(
+        encoding="utf-8")
