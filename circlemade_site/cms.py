@@ -46,6 +46,11 @@ DATETIME_FORMAT = "YYYY-MM-DD HH:mm"
 # what a schema's field is chosen from, by format: a vocabulary of content/vocabularies.yaml,
 # the members (a relation to the members collection), or a picture
 VOCABULARY_FIELDS: Mapping[str, Mapping[str, str]] = {
+    "member": {"kind": "kind", "activities": "activities", "sectors": "sectors",
+               "offers.audiences": "audiences", "offers.activities": "activities",
+               "needs.type": "need_types", "needs.materials": "materials",
+               "needs.activities": "activities", "flows.direction": "directions",
+               "flows.material": "materials"},
     "event": {"type": "event_types"},
     "campaign": {"features.member_facets.kind": "kind",
                  "features.member_facets.activities": "activities",
@@ -201,6 +206,8 @@ class _Walk:
         else:
             longest = node.get("maxLength", 0)
             field["widget"] = "text" if longest > 300 and "pattern" not in node else "string"
+            if sample is None and "pattern" not in node:
+                sample = "Exemple"       # what an editor types in a plain text field
             if "pattern" in node:
                 name_of = schema.PATTERN_NAMES.get(node["pattern"])
                 field["pattern"] = [node["pattern"], str(msg(name_of)) if name_of else
@@ -254,9 +261,14 @@ def _required(kind: str) -> frozenset[str]:
     return frozenset(extra)
 
 
-def collections(config: SiteConfig, facets: Mapping[str, Facet],
-                with_samples: bool = False) -> list[dict[str, Any]] | list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Decap's collections (with `with_samples`, each with its sample entry)."""
+def collections(config: SiteConfig, facets: Mapping[str, Facet]) -> list[dict[str, Any]]:
+    """Decap's collections: pages, events, news, campaigns and members."""
+    return [collection for collection, _ in entries(config, facets)]
+
+
+def entries(config: SiteConfig,
+            facets: Mapping[str, Facet]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Decap's collections, each with its sample entry (field -> value)."""
     langs, default = config.languages, config.default_language
     found: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for name, (kind, model, folder) in PUBLICATIONS.items():
@@ -296,9 +308,7 @@ def collections(config: SiteConfig, facets: Mapping[str, Facet],
               "summary": "{{name}}", "media_folder": "", "public_folder": "",
               "fields": [field for field, _ in pairs]}
     found.append((member, {field["name"]: value for field, value in pairs if value is not None}))
-    if with_samples:
-        return found
-    return [collection for collection, _ in found]
+    return found
 
 
 def decap_config(config: SiteConfig, facets: Mapping[str, Facet],
@@ -308,7 +318,7 @@ def decap_config(config: SiteConfig, facets: Mapping[str, Facet],
     on the page's own origin, which its Content-Security-Policy allows."""
     cms = config.cms
     assert cms is not None
-    backend: dict[str, Any] = {"name": cms_backend(), "repo": cms.repo, "branch": cms.branch,
+    backend: dict[str, Any] = {"name": "github", "repo": cms.repo, "branch": cms.branch,
                                "base_url": cms.auth_url, "auth_endpoint": "auth",
                                "open_authoring": cms.open_authoring,
                                "cms_label_prefix": "cms/"}
@@ -332,10 +342,6 @@ def decap_config(config: SiteConfig, facets: Mapping[str, Facet],
         "collections": collections(config, facets),
     })
     return document
-
-
-def cms_backend() -> str:
-    return "github"
 
 
 def config_yml(config: SiteConfig, facets: Mapping[str, Facet], local: str | None = None) -> str:
@@ -388,20 +394,39 @@ def bundle_dir(version: str) -> str:
     return f"{ADMIN}/decap-cms-{version}"
 
 
+def pinned_version(root: Path) -> str | None:
+    """The decap-cms version cms/package.json pins."""
+    try:
+        package = json.loads((root / PACKAGE_DIR / "package.json").read_text(encoding="utf-8"))
+        return str(package["dependencies"]["decap-cms"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def admin_files(config: SiteConfig, facets: Mapping[str, Facet], style_url: str,
-                local: str | None = None) -> dict[str, bytes]:
-    """Output path -> bytes of every file of /admin/. Raises CmsProblem when the bundle is
-    not installed."""
-    version = bundle_version(config.root)
+                local: str | None = None, bundle: bool = True) -> dict[str, bytes]:
+    """Output path -> bytes of every file of /admin/: its page, config.yml, preview.js and,
+    with `bundle` (a build, the preview; not `check`), Decap's files. Raises CmsProblem
+    when the bundle is not installed, or not in the version cms/package.json pins."""
+    pinned = pinned_version(config.root)
+    installed = bundle_version(config.root)
     dist = config.root / BUNDLE / "dist"
-    if version is None or not (dist / "decap-cms.js").is_file():
-        raise CmsProblem(Diagnostic(
-            "content/site.yaml", msg("the CMS is switched on (`cms:`) but Decap CMS is not "
-                                     "installed in cms/node_modules"),
-            hint=msg("run `{command}` once, then build again", command=INSTALL), field="cms"))
-    folder = bundle_dir(version)
-    files = {f"{folder}/{path.name}": path.read_bytes() for path in sorted(dist.iterdir())
-             if path.is_file() and _shipped(path.name)}
+    hint = msg("run `{command}` once, then build again", command=INSTALL)
+    files: dict[str, bytes] = {}
+    if bundle:
+        if installed is None or not (dist / "decap-cms.js").is_file():
+            raise CmsProblem(Diagnostic(
+                "content/site.yaml", msg("the CMS is switched on (`cms:`) but Decap CMS is not "
+                                         "installed in cms/node_modules"), hint=hint, field="cms"))
+        if pinned is not None and installed != pinned:
+            raise CmsProblem(Diagnostic(
+                "content/site.yaml", msg("the installed Decap CMS {installed} is not the version "
+                                         "cms/package.json pins, {pinned}",
+                                         installed=installed, pinned=pinned),
+                hint=hint, field="cms"))
+        files = {f"{bundle_dir(installed)}/{path.name}": path.read_bytes()
+                 for path in sorted(dist.iterdir()) if path.is_file() and _shipped(path.name)}
+    folder = bundle_dir(pinned or installed or "unknown")
     title = config.title.texts.get(config.default_language, "")
     files[f"{ADMIN}/index.html"] = INDEX.format(
         lang=config.default_language, title=_escape(f"CMS · {title}"),
@@ -430,3 +455,47 @@ def _shipped(name: str) -> bool:
 def _escape(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
+
+
+# ---------------------------------------------------------------------------------------
+# what the CMS writes, as it writes it (for `circlemade cms --check`)
+
+SAMPLE_NAME = "cms-sample"
+
+
+def sample_files(config: SiteConfig, facets: Mapping[str, Facet]) -> dict[str, str]:
+    """Project-relative path -> text of one entry per collection, made from the sample
+    values of the generated form and written as Decap writes them: YAML front matter and
+    the body in `<name>.<lang>.md` (the per-language fields in each file, the shared ones
+    copied, or only in the default language's file for objects and lists), member.yaml
+    without comments."""
+    found: dict[str, str] = {}
+    for collection, sample in entries(config, facets):
+        values = {key: _as_yaml(value) for key, value in sample.items()}
+        if collection["name"] == "members":
+            found[f"members/{SAMPLE_NAME}/member.yaml"] = _dump(values)
+            continue
+        body = values.pop("body", "")
+        i18n_of = {field["name"]: field.get("i18n") for field in collection["fields"]}
+        for lang in config.languages:
+            front = {key: value for key, value in values.items()
+                     if i18n_of.get(key) or lang == config.default_language}
+            found[f"{collection['folder']}/{SAMPLE_NAME}.{lang}.md"] = (
+                f"---\n{_dump(front)}---\n{body}\n")
+    return found
+
+
+def _as_yaml(value: Any) -> Any:
+    """Dates as YAML dates (Decap writes them without quotes)."""
+    import datetime
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return datetime.date.fromisoformat(value)
+    if isinstance(value, dict):
+        return {k: _as_yaml(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_yaml(v) for v in value]
+    return value
+
+
+def _dump(values: Mapping[str, Any]) -> str:
+    return yaml.safe_dump(dict(values), sort_keys=False, allow_unicode=True, width=1000)

@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,7 +66,6 @@ class _Netlifyish(http.server.SimpleHTTPRequestHandler):
         if target is None:
             self.send_error(405)
             return
-        import urllib.request
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         request = urllib.request.Request(target + self.path, data=body, method="POST",
                                          headers={"Content-Type": "application/json"})

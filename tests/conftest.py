@@ -34,6 +34,16 @@ def copy_fixture_site(root: Path) -> Path:
     return root
 
 
+def page_files(site: Path, project: Path) -> list[Path]:
+    """The HTML files of a built site that are pages: not those urls.non_page_html
+    declares (the CMS at /admin/), which have rules of their own."""
+    from circlemade_site import urls
+    from circlemade_site.load.settings import load_config
+    non_pages = urls.non_page_html(load_config(project))
+    return sorted(path for path in site.rglob("*.html")
+                  if urls.is_page_html(path.relative_to(site).as_posix(), non_pages))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/ from the current build instead of comparing")

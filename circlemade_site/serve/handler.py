@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import html
 import http.server
+import json
 import mimetypes
 import sys
 import threading
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
+from circlemade_site import cms
 from circlemade_site.errors import BuildFailed, Diagnostic
 from circlemade_site.serve.preview import Preview
 
@@ -65,13 +69,29 @@ def candidates(url_path: str) -> list[str]:
 
 
 def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
-                 search_built: threading.Event | None = None,
+                 search_built: threading.Event | None = None, cms_api: str | None = None,
                  ) -> type[http.server.BaseHTTPRequestHandler]:
     """The request handler of one server: outputs from `preview`, the search index from
     `search_dir` once `search_built` is set (a build of this server wrote it), change
-    events until `stopping` is set."""
+    events until `stopping` is set; with `cms_api` (serve --cms), Decap's local backend
+    (decap-server at that address) forwarded under /api/v1, on the preview's own origin."""
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "circlemade"
+
+        def do_POST(self) -> None:   # the name http.server calls
+            if cms_api is None or not self.path.startswith(cms.LOCAL_API):
+                return self._send(405, "text/plain; charset=utf-8", b"Method not allowed")
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            request = urllib.request.Request(cms_api + self.path, data=body, method="POST",
+                                             headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as answer:
+                    status, data = answer.status, answer.read()
+            except urllib.error.HTTPError as exc:
+                status, data = exc.code, exc.read()
+            except OSError as exc:
+                status, data = 502, json.dumps({"error": str(exc)}).encode()
+            self._send(status, "application/json", data)
 
         def do_GET(self) -> None:   # the name http.server calls
             path = self.path.split("?", 1)[0]
@@ -129,8 +149,8 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
             self.end_headers()
 
         def _send(self, status: int, kind: str, data: bytes) -> None:
-            if kind.startswith("text/html"):
-                data = inject_reload(data)
+            if kind.startswith("text/html") and not self.path.startswith(f"/{cms.ADMIN}/"):
+                data = inject_reload(data)     # not the CMS: a save would reload the form
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
@@ -163,7 +183,8 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
 
 
 def content_type(dest_rel: str) -> str:
-    kind = mimetypes.guess_type(dest_rel)[0] or "application/octet-stream"
+    kind = ("text/yaml" if dest_rel.endswith(".yml") else
+            mimetypes.guess_type(dest_rel)[0] or "application/octet-stream")
     if kind.startswith("text/") or kind in ("application/xml", "image/svg+xml",
                                             "application/javascript", "application/json"):
         kind += "; charset=utf-8"
