@@ -208,9 +208,10 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
     makers: dict[str, Maker | bytes] = {asset.dest_rel: asset.data for asset in assets.values()}
     makers.update(planned.by_path())
     if config.cms is not None:
+        # the CMS's preview pane uses the theme's style sheet, if it has one by that name
+        style = "/" + assets["css/site.css"].dest_rel if "css/site.css" in assets else ""
         try:
-            makers.update(cms.admin_files(config, site.facets,
-                                          static.asset_url(assets, "css/site.css"),
+            makers.update(cms.admin_files(config, site.facets, style,
                                           local=options.cms_local, bundle=options.cms))
         except cms.CmsProblem as exc:
             raise BuildFailed([exc.diagnostic]) from exc

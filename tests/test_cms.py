@@ -282,7 +282,7 @@ def test_cms_check_reports_what_check_refuses(sample: Path, monkeypatch: pytest.
     with pytest.raises(BuildFailed) as failed:
         pipeline.check_cms(sample, pipeline.BuildOptions(now=dt.date.fromisoformat(NOW)))
     assert [(d.path, d.field) for d in failed.value.diagnostics] == [
-        ("content/events/cms-sample.fr.md", "type")]
+        ("content/events/cms-sample.fr.md", "type"), ("content/events/cms-sample.nl.md", "type")]
 
 
 def test_the_samples_are_written_as_decap_writes(sample: Path) -> None:
