@@ -16,6 +16,7 @@ the load stage) and makes the bytes of every file of /admin/.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -424,8 +425,7 @@ def admin_files(config: SiteConfig, facets: Mapping[str, Facet], style_url: str,
                                          "cms/package.json pins, {pinned}",
                                          installed=installed, pinned=pinned),
                 hint=hint, field="cms"))
-        files = {f"{bundle_dir(installed)}/{path.name}": path.read_bytes()
-                 for path in sorted(dist.iterdir()) if path.is_file() and _shipped(path.name)}
+        files = dict(_bundle(dist, installed, (dist / "decap-cms.js").stat().st_mtime_ns))
     folder = bundle_dir(pinned or installed or "unknown")
     title = config.title.texts.get(config.default_language, "")
     files[f"{ADMIN}/index.html"] = INDEX.format(
@@ -434,6 +434,14 @@ def admin_files(config: SiteConfig, facets: Mapping[str, Facet], style_url: str,
     files[f"{ADMIN}/config.yml"] = config_yml(config, facets, local).encode("utf-8")
     files[f"{ADMIN}/preview.js"] = PREVIEW_JS.encode("utf-8")
     return files
+
+
+@functools.lru_cache(maxsize=2)
+def _bundle(dist: Path, version: str, _mtime: int) -> tuple[tuple[str, bytes], ...]:
+    """The bundle's files, read once per installed version (the preview plans the site
+    again on every change)."""
+    return tuple((f"{bundle_dir(version)}/{path.name}", path.read_bytes())
+                 for path in sorted(dist.iterdir()) if path.is_file() and _shipped(path.name))
 
 
 def _optional(field: dict[str, Any]) -> None:
