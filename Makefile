@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: serve build check test lint test-fast chromium screenshots clean messages cache-key
+.PHONY: serve build check test lint test-fast chromium screenshots clean messages cache-key cms
 
 # The cache key of a trusted build (docs/content.md, "The cache key"): kept outside the
 # project, so that nothing a pull request contains can provide it. Without it every
@@ -22,11 +22,23 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 	@echo "Installed: the commands are in $(VENV)/bin/ (circlemade, pytest, ruff, mypy)."
 
-serve: $(STAMP) cache-key
+# Decap CMS (content/site.yaml `cms:`): its bundle, copied to /admin/ by the build, and its
+# local backend decap-server, pinned in cms/package.json and cms/package-lock.json.
+CMS := cms/node_modules/.installed-stamp
+
+$(CMS): cms/package.json cms/package-lock.json
+	npm ci --prefix cms --no-audit --no-fund --ignore-scripts
+	touch $(CMS)
+
+serve: $(STAMP) $(CMS) cache-key
 	@echo "Starting the preview of content/ and members/ on http://127.0.0.1:$(PORT)/ ..."
 	$(PY) build.py serve --port $(PORT)
 
-build: $(STAMP) cache-key
+# the preview with the CMS at http://127.0.0.1:$(PORT)/admin/, saving into this folder
+cms: $(STAMP) $(CMS) cache-key
+	$(PY) build.py serve --cms --port $(PORT)
+
+build: $(STAMP) $(CMS) cache-key
 	$(PY) build.py build
 
 cache-key:
@@ -36,6 +48,7 @@ cache-key:
 
 check: $(STAMP)
 	$(PY) build.py check
+	$(PY) build.py cms --check
 	$(PY) build.py schema --check
 	$(PY) build.py owners --check
 
@@ -45,7 +58,7 @@ $(TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts
 	touch $(TOOLS)
 
-test: lint $(STAMP) chromium $(TOOLS)
+test: lint $(STAMP) chromium $(TOOLS) $(CMS)
 	$(PY) -m pytest
 
 # lint and type checks, also run first by `make test`
@@ -54,7 +67,7 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 # the fast loop: no browser
-test-fast: lint
+test-fast: lint $(CMS)
 	$(PY) -m pytest -m "not browser"
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root or sudo).

@@ -1,4 +1,4 @@
-"""The command line: `circlemade build | serve | check | new | stale | i18n | schema | owners`.
+"""The command line: `circlemade build | serve | check | new | stale | i18n | schema | owners | cms`.
 
 Exit codes: 0 success, 1 content errors (every one listed, no traceback), a file that
 cannot be read or written (one line), or, for `stale` and the `--check` options,
@@ -81,6 +81,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
     serve.add_argument("--no-search", dest="search", action="store_false",
                        help="do not build the search index in the background")
+    serve.add_argument("--cms", action="store_true",
+                       help="also serve the CMS at /admin/, saving into this folder (runs "
+                            "decap-server, from `npm ci --prefix cms`)")
     message_language(serve)
 
     check = commands.add_parser("check", help="validate the content and render everything, without writing the site")
@@ -121,6 +124,14 @@ def parser() -> argparse.ArgumentParser:
     message_language(stale)
 
     commands.add_parser("i18n", help="translation coverage per language: what is missing where")
+
+    cms = commands.add_parser("cms", help="the CMS at /admin/: print its config.yml, generated "
+                                          "from the schemas")
+    cms.add_argument("--check", action="store_true",
+                     help="write one entry per collection as the CMS writes it, in a copy of the "
+                          "project, and check it; exit 1 if check refuses what the CMS saves")
+    cms.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD")
+    output_format(cms)
 
     schema = commands.add_parser("schema", help="write the JSON Schemas (schemas/) and the "
                                                 "member field reference (docs/member-reference.md)")
@@ -191,12 +202,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_CONTENT if stale else EXIT_OK
             for written in write_schemas(root):
                 print(f"Wrote {_shown(written.resolve()).rstrip('/')}")
+        elif args.command == "cms":
+            if args.check:
+                samples = pipeline.check_cms(root, options)
+                print(f"The CMS writes what check accepts: {len(samples)} sample files "
+                      f"({', '.join(samples)}).")
+            else:
+                from circlemade_site import cms
+                from circlemade_site.load import members
+                from circlemade_site.load.settings import load_config
+                config = load_config(root)
+                if config.cms is None:
+                    raise UsageError("content/site.yaml has no `cms:`")
+                diagnostics: list[Diagnostic] = []
+                facets = members.load_vocabularies(config, diagnostics)
+                if diagnostics:
+                    raise BuildFailed(diagnostics)
+                print(cms.config_yml(config, facets), end="")
         elif args.command == "owners":
             return write_codeowners(root, args.check)
         elif args.command == "serve":
             from circlemade_site import serve  # imports the web server only when needed
             return serve.serve(root, port=args.port, options=options, search=args.search,
-                               lang=lang)
+                               lang=lang, cms=args.cms)
     except BuildFailed as exc:
         print_diagnostics(exc.diagnostics, fmt, lang)
         print(tr(lang, msg("Build failed: {summary}; nothing was written.",

@@ -46,6 +46,17 @@ class MenuEntry:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class CmsSettings:
+    """site.yaml `cms:`: Decap CMS at /admin/, saving to `repo` on GitHub."""
+
+    repo: str                           # "owner/name"
+    branch: str
+    auth_url: str                       # the OAuth provider (Netlify's)
+    editorial_workflow: bool = True
+    open_authoring: bool = True
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path                          # the project folder (absolute)
     title: Localized
@@ -71,6 +82,7 @@ class SiteConfig:
     hide_contact_after_months: int = 24
     required_languages: tuple[str, ...] = ()   # the cluster's texts exist in each (no fallback)
     print_directory: bool = False       # site.yaml `print`: the printed directory (PDF) per language
+    cms: CmsSettings | None = None      # site.yaml `cms:` (circlemade_site/cms.py)
 
     @property
     def content_dir(self) -> Path:

@@ -34,7 +34,7 @@ from typing import Any
 
 import jinja2
 
-from circlemade_site import i18n, translations, urls, write
+from circlemade_site import cms, i18n, translations, urls, write
 from circlemade_site.assets import images, printed, search, static
 from circlemade_site.config import ACCESSIBILITY_FILE, SITE_FILE, SiteConfig
 from circlemade_site.errors import (
@@ -79,6 +79,11 @@ class BuildOptions:
     established: frozenset[str] | None = None   # member folders of a pull request's base
     # the key of a trusted build (CIRCLEMADE_CACHE_KEY): without it nothing cached is reused
     cache_key: str | None = dataclasses.field(default=None, repr=False)
+    # the CMS at /admin/ (site.yaml `cms:`): its bundle is copied by build and the preview,
+    # not by check (which needs no npm package: only its page and config.yml); `cms_local`: the origin that forwards Decap's local backend
+    # (serve --cms, http://127.0.0.1:8000), written into the CMS's config
+    cms: bool = True
+    cms_local: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -213,6 +218,14 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
         raise BuildFailed([missing_string(config, exc)]) from exc
     makers: dict[str, Maker | bytes] = {asset.dest_rel: asset.data for asset in assets.values()}
     makers.update(planned.by_path())
+    if config.cms is not None:
+        # the CMS's preview pane uses the theme's style sheet, if it has one by that name
+        style = "/" + assets["css/site.css"].dest_rel if "css/site.css" in assets else ""
+        try:
+            makers.update(cms.admin_files(config, site.facets, style,
+                                          local=options.cms_local, bundle=options.cms))
+        except cms.CmsProblem as exc:
+            raise BuildFailed([exc.diagnostic]) from exc
     if broken := links.own_link_problems(site, router, makers.keys()):
         raise BuildFailed(broken)
     sizes: dict[str, int] = {}
@@ -365,7 +378,8 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
             if options.search:
                 site = loaded.site
                 bundle, job = search.prepare(files, search.offer_records(site, urls.Router(site)),
-                                             site.config.root / CACHE_DIR, seal)
+                                             site.config.root / CACHE_DIR, seal,
+                                             urls.non_page_html(site.config))
                 if bundle is not None:
                     files.update(bundle)
                 else:     # indexed in the staging folder, once the pages are written there
@@ -392,12 +406,41 @@ def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | Non
         owners, established = ownership.review(root.resolve(), *pull_request)
         options = dataclasses.replace(options, established=established)
     try:
+        options = dataclasses.replace(options, cms=False)
         loaded = load_site(root, options)
         _render(loaded, options, CacheSeal.of(options.cache_key), print_pdfs=False)
     except BuildFailed as exc:
         raise BuildFailed([*exc.diagnostics, *owners]) from exc
     _raise_errors(owners)
     return loaded
+
+
+def check_cms(root: Path, options: BuildOptions) -> list[str]:
+    """`circlemade cms --check`: one entry per collection of the CMS, made from its form's
+    sample values and written as Decap writes them (cms.sample_files), into a copy of the
+    project, which `check` then loads. Returns the files it wrote; raises BuildFailed with
+    what `check` refuses of them (a form that lets an editor save what the site rejects)."""
+    import shutil
+    import tempfile
+    config = load_config(root.resolve())
+    if config.cms is None:
+        raise BuildFailed([Diagnostic(SITE_FILE, msg("the CMS is not switched on"),
+                                      hint=msg("add `cms: {{backend: github}}` to switch it on"),
+                                      field="cms")])
+    diagnostics: list[Diagnostic] = []
+    facets = members.load_vocabularies(config, diagnostics)
+    _raise_errors(diagnostics)
+    samples = cms.sample_files(config, facets)
+    with tempfile.TemporaryDirectory(prefix="circlemade-cms-") as folder:
+        copy = Path(folder) / "project"
+        for part in ("content", "members", "themes"):
+            if (config.root / part).is_dir():
+                shutil.copytree(config.root / part, copy / part, symlinks=True)
+        for rel, text in samples.items():
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            (copy / rel).write_text(text, encoding="utf-8")
+        check(copy, dataclasses.replace(options, search=False))
+    return sorted(samples)
 
 
 def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal,

@@ -125,8 +125,7 @@ def non_page_html(config: SiteConfig) -> tuple[str, ...]:
     site's root. This is the one declared list: such files are left out of the sitemap,
     the search index and the page audits (tests/test_quality.py reads it), and they follow
     their own header rules in netlify.toml rather than the footer and page rules."""
-    del config          # the list grows with the optional outputs the config switches on
-    return ()
+    return ("admin/*",) if config.cms is not None else ()    # the CMS (circlemade_site/cms.py)
 
 
 def is_page_html(rel_path: str, non_pages: tuple[str, ...]) -> bool:

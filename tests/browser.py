@@ -7,8 +7,11 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,11 +29,18 @@ def chromium_path() -> str:
     return path
 
 
-def netlify_headers() -> dict[str, str]:
-    """The headers netlify.toml sends with every page (the Content-Security-Policy...)."""
+def netlify_headers(path: str = "/") -> dict[str, str]:
+    """The headers netlify.toml sends with `path`, as Netlify sends them: every rule whose
+    `for` matches, in the order of the file, a later rule's header replacing an earlier
+    one of the same name (the /admin/ rule's Content-Security-Policy replaces the one of
+    `/*`)."""
     import tomllib
     config = tomllib.loads((Path(__file__).resolve().parent.parent / "netlify.toml").read_text())
-    return next(rule["values"] for rule in config["headers"] if rule["for"] == "/*")
+    headers: dict[str, str] = {}
+    for rule in config["headers"]:
+        if re.fullmatch(".*".join(map(re.escape, rule["for"].split("*"))), path):
+            headers.update(rule["values"])
+    return headers
 
 
 class _Netlifyish(http.server.SimpleHTTPRequestHandler):
@@ -39,12 +49,36 @@ class _Netlifyish(http.server.SimpleHTTPRequestHandler):
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".wasm": "application/wasm", ".pagefind": "application/octet-stream",
-                      ".ics": "text/calendar", ".xml": "application/xml"}
+                      ".ics": "text/calendar", ".xml": "application/xml",
+                      ".yml": "text/yaml"}
+
+    proxy: dict[str, str] = {}      # URL prefix -> the server that answers it (decap-server)
 
     def end_headers(self) -> None:
-        for name, value in netlify_headers().items():
+        for name, value in netlify_headers(self.path.split("?", 1)[0]).items():
             self.send_header(name, value)
         super().end_headers()
+
+    def do_POST(self) -> None:
+        """Forwarded to the server of `proxy` (Decap's local backend), as the preview does."""
+        target = next((url for prefix, url in self.proxy.items()
+                       if self.path.startswith(prefix)), None)
+        if target is None:
+            self.send_error(405)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        request = urllib.request.Request(target + self.path, data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                status, data = answer.status, answer.read()
+        except urllib.error.HTTPError as exc:
+            status, data = exc.code, exc.read()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         if code == 404:
@@ -67,9 +101,11 @@ class _Netlifyish(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve `folder` like the production host does; yields the base URL."""
-    handler = functools.partial(_Netlifyish, directory=str(folder))
+def serve_folder(folder: Path, proxy: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve `folder` like the production host does; yields the base URL. `proxy` forwards
+    POST requests under a prefix to another server (Decap's local backend at /api/v1)."""
+    handler = functools.partial(type("Handler", (_Netlifyish,), {"proxy": proxy or {}}),
+                                directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -25,11 +25,23 @@ NOW = "2026-11-29"
 
 
 def copy_fixture_site(root: Path) -> Path:
-    """The test site in `root`: its content/ and members/, and the repository's themes/."""
+    """The test site in `root`: its content/ and members/, the repository's themes/, and
+    its cms/ (Decap CMS's npm package, which the site's `cms:` copies to /admin/), linked."""
     for part in ("content", "members"):
         shutil.copytree(FIXTURE_SITE / part, root / part)
     shutil.copytree(REPO / "themes", root / "themes")
+    (root / "cms").symlink_to(REPO / "cms", target_is_directory=True)
     return root
+
+
+def page_files(site: Path, project: Path) -> list[Path]:
+    """The HTML files of a built site that are pages: not those urls.non_page_html
+    declares (the CMS at /admin/), which have rules of their own."""
+    from circlemade_site import urls
+    from circlemade_site.load.settings import load_config
+    non_pages = urls.non_page_html(load_config(project))
+    return sorted(path for path in site.rglob("*.html")
+                  if urls.is_page_html(path.relative_to(site).as_posix(), non_pages))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

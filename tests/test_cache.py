@@ -98,7 +98,10 @@ def test_a_planted_cache_entry_cannot_publish_a_script(make_project, tmp_path: P
 
     pipeline.build(root, tmp_path / "two", OPTIONS)
     second = snapshot(tmp_path / "two")
-    assert not any(b"alert(" in data for data in second.values())
+    # (Decap CMS's own bundle, copied from cms/node_modules, never from .cache/, has
+    # `alert(` calls of its own)
+    assert not any(b"alert(" in data for path, data in second.items()
+                   if not path.startswith("admin/decap-cms-"))
     changed = {p for p in second if second[p] != first.get(p)}
     assert changed <= {p for p in second if p.startswith("pagefind/")}
 

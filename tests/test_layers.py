@@ -22,7 +22,7 @@ NAME = "circlemade_site"
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("errors", "files", "slugs", "i18n", "config", "communes", "models", "spoofing",
               "links")),
-    ("load", ("load", "reference", "scaffold")),
+    ("load", ("load", "reference", "scaffold", "cms")),
     ("route", ("urls",)),
     ("plan", ("plan", "translations", "freshness")),
     ("render", ("render",)),

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import NOW
+from conftest import NOW, page_files
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed
@@ -36,8 +36,8 @@ def og(page: BeautifulSoup) -> dict[str, list[str]]:
     return found
 
 
-def test_every_page_has_open_graph_tags(built_site: Path) -> None:
-    pages = sorted(built_site.rglob("*.html"))
+def test_every_page_has_open_graph_tags(built_site: Path, sample: Path) -> None:
+    pages = page_files(built_site, sample)
     assert built_site / "index.html" in pages and built_site / "404.html" in pages
     for path in pages:
         rel = path.relative_to(built_site).as_posix()

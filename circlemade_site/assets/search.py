@@ -112,18 +112,21 @@ class IndexJob:
 
 
 def prepare(files: Mapping[str, Content], records: Mapping[str, str],
-            work_dir: Path, seal: CacheSeal) -> tuple[dict[str, bytes] | None, IndexJob]:
+            work_dir: Path, seal: CacheSeal,
+            non_pages: tuple[str, ...] = ()) -> tuple[dict[str, bytes] | None, IndexJob]:
     """The cached Pagefind bundle (output path -> bytes) for the HTML pages among `files`,
     or None when it must be made, with the job that makes it.
 
     The bundle is cached in `work_dir/pagefind/` under a digest of everything indexed: a
     rebuild whose indexed pages did not change takes the previous bundle, byte for byte,
     without running Pagefind, if the bundle is sealed with `seal`'s key (files.CacheSeal):
-    the digest in its name proves nothing, anyone can write a file of that name."""
+    the digest in its name proves nothing, anyone can write a file of that name. The HTML
+    that is not a page (`non_pages`, urls.non_page_html: the CMS) is never indexed."""
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{pagefind_version()}".encode())
     pages = []
     for path, data in sorted(files.items()):
-        if path.endswith(".html") and isinstance(data, bytes) and b"data-pagefind-body" in data:
+        if (urls.is_page_html(path, non_pages) and isinstance(data, bytes)
+                and b"data-pagefind-body" in data):
             pages.append(path)
             digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     for path, text in sorted(records.items()):

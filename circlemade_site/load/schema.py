@@ -148,6 +148,21 @@ class Freshness(Strict):
         examples=[24])
 
 
+class Cms(Strict):
+    """Decap CMS at /admin/ for the communications team (docs/content.md, "The CMS"): its
+    forms come from these schemas; it saves to the GitHub repository of `repository`."""
+
+    backend: Literal["github"] = Field(description="Where the CMS saves: the GitHub "
+                                       "repository named by `repository`", examples=["github"])
+    auth_url: Annotated[str, Field(pattern=ORIGIN_PATTERN)] = Field(
+        "https://api.netlify.com", description="The OAuth provider that signs editors in to "
+        "GitHub (Netlify's by default)", examples=["https://api.netlify.com"])
+    editorial_workflow: bool = Field(True, description="Each save is a branch and a pull "
+                                     "request (true), or a commit to the branch (false)")
+    open_authoring: bool = Field(True, description="People without write access to the "
+                                 "repository save to a fork and open a pull request")
+
+
 class SiteSettings(Strict):
     """content/site.yaml: the site's settings."""
 
@@ -194,6 +209,8 @@ class SiteSettings(Strict):
     print: bool = Field(False, description="true to publish the directory as a PDF to print "
                         "per language (/fr/annuaire.pdf, /nl/ledenlijst.pdf), made with "
                         "WeasyPrint, which needs the Pango library", examples=[True])
+    cms: Cms | None = Field(None, description="Decap CMS at /admin/ (needs `repository`)",
+                            examples=[{"backend": "github"}])
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from circlemade_site.config import (
     KNOWN_SECTIONS,
     REQUIRED_SECTIONS,
     SITE_FILE,
+    CmsSettings,
     MenuEntry,
     SiteConfig,
 )
@@ -127,6 +128,17 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
                 problem(("sections", key), msg("no URL segment for language {lang!r}", lang=lang),
                         msg("for example {example}", example=f"`{key}: {{{lang}: ...}}`"))
 
+    cms = None
+    if s.cms is not None:
+        if s.repository is None:
+            problem(("cms",), msg("the CMS saves to the site's repository, and `repository` "
+                                  "names none"),
+                    msg("for example {example}",
+                        example="`repository: {github: owner/name, branch: main}`"))
+        else:
+            cms = CmsSettings(s.repository.github, s.repository.branch, s.cms.auth_url,
+                              s.cms.editorial_workflow, s.cms.open_authoring)
+
     menus = {
         name: tuple(MenuEntry(item.page, item.url,
                               localized(("menus", name, i, "label"), item.label)
@@ -160,4 +172,5 @@ def _to_config(root: Path, s: schema.SiteSettings, positions: yamlio.Positions,
         hide_contact_after_months=s.freshness.hide_contact_after_months,
         required_languages=tuple(lang for lang in required if lang in languages),
         print_directory=s.print,
+        cms=cms,
     )

@@ -148,7 +148,9 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     outputs.append(Output("sitemap.xml", "sitemap.xml", {
         **default, "entries": sitemap(site, router)}))
     outputs.append(Output("robots.txt", "robots.txt", {
-        **default, "sitemap_url": router.absolute("/sitemap.xml")}))
+        **default, "sitemap_url": router.absolute("/sitemap.xml"),
+        # what is not a page of the site (the CMS) is not for search engines either
+        "disallow": ["/" + glob.removesuffix("*") for glob in urls.non_page_html(site.config)]}))
     open_data = functools.cache(functools.partial(exports.open_data, site, router, logos))
     data_files: dict[str, Callable[[], bytes]] = {
         path: functools.partial(lambda path: open_data()[path], path)

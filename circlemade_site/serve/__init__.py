@@ -12,6 +12,11 @@ Fast at thousands of members, because the preview does no more than the browser 
   a moment after the last change, into .cache/serve/ (background.py; `--no-search`
   turns this off).
 
+With `--cms` (`make cms`), the CMS at /admin/ saves into this folder: Decap's local
+backend (decap-server, from cms/node_modules) runs beside the preview, which forwards it
+under /api/v1 on its own origin and writes `local_backend` into the preview's
+/admin/config.yml only (a build's never has it); a save is a change like any other.
+
 While the content has errors, the last good version of the site stays served, every page
 with a banner that lists the problems in its language (problems.py); the terminal prints
 each problem once per save, and says when they are all fixed. Open pages reload when the
@@ -21,13 +26,20 @@ content error.
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
+import os
 import signal
+import socket
+import subprocess
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
+from circlemade_site import cms as cms_files
 from circlemade_site import pipeline
+from circlemade_site.errors import SiteError
 from circlemade_site.serve.background import SearchBuilder, watch
 from circlemade_site.serve.handler import make_handler
 from circlemade_site.serve.preview import Preview
@@ -51,10 +63,42 @@ def _first_build(preview: Preview) -> str:
     return f" (a full build: without a cache the first one takes about {seconds} s)"
 
 
+def start_decap_server(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """decap-server (cms/node_modules) writing into `root` (its file-system mode: saves are
+    files, as the preview watches), on a free port of 127.0.0.1; its address once it
+    answers."""
+    server = root / cms_files.SERVER
+    if not server.exists():
+        raise SiteError(f"decap-server is not installed: run `{cms_files.INSTALL}`")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([str(server)], cwd=root, stdout=subprocess.DEVNULL,
+                               env={**os.environ, "MODE": "fs", "GIT_REPO_DIRECTORY": str(root),
+                                    "PORT": str(port), "BIND_HOST": "127.0.0.1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(url + cms_files.LOCAL_API, data=b'{"action":"info"}',
+                                             headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=2).close()
+            return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SiteError("decap-server did not start (see its messages above)")
+
+
 def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = True,
-          lang: str = "en") -> int:
+          lang: str = "en", cms: bool = False) -> int:
     root = root.resolve()
     stopping = threading.Event()          # this server's: set when it stops
+    decap: subprocess.Popen[bytes] | None = None
+    cms_api = None
+    if cms:
+        decap, cms_api = start_decap_server(root)
+        options = dataclasses.replace(options, cms_local=f"http://127.0.0.1:{port}")
     preview = Preview(root, options, lang)
     started = time.perf_counter()
     print("Loading content/ and members/: every file is read and checked now, then only "
@@ -78,9 +122,13 @@ def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = 
         thread.start()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                              make_handler(preview, root / SERVE_DIR, stopping,
-                                                          searcher.built if searcher else None))
+                                                          searcher.built if searcher else None,
+                                                          cms_api))
     server.daemon_threads = True
     print(f"Serving the site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+    if cms:
+        print(f"The CMS: http://127.0.0.1:{port}/{cms_files.ADMIN}/ (it saves into {root})",
+              flush=True)
     if searcher is not None:
         print(f"Building the search index in the background{_first_build(preview)}; "
               "the pages are served meanwhile, search works once it is done.", flush=True)
@@ -94,4 +142,7 @@ def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = 
         if searcher is not None:
             searcher.stop()
         server.server_close()
+        if decap is not None:
+            decap.terminate()
+            decap.wait(timeout=10)
     return 0

@@ -9,14 +9,19 @@ is what the host allows."""
 from __future__ import annotations
 
 import http.server
+import json
 import mimetypes
+import re
 import threading
 import tomllib
+import urllib.error
 import urllib.parse
-from collections.abc import Mapping
+import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from circlemade_site import cms, urls
 from circlemade_site.errors import Diagnostic
 from circlemade_site.serve import problems
 from circlemade_site.serve.preview import Preview
@@ -51,15 +56,31 @@ def candidates(url_path: str) -> list[str]:
 
 
 def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
-                 search_built: threading.Event | None = None,
+                 search_built: threading.Event | None = None, cms_api: str | None = None,
                  ) -> type[http.server.BaseHTTPRequestHandler]:
     """The request handler of one server: outputs from `preview`, the search index from
     `search_dir` once `search_built` is set (a build of this server wrote it), change
-    events until `stopping` is set."""
-    headers = site_headers(preview.root)
+    events until `stopping` is set; with `cms_api` (serve --cms), Decap's local backend
+    (decap-server at that address) forwarded under /api/v1, on the preview's own origin."""
+    header_rules = site_header_rules(preview.root)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "circlemade"
+
+        def do_POST(self) -> None:   # the name http.server calls
+            if cms_api is None or not self.path.startswith(cms.LOCAL_API):
+                return self._send(405, "text/plain; charset=utf-8", b"Method not allowed")
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            request = urllib.request.Request(cms_api + self.path, data=body, method="POST",
+                                             headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as answer:
+                    status, data = answer.status, answer.read()
+            except urllib.error.HTTPError as exc:
+                status, data = exc.code, exc.read()
+            except OSError as exc:
+                status, data = 502, json.dumps({"error": str(exc)}).encode()
+            self._send(status, "application/json", data)
 
         def do_GET(self) -> None:   # the name http.server calls
             path = self.path.split("?", 1)[0]
@@ -91,7 +112,7 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
             rel, data, shown = found
             if data is None:                          # never made without errors
                 return self._problem(rel, shown)
-            if (shown or preview.message) and rel.endswith(".html"):
+            if (shown or preview.message) and self._is_page(rel):
                 data = problems.with_banner(data, self._banner(rel, shown))
             self._send(status, content_type(rel), data)
 
@@ -105,6 +126,12 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
                 if served is not None:
                     return rel, *served
             return None
+
+        def _is_page(self, rel: str) -> bool:
+            """Pages get the banner; the HTML that is not a page (the CMS) does not."""
+            snapshot = preview.snapshot
+            config = snapshot.prepared.site.config if snapshot is not None else None
+            return urls.is_page_html(rel, urls.non_page_html(config) if config else ())
 
         def _banner(self, rel: str, shown: list[Diagnostic]) -> bytes:
             lang = preview.language_of(rel)
@@ -128,10 +155,11 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
             self.end_headers()
 
         def _send(self, status: int, kind: str, data: bytes) -> None:
-            if kind.startswith("text/html"):
-                data = inject_reload(data)
+            if kind.startswith("text/html") and not self.path.startswith(f"/{cms.ADMIN}/"):
+                data = inject_reload(data)     # not the CMS: a save would reload the form
             self.send_response(status)
-            for name, value in headers.items():
+            path = urllib.parse.urlsplit(self.path).path
+            for name, value in headers_for(header_rules, path).items():
                 self.send_header(name, value)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
@@ -162,19 +190,31 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
     return Handler
 
 
-def site_headers(root: Path) -> Mapping[str, str]:
-    """The headers netlify.toml sends with every page (`for = "/*"`), if the project has
-    that file and it can be read; none otherwise."""
+def site_header_rules(root: Path) -> Sequence[tuple[str, Mapping[str, str]]]:
+    """The header rules of netlify.toml (`for` and its values, in the file's order), if the
+    project has that file and it can be read; none otherwise."""
     try:
         config = tomllib.loads((root / "netlify.toml").read_text(encoding="utf-8"))
-        rule = next(r for r in config.get("headers", []) if r.get("for") == "/*")
-        return {str(k): str(v) for k, v in rule.get("values", {}).items()}
-    except (OSError, ValueError, StopIteration, AttributeError, TypeError):
-        return {}
+        return [(str(rule["for"]), {str(k): str(v) for k, v in rule.get("values", {}).items()})
+                for rule in config.get("headers", [])]
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return []
+
+
+def headers_for(rules: Sequence[tuple[str, Mapping[str, str]]], path: str) -> dict[str, str]:
+    """The headers Netlify sends with `path`: every rule whose `for` matches (`*` matches
+    anything), in the file's order, a later rule's header replacing an earlier one of the
+    same name (so the CMS's Content-Security-Policy replaces the site's under /admin/)."""
+    headers: dict[str, str] = {}
+    for pattern, values in rules:
+        if re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), path):
+            headers.update(values)
+    return headers
 
 
 def content_type(dest_rel: str) -> str:
-    kind = mimetypes.guess_type(dest_rel)[0] or "application/octet-stream"
+    kind = ("text/yaml" if dest_rel.endswith(".yml") else
+            mimetypes.guess_type(dest_rel)[0] or "application/octet-stream")
     if kind.startswith("text/") or kind in ("application/xml", "image/svg+xml",
                                             "application/javascript", "application/json"):
         kind += "; charset=utf-8"

@@ -1,0 +1,161 @@
+"""Decap CMS at /admin/, driven in Chromium: decap-server (its local backend) writes into a
+temporary copy of the project, the built site serves /admin/ with netlify.toml's headers,
+an editor creates an event in French and Dutch through the form, and the files written
+pass `circlemade check` and appear in the rebuilt agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import serve_folder
+from conftest import NOW, REPO, run_cli
+
+from circlemade_site import cms, pipeline
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def decap_server(make_project, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """decap-server on a free port, writing into a copy of the test project."""
+    root = make_project()
+    server = REPO / cms.SERVER
+    if not server.exists():
+        raise RuntimeError(f"run `{cms.INSTALL}` (make test does it)")
+    port = free_port()
+    log = (tmp_path / "decap-server.log").open("w+", encoding="utf-8")
+    process = subprocess.Popen([str(server)], cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                               env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "MODE": "fs",
+                                    "GIT_REPO_DIRECTORY": str(root), "PORT": str(port)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                request = urllib.request.Request(url + "/api/v1", data=b'{"action":"info"}',
+                                                 headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(request, timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(f"decap-server did not start: {log.read()}") from None
+                time.sleep(0.3)
+        yield root, url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def build(root: Path, out: Path, local: str | None) -> None:
+    pipeline.build(root, out, pipeline.BuildOptions(now=dt.date.fromisoformat(NOW), search=False,
+                                                    cms_local=local))
+
+
+def open_cms(browser, url: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  timezone_id="Europe/Brussels", locale="fr-BE")
+    page = context.new_page()
+    problems: list[str] = []
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    page.on("console", lambda m: problems.append(m.text) if "CSP violation" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(url + "/admin/")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Agenda").first.wait_for()
+    return page, problems
+
+
+def test_an_event_written_in_the_cms_passes_check_and_is_in_the_agenda(
+        browser, decap_server, tmp_path: Path) -> None:
+    root, api = decap_server
+    out = tmp_path / "public"
+    out.mkdir()
+    with serve_folder(out, proxy={cms.LOCAL_API: api}) as url:
+        build(root, out, url)
+        page, problems = open_cms(browser, url)
+        page.goto(url + "/admin/#/collections/events/new")
+        fr, nl = "#title-field-1", "#title-field-19"
+        page.locator(fr).wait_for()
+        page.fill(fr, "Atelier : réparer les chaises de bureau")
+        page.fill("#summary-field-3", "Un atelier pratique pour apprendre à réparer le mobilier.")
+        page.fill(nl, "Workshop: bureaustoelen herstellen")
+        page.fill("#summary-field-21", "Een praktische workshop om meubilair te herstellen.")
+        page.locator("#type-field-4").click()
+        page.get_by_text("Formation / Opleiding", exact=True).click()
+        page.fill("#start-field-5", "2027-03-11T09:30")
+        page.fill("#end-field-6", "2027-03-11T12:30")
+        page.fill("#name-field-8", "Recyclerie de l'Ouest")
+        page.fill("#postal_code-field-10", "1080")
+        page.fill("#municipality-field-11", "Molenbeek-Saint-Jean")
+        editors = page.locator("[data-slate-editor]")
+        editors.nth(0).click()
+        page.keyboard.type("Apportez une chaise à réparer : nos artisans vous montrent comment.")
+        editors.nth(1).click()
+        page.keyboard.type("Breng een stoel mee: onze vakmensen tonen u hoe.")
+        page.locator(fr).scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "cms-event.png"))
+        page.get_by_role("button", name="Publier").first.click()
+        page.get_by_text("Publier maintenant").click()
+        written = root / "content" / "events"
+        deadline = time.monotonic() + 20
+        while not list(written.glob("atelier-*.nl.md")) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        files = sorted(p.name for p in written.glob("atelier-*"))
+        assert files, problems
+        assert problems == []
+    checked = run_cli("check", "--now", NOW, cwd=root)
+    assert checked.returncode == 0, checked.stderr
+    build(root, out, None)
+    agenda = (out / "fr" / "agenda" / "index.html").read_text(encoding="utf-8")
+    assert "Atelier : réparer les chaises de bureau" in agenda
+    assert "Workshop: bureaustoelen herstellen" in (out / "nl" / "agenda" / "index.html").read_text(
+        encoding="utf-8")
+
+
+def test_a_member_edited_in_the_cms_stays_valid(browser, decap_server, tmp_path: Path) -> None:
+    """Decap rewrites member.yaml without its comments (the editor's schema line) and in its
+    own style; check accepts it, and the change is published."""
+    root, api = decap_server
+    out = tmp_path / "public"
+    out.mkdir()
+    member = root / "members" / "recable" / "member.yaml"
+    with serve_folder(out, proxy={cms.LOCAL_API: api}) as url:
+        build(root, out, url)
+        page, problems = open_cms(browser, url)
+        page.goto(url + "/admin/#/collections/members/entries/recable/member")
+        tagline = page.locator("#fr-field-6")
+        tagline.wait_for()
+        page.screenshot(path=str(tmp_path / "cms-member.png"))
+        # the preview pane is styled by the site's own style sheet (preview.js)
+        styles = page.frame_locator("iframe").first.locator("link[rel=stylesheet]")
+        styles.first.wait_for(state="attached")
+        assert "/static/css/site." in styles.first.get_attribute("href")
+        tagline.fill("Ordinateurs et smartphones reconditionnés, garantis deux ans.")
+        page.get_by_role("button", name="Publier").first.click()
+        page.get_by_text("Publier maintenant").click()
+        deadline = time.monotonic() + 20
+        while "garantis deux ans." not in member.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, problems
+            time.sleep(0.3)
+        assert problems == []
+    text = member.read_text(encoding="utf-8")
+    assert "yaml-language-server" not in text       # Decap drops comments
+    checked = run_cli("check", "--now", NOW, cwd=root)
+    assert checked.returncode == 0, checked.stderr + text
+    build(root, out, None)
+    assert "garantis deux ans." in (out / "fr" / "membres" / "recable" / "index.html").read_text(
+        encoding="utf-8")
