@@ -450,3 +450,18 @@ def test_the_banner_appears_and_goes_live_and_passes_axe(make_project, tmp_path:
         banner.wait_for(state="detached", timeout=15000)
         assert problems == []
         context.close()
+
+
+def test_the_preview_sends_netlify_tomls_header_rules_path_by_path(tmp_path: Path) -> None:
+    """As Netlify does: every rule whose `for` matches, in order, a later header replacing
+    an earlier one; so the CMS under /admin/ gets its own Content-Security-Policy (Decap
+    needs 'unsafe-eval') and the pages keep the strict one, and both get the rest of `/*`."""
+    from circlemade_site.serve.handler import headers_for, site_header_rules
+    shutil.copy(REPO / "netlify.toml", tmp_path / "netlify.toml")
+    rules = site_header_rules(tmp_path)
+    page, admin = headers_for(rules, "/fr/membres/"), headers_for(rules, "/admin/index.html")
+    assert "'unsafe-eval'" not in page["Content-Security-Policy"]
+    assert "'unsafe-eval'" in admin["Content-Security-Policy"]
+    assert admin["X-Content-Type-Options"] == page["X-Content-Type-Options"] == "nosniff"
+    assert headers_for(rules, "/media/members/x/logo.webp")["Cache-Control"].endswith("immutable")
+    assert site_header_rules(tmp_path / "nowhere") == []

@@ -160,7 +160,8 @@ def make_handler(preview: Preview, search_dir: Path, stopping: threading.Event,
             self.send_response(status)
             path = urllib.parse.urlsplit(self.path).path
             for name, value in headers_for(header_rules, path).items():
-                self.send_header(name, value)
+                if name.lower() != "cache-control":     # the preview's own: no-store
+                    self.send_header(name, value)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
