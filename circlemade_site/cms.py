@@ -112,6 +112,13 @@ class _Walk:
         if "$ref" in node:
             target = self.defs[node["$ref"].rsplit("/", 1)[-1]]
             node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        for key in ("oneOf", "anyOf"):
+            # one text or a text per language (a street, a venue's name): the form offers
+            # a text per language, which is what a bilingual address needs
+            texts = [self.resolve(o)[0] for o in node.get(key, ())]
+            if len(texts) == 2 and texts[0].get("type") == "string" and self._localized(texts[1]):
+                merged = {k: v for k, v in node.items() if k != key}
+                node = {**texts[1], **merged}
         return node, nullable
 
     def fields(self, node: Mapping[str, Any], path: str,

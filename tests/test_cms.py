@@ -65,6 +65,10 @@ def expected_widget(annotation: Any, name: str) -> set[str]:
         return {"boolean"}
     if kind in (int, float):
         return {"number"}
+    union = [_inner(a)[0] for a in typing.get_args(kind)]
+    if typing.get_origin(kind) in (typing.Union, types.UnionType) and str in union and any(
+            typing.get_origin(a) is dict for a in union):
+        return {"object"}      # one text or a text per language: a text per language
     if kind is dt.date or typing.get_origin(kind) in (typing.Union, types.UnionType):
         return {"datetime"}
     if typing.get_origin(kind) is dict:
