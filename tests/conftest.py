@@ -24,6 +24,16 @@ FIXTURE_SITE = REPO / "tests" / "fixtures" / "site"
 NOW = "2026-11-29"
 
 
+def site_pages(out: Path, project: Path = FIXTURE_SITE) -> list[Path]:
+    """The pages of a site built from `project`: its HTML files but those urls.non_page_html
+    declares (newsletters...), which are not pages and follow rules of their own."""
+    from circlemade_site import urls
+    from circlemade_site.load import settings
+    non_pages = urls.non_page_html(settings.load_config(project))
+    return sorted(p for p in out.rglob("*.html")
+                  if urls.is_page_html(p.relative_to(out).as_posix(), non_pages))
+
+
 def copy_fixture_site(root: Path) -> Path:
     """The test site in `root`: its content/ and members/, and the repository's themes/."""
     for part in ("content", "members"):

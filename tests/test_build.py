@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import NOW, run_cli
+from conftest import NOW, run_cli, site_pages
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed, UsageError
@@ -27,7 +27,7 @@ PAGES = {  # page name -> its URL in each language
 
 
 def html_files(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.html"))
+    return site_pages(out)
 
 
 def soup(path: Path) -> BeautifulSoup:

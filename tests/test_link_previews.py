@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import NOW
+from conftest import NOW, site_pages
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed
@@ -37,7 +37,7 @@ def og(page: BeautifulSoup) -> dict[str, list[str]]:
 
 
 def test_every_page_has_open_graph_tags(built_site: Path) -> None:
-    pages = sorted(built_site.rglob("*.html"))
+    pages = site_pages(built_site)
     assert built_site / "index.html" in pages and built_site / "404.html" in pages
     for path in pages:
         rel = path.relative_to(built_site).as_posix()

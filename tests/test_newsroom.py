@@ -9,7 +9,7 @@ import feedparser
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
-from conftest import NOW
+from conftest import NOW, site_pages
 
 from circlemade_site import models, pipeline
 from circlemade_site.errors import BuildFailed
@@ -252,7 +252,7 @@ def test_events_in_summer_time_keep_their_offset(make_project, tmp_path: Path) -
 def test_every_page_has_a_share_image_and_twitter_tags(built_site: Path) -> None:
     import PIL.Image
     seen = set()
-    for page in built_site.rglob("*.html"):
+    for page in site_pages(built_site):
         tree = soup(page)
         if page.parent == built_site:
             continue

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import NOW
+from conftest import NOW, site_pages
 
 from circlemade_site import pipeline
 from circlemade_site.errors import BuildFailed
@@ -28,7 +28,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 def test_every_page_links_to_the_statement_and_the_privacy_notice_in_its_language(
         built_site: Path) -> None:
-    pages = sorted(built_site.rglob("*.html"))
+    pages = site_pages(built_site)
     assert len(pages) > 200
     missing = {}
     for path in pages:
