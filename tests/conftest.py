@@ -24,7 +24,7 @@ FIXTURE_SITE = REPO / "tests" / "fixtures" / "site"
 NOW = "2026-11-29"
 
 
-def site_pages(out: Path, project: Path = FIXTURE_SITE) -> list[Path]:
+def site_pages(out: Path, project: Path) -> list[Path]:
     """The pages of a site built from `project`: its HTML files but those urls.non_page_html
     declares (newsletters...), which are not pages and follow rules of their own."""
     from circlemade_site import urls

@@ -36,8 +36,8 @@ def og(page: BeautifulSoup) -> dict[str, list[str]]:
     return found
 
 
-def test_every_page_has_open_graph_tags(built_site: Path) -> None:
-    pages = site_pages(built_site)
+def test_every_page_has_open_graph_tags(built_site: Path, sample: Path) -> None:
+    pages = site_pages(built_site, sample)
     assert built_site / "index.html" in pages and built_site / "404.html" in pages
     for path in pages:
         rel = path.relative_to(built_site).as_posix()

@@ -249,10 +249,10 @@ def test_events_in_summer_time_keep_their_offset(make_project, tmp_path: Path) -
     assert cal.walk("VEVENT")[0].decoded("dtstart").utcoffset() == dt.timedelta(hours=2)
 
 
-def test_every_page_has_a_share_image_and_twitter_tags(built_site: Path) -> None:
+def test_every_page_has_a_share_image_and_twitter_tags(built_site: Path, sample: Path) -> None:
     import PIL.Image
     seen = set()
-    for page in site_pages(built_site):
+    for page in site_pages(built_site, sample):
         tree = soup(page)
         if page.parent == built_site:
             continue

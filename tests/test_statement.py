@@ -27,8 +27,8 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def test_every_page_links_to_the_statement_and_the_privacy_notice_in_its_language(
-        built_site: Path) -> None:
-    pages = site_pages(built_site)
+        built_site: Path, sample: Path) -> None:
+    pages = site_pages(built_site, sample)
     assert len(pages) > 200
     missing = {}
     for path in pages:
