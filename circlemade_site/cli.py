@@ -123,6 +123,20 @@ def parser() -> argparse.ArgumentParser:
                        help="the date to count from (default: today in Brussels)")
     message_language(stale)
 
+    letter = commands.add_parser("newsletter", help="a campaign's newsletter: e-mail HTML "
+                                 "(or its plain-text part) to paste into the mailing tool")
+    letter.add_argument("campaign", help="the campaign: its file name (content/campaigns/"
+                        "NAME.<lang>.md) or its slug in any language")
+    letter.add_argument("--lang", dest="newsletter_lang", default=None, metavar="LANG",
+                        help="the newsletter's language, one of the site's (default: the "
+                             "site's default language); messages follow it")
+    letter.add_argument("--text", action="store_true", help="the plain-text part instead of the HTML")
+    letter.add_argument("--out", type=Path, default=None, metavar="FILE",
+                        help="write it to FILE (default: print it)")
+    letter.add_argument("--now", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="the date its upcoming events start from (default: today in Brussels)")
+    letter.add_argument("--drafts", action="store_true", help="include drafts")
+
     commands.add_parser("i18n", help="translation coverage per language: what is missing where")
 
     cms = commands.add_parser("cms", help="the CMS at /admin/: print its config.yml, generated "
@@ -190,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines, count = freshness.report(loaded.site, options.now, args.months)
             print("\n".join(lines))
             return EXIT_CONTENT if count else EXIT_OK
+        elif args.command == "newsletter":
+            return newsletter(root, args, options)
         elif args.command == "i18n":
             loaded = pipeline.check(root, options)
             print(translations.details(translations.coverage(loaded.site)))
@@ -239,6 +255,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SiteError as exc:
         print(f"circlemade: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
+    return EXIT_OK
+
+
+def newsletter(root: Path, args: argparse.Namespace, options: pipeline.BuildOptions) -> int:
+    """`circlemade newsletter CAMPAIGN`: the newsletter the build writes beside the
+    campaign's page, printed or written to --out. An unknown campaign or language is a
+    usage error (exit 2), in the newsletter's language when the messages have it."""
+    from circlemade_site import urls
+
+    asked = args.newsletter_lang
+    lang = asked if asked in MESSAGE_LANGUAGES else reader_language()
+    loaded = pipeline.load_site(root, options)
+    config = loaded.site.config
+    chosen = asked or config.default_language
+    if chosen not in config.languages:
+        raise UsageError(tr(lang, msg("{lang!r} is not a language of the site; choose one of "
+                                      "{languages}.", lang=chosen,
+                                      languages=", ".join(config.languages))))
+    campaign = next((c for c in loaded.site.campaigns if args.campaign == c.name
+                     or args.campaign in {t.slug for t in c.texts.values()}), None)
+    if campaign is None:
+        names = ", ".join(sorted(c.name for c in loaded.site.campaigns))
+        raise UsageError(tr(lang, msg("no published campaign is named {name!r}; the campaigns "
+                                      "are: {names}.", name=args.campaign, names=names or "-")))
+    target = urls.Newsletter(campaign, "txt" if args.text else "html")
+    data = pipeline.render_one(loaded, options, urls.Router(loaded.site).dest_for(target, chosen)
+                               .as_posix())
+    if args.out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        try:
+            args.out.write_bytes(data)
+        except OSError as exc:
+            raise OutputFailed(pipeline.io_failure(exc, args.out)) from exc
+        print(tr(lang, msg("Wrote {path}.", path=_shown(args.out.resolve()).rstrip("/"))),
+              file=sys.stderr)
     return EXIT_OK
 
 

@@ -358,7 +358,8 @@ def render_site(prepared: Prepared, print_pdfs: bool = True) -> tuple[dict[str, 
         except BuildFailed as exc:
             diagnostics.extend(exc.diagnostics)
     _raise_errors(diagnostics)
-    pages = sum(1 for o in prepared.planned.outputs if o.dest_rel.endswith(".html"))
+    non_pages = urls.non_page_html(prepared.site.config)
+    pages = sum(1 for o in prepared.planned.outputs if urls.is_page_html(o.dest_rel, non_pages))
     return files, pages
 
 
@@ -450,6 +451,16 @@ def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal,
     files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs)
     markdown.cache.save(markdown_cache, seal)
     return files, pages
+
+
+def render_one(loaded: Loaded, options: BuildOptions, dest_rel: str) -> bytes:
+    """One output of the site, as the build makes it (`circlemade newsletter`). Raises
+    BuildFailed; KeyError if the site has no such output."""
+    seal = CacheSeal.of(options.cache_key)
+    markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
+    markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
+    prepared = prepare(loaded, options, markdown, seal=seal)
+    return content_bytes(make(prepared, prepared.makers[dest_rel]))
 
 
 def io_failure(exc: OSError, out: Path) -> Message:

@@ -31,6 +31,8 @@ Routes:
     /<lang>/<news>/<slug>/                  a news item            NewsItem
     /<lang>/<campaigns>/                    campaigns (archive)    CAMPAIGNS
     /<lang>/<campaigns>/<slug>/             a campaign             Campaign
+    /<lang>/<campaigns>/<slug>/newsletter.html  its newsletter (e-mail HTML; .txt: plain text)
+                                            Newsletter(campaign, "html" | "txt"), not a page
     /<lang>/feed.xml                        Atom: news and campaigns   FEED
     /<lang>/<search>/                       search (Pagefind)      SEARCH
     /<lang>/<accessibility>/                the accessibility statement   ACCESSIBILITY
@@ -116,7 +118,17 @@ class IcsFile:
     event: Event
 
 
-Target = Page | Member | TermPage | Paged | Event | NewsItem | Campaign | IcsFile | str
+@dataclasses.dataclass(frozen=True, slots=True)
+class Newsletter:
+    """The newsletter of a campaign: e-mail HTML (`ext` "html") or its plain-text part
+    ("txt"), beside the campaign's page. Not a page of the site (see non_page_html)."""
+
+    campaign: Campaign
+    ext: str = "html"
+
+
+Target = (Page | Member | TermPage | Paged | Event | NewsItem | Campaign | IcsFile | Newsletter
+          | str)
 
 
 def non_page_html(config: SiteConfig) -> tuple[str, ...]:
@@ -125,7 +137,9 @@ def non_page_html(config: SiteConfig) -> tuple[str, ...]:
     site's root. This is the one declared list: such files are left out of the sitemap,
     the search index and the page audits (tests/test_quality.py reads it), and they follow
     their own header rules in netlify.toml rather than the footer and page rules."""
-    return ("admin/*",) if config.cms is not None else ()    # the CMS (circlemade_site/cms.py)
+    cms = ("admin/*",) if config.cms is not None else ()     # the CMS (circlemade_site/cms.py)
+    return cms + tuple(f"{lang}/{config.sections[CAMPAIGNS][lang]}/*/newsletter.html"
+                       for lang in config.languages)          # newsletters (plan/newsletters.py)
 
 
 def is_page_html(rel_path: str, non_pages: tuple[str, ...]) -> bool:
@@ -188,6 +202,8 @@ class Router:
             return f"{self._section(section, lang)}{text.slug}/"
         if isinstance(target, IcsFile):
             return self.url_for(target.event, lang).rstrip("/") + ".ics"
+        if isinstance(target, Newsletter):
+            return f"{self.url_for(target.campaign, lang)}newsletter.{target.ext}"
         if isinstance(target, Paged):
             first = self.url_for(target.listing, lang)
             return first if target.number == 1 else f"{first}{target.number}/"

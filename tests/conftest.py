@@ -36,7 +36,7 @@ def copy_fixture_site(root: Path) -> Path:
 
 def page_files(site: Path, project: Path) -> list[Path]:
     """The HTML files of a built site that are pages: not those urls.non_page_html
-    declares (the CMS at /admin/), which have rules of their own."""
+    declares (the CMS at /admin/, newsletters), which have rules of their own."""
     from circlemade_site import urls
     from circlemade_site.load.settings import load_config
     non_pages = urls.non_page_html(load_config(project))

@@ -12,10 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import page_files
 from playwright.sync_api import Browser, Page
-
-from circlemade_site import urls
-from circlemade_site.load import settings
 
 TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
 AXE = TOOLS / "axe-core" / "axe.min.js"
@@ -32,15 +30,10 @@ STATEMENT_AND_NOTICE = ("/fr/accessibilite/", "/nl/toegankelijkheid/", "/fr/vie-
 
 
 def pages(site: Path, project: Path) -> list[str]:
-    """The URL of every page of a built site: its HTML files but those urls.non_page_html
-    declares (the CMS, newsletters), which are not pages and follow rules of their own."""
-    non_pages = urls.non_page_html(settings.load_config(project))
-    found = []
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site).as_posix()
-        if urls.is_page_html(rel, non_pages):
-            found.append("/" + rel.removesuffix("index.html"))
-    return found
+    """The URL of every page of a built site (conftest.page_files: not the CMS nor the
+    newsletters, which are not pages and follow rules of their own)."""
+    return ["/" + path.relative_to(site).as_posix().removesuffix("index.html")
+            for path in page_files(site, project)]
 
 
 def tools_installed() -> None:

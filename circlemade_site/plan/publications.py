@@ -105,13 +105,20 @@ def plan_publications(site: Site, router: urls.Router, catalogs: Mapping[str, Ca
                 "news", f"{item.name}-{lang}", tr.title, f"{t('news_title')} · {news_date(item, lang, site)}"))
         page(urls.CAMPAIGNS, "campaigns.html", campaigns_page)
         for campaign in site.campaigns:
-            tr = campaign.text(lang, order)
-            page(campaign, "campaign.html", campaign_page, campaign, share.card(
-                "campaigns", f"{campaign.name}-{lang}", tr.title, t("campaigns_title"),
-                picture=campaign.hero, layout="hero"))
+            page(campaign, "campaign.html", campaign_page, campaign,
+                 campaign_share_card(share, campaign, lang, t, order))
         outputs.append(Output(router.dest_for(urls.FEED, lang).as_posix(), "feed.xml", context,
                               functools.partial(exports.feed, site, router, lang, t)))
     return outputs, files, [v for vs in heroes.values() for v in vs]
+
+
+def campaign_share_card(share: ShareCards, campaign: Campaign, lang: str, t: Catalog,
+                        order: tuple[str, ...]) -> str:
+    """The absolute URL of a campaign's share card (its hero, its title): og:image of its
+    page, and the picture of its newsletter."""
+    tr = campaign.text(lang, order)
+    return share.card("campaigns", f"{campaign.name}-{lang}", tr.title, t("campaigns_title"),
+                      picture=campaign.hero, layout="hero")
 
 
 def agenda(room: Newsroom, lang: str, t: Catalog, _diagnostics: list[Diagnostic]) -> dict[str, Any]:

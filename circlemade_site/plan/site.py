@@ -44,6 +44,7 @@ from circlemade_site.plan.members import (
     plan_members,
     term_link,
 )
+from circlemade_site.plan.newsletters import plan_newsletters
 from circlemade_site.plan.opportunities import (
     Matchmaker,
     OpportunityCards,
@@ -51,7 +52,12 @@ from circlemade_site.plan.opportunities import (
     profile_opportunities,
 )
 from circlemade_site.plan.printed import PrintJob, plan_printed
-from circlemade_site.plan.publications import hero_variants, home_context, plan_publications
+from circlemade_site.plan.publications import (
+    campaign_share_card,
+    hero_variants,
+    home_context,
+    plan_publications,
+)
 from circlemade_site.plan.views import Markdown, Output, Text, body, page_output, text
 
 FEATURED = 6     # members shown on the home page: the most recent ones
@@ -145,6 +151,10 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     news_outputs, news_files, hero_jobs = plan_publications(
         site, router, catalogs, bases.__getitem__, markdown, cards, share, heroes)
     outputs.extend(news_outputs)
+    outputs.extend(plan_newsletters(
+        site, router, catalogs, bases.__getitem__, cards, opportunity_cards, logos,
+        lambda campaign, lang: campaign_share_card(share, campaign, lang, catalogs[lang],
+                                                   config.fallback_order)))
     outputs.append(Output("sitemap.xml", "sitemap.xml", {
         **default, "entries": sitemap(site, router)}))
     outputs.append(Output("robots.txt", "robots.txt", {

@@ -43,7 +43,21 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
     env.globals.update(language_name=i18n.language_name, text=text_in_page)
     env.filters["date"] = lambda value, locale, format="long": i18n.format_date(value, locale, format)
     env.filters["number"] = lambda value, locale: i18n.format_number(value, locale)
+    env.filters["inline_css"] = inline_css
     return env
+
+
+def inline_css(html: str) -> markupsafe.Markup:
+    """The `inline_css` filter of e-mail templates (`{% filter inline_css %}` around the whole
+    document): every rule of its <style> copied into the `style` attribute of the elements it
+    selects (css-inline), since mail clients drop or ignore <style>; only the at-rules stay
+    in a <style> (the dark-mode `prefers-color-scheme` and small-screen rules, which cannot
+    be inlined and which clients that ignore them can do without). Nothing is fetched."""
+    import css_inline  # only newsletters need it
+
+    inliner = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=True,
+                                    load_remote_stylesheets=False)
+    return markupsafe.Markup(inliner.inline(str(html)))
 
 
 @jinja2.pass_context
