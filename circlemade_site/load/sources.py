@@ -39,7 +39,7 @@ def rel(config: SiteConfig, path: Path) -> str:
     return path.relative_to(config.root).as_posix()
 
 
-CONTENT_KINDS = ("pages", "events", "news", "campaigns")   # folders of content/
+CONTENT_KINDS = ("pages", "events", "news", "campaigns", "groups", "projects")   # folders of content/
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".svg"})
 
 
