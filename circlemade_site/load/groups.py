@@ -112,7 +112,7 @@ def _group(config: SiteConfig, item: _Item, facets: Mapping[str, Facet], known: 
             rel_path, positions = item.origin["sessions"]
             errors.append(Diagnostic(rel_path, msg("there is no event {name!r}", name=name),
                                      *positions.of_value(("sessions", index)),
-                                     f"sessions.{index}", did_you_mean(
+                                     yamlio.dotted(("sessions", index)), did_you_mean(
                                          name, sorted(event_names), msg(
                                              "use the name of a file in content/events/ "
                                              "without its language and .md"))))
@@ -138,7 +138,7 @@ def _project(config: SiteConfig, item: _Item, known: set[str], unloaded: Collect
             errors.append(Diagnostic(
                 rel_path, msg("{slug!r} is not one of the partners of the project",
                               slug=step["member"]),
-                *positions.of_value(("chain", index, "member")), f"chain.{index}.member",
+                *positions.of_value(("chain", index, "member")), yamlio.dotted(("chain", index, "member")),
                 msg("add it to `partners`, or name one of them: {partners}",
                     partners=", ".join(partners))))
         chain.append(ChainStep(step["member"], _texts(config, item, ("chain", index, "role"),

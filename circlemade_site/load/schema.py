@@ -111,7 +111,8 @@ class MenuItem(Strict):
 
     page: Slug | None = Field(None, description="Name of a page in content/pages (file name "
                               "without language and extension)", examples=["about"])
-    section: Literal["members", "offers", "events", "news", "campaigns", "opportunities"] | None = Field(
+    section: Literal["members", "offers", "events", "news", "campaigns", "opportunities",
+                     "groups", "projects"] | None = Field(
         None, description="A section of the site", examples=["members"])
     url: Annotated[str, Field(pattern=LINK_PATTERN, max_length=500)] | None = Field(
         None, description="An external link", examples=["https://hub.brussels"])
