@@ -19,7 +19,7 @@ PAGE_NAME = re.compile(r"^(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SourceFile:
-    kind: str          # "page", "event", "news" or "campaign"
+    kind: str          # "page", "event", "news", "campaign", "group" or "project"
     src_path: Path
     rel_path: str
     name: str
