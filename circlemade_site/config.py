@@ -25,6 +25,9 @@ DEFAULT_SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                          "en": "profile-builder"}),
     "accessibility": MappingProxyType({"fr": "accessibilite", "nl": "toegankelijkheid",
                                        "en": "accessibility"}),
+    "groups": MappingProxyType({"fr": "groupes-de-travail", "nl": "werkgroepen",
+                                "en": "working-groups"}),
+    "projects": MappingProxyType({"fr": "projets", "nl": "projecten", "en": "projects"}),
     # the printed directory's file name (/fr/annuaire.pdf), when site.yaml sets `print: true`
     "printed_directory": MappingProxyType({"fr": "annuaire", "nl": "ledenlijst",
                                            "en": "directory"}),

@@ -403,6 +403,61 @@ class AccessibilityStatement:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class GroupDocument:
+    title: Localized
+    link: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Group:
+    """A working group or a collective coaching programme: content/groups/<name>.<lang>.md.
+    `sessions` are names of events (those that are published are shown)."""
+
+    name: str
+    texts: Mapping[str, Translation]
+    kind: str                             # working-group | coaching
+    theme: str | None                     # a key of `activities`
+    start: dt.date | None
+    members: tuple[str, ...]
+    sessions: tuple[str, ...]
+    documents: tuple[GroupDocument, ...]
+    draft: bool
+
+    def text(self, lang: str, order: tuple[str, ...]) -> Translation:
+        return pick(self.texts, lang, order)[0]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChainStep:
+    member: str
+    role: Localized
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProjectResult:
+    value: float
+    unit: Localized | None
+    label: Localized
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Project:
+    """A multi-actor project: content/projects/<name>.<lang>.md."""
+
+    name: str
+    texts: Mapping[str, Translation]
+    status: str                           # idea | running | completed
+    start: dt.date | None
+    partners: tuple[str, ...]
+    chain: tuple[ChainStep, ...]
+    results: tuple[ProjectResult, ...]
+    draft: bool
+
+    def text(self, lang: str, order: tuple[str, ...]) -> Translation:
+        return pick(self.texts, lang, order)[0]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     pages: tuple[Page, ...]
@@ -413,6 +468,8 @@ class Site:
     campaigns: tuple[Campaign, ...] = ()      # published ones (started), newest first
     now: dt.date = dt.date(2018, 5, 24)       # the date the site is built for
     accessibility: AccessibilityStatement | None = None
+    groups: tuple[Group, ...] = ()            # working groups and coaching, by name
+    projects: tuple[Project, ...] = ()        # by name
 
     def page(self, name: str) -> Page | None:
         return next((p for p in self.pages if p.name == name), None)
@@ -533,3 +590,16 @@ def select_offers(campaign: Campaign, members: Sequence[Member]) -> list[tuple[M
     wanted = [(f, set(keys)) for f, keys in campaign.offer_facets.items()]
     return [(m, o) for m in members for o in m.offers
             if all(keys.intersection(getattr(o, f)) for f, keys in wanted)]
+
+
+def involvement(groups: Sequence[Group], projects: Sequence[Project]
+                ) -> dict[str, list[Group | Project]]:
+    """Member slug -> the groups and projects it takes part in (one pass over them)."""
+    found: dict[str, list[Group | Project]] = {}
+    for group in groups:
+        for slug in group.members:
+            found.setdefault(slug, []).append(group)
+    for project in projects:
+        for slug in project.partners:
+            found.setdefault(slug, []).append(project)
+    return found

@@ -48,7 +48,16 @@ from circlemade_site.errors import (
     sort_diagnostics,
 )
 from circlemade_site.files import CacheSeal, Content, content_bytes
-from circlemade_site.load import accessibility, members, ownership, pages, publications, sources, theme
+from circlemade_site.load import (
+    accessibility,
+    groups,
+    members,
+    ownership,
+    pages,
+    publications,
+    sources,
+    theme,
+)
 from circlemade_site.load.memo import Memo, signature
 from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, PageVersion, Site, published
@@ -176,10 +185,16 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     # a member folder that did not load (or lost its name to another) has its errors in
     # its own files: events and campaigns that name it are not reported as well
     unloaded = {folder.name for folder in folders} - {m.slug for m in unique_members}
+    work = [d for d in documents if d.source.kind in groups.KINDS]
+    documents = [d for d in documents if d.source.kind not in groups.KINDS]
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
         diagnostics=diagnostics, discovered=discovered, published_drafts=options.drafts,
         unloaded=unloaded)
+    found_groups, found_projects = groups.load(
+        config, work, facets, unique_members,
+        {s.name for s in found if s.kind == "event"}, drafts=drafts, diagnostics=diagnostics,
+        discovered=discovered, published_drafts=options.drafts, unloaded=unloaded)
     site = pages.assemble(config, versions, drafts=drafts, members=unique_members,
                           facets=facets, discovered=discovered, published_drafts=options.drafts,
                           diagnostics=diagnostics)
@@ -189,6 +204,7 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
         accessibility.check_age(statement, options.now, diagnostics)
     site = dataclasses.replace(site, events=tuple(events), news=tuple(news),
                                campaigns=tuple(campaigns), now=options.now,
+                               groups=tuple(found_groups), projects=tuple(found_projects),
                                accessibility=statement)
     memo.finish()
     _raise_errors(diagnostics)

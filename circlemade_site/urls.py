@@ -36,6 +36,10 @@ Routes:
     /<lang>/feed.xml                        Atom: news and campaigns   FEED
     /<lang>/<search>/                       search (Pagefind)      SEARCH
     /<lang>/<accessibility>/                the accessibility statement   ACCESSIBILITY
+    /<lang>/<groups>/                       working groups and coaching   GROUPS
+    /<lang>/<groups>/<slug>/                a group                Group
+    /<lang>/<projects>/                     the projects           PROJECTS
+    /<lang>/<projects>/<slug>/              a project              Project
     /<lang>/<printed_directory>.pdf         the printed directory (print: true)   PRINTED_DIRECTORY
     /pagefind/...                           the search index
     /media/campaigns/<name>/hero-<hash>     a campaign's hero      hero_stem(...)
@@ -57,12 +61,14 @@ from circlemade_site.models import (
     Event,
     Facet,
     Flow,
+    Group,
     Image,
     Member,
     Need,
     NewsItem,
     Offer,
     Page,
+    Project,
     Site,
 )
 
@@ -79,6 +85,8 @@ OPPORTUNITIES = "opportunities"
 PROFILE_BUILDER = "profile_builder"
 ACCESSIBILITY = "accessibility"
 PRINTED_DIRECTORY = "printed_directory"
+GROUPS = "groups"
+PROJECTS = "projects"
 MEMBER_SCHEMA = "member-schema"
 BUILDER_DATA = "builder-data"
 SEARCH = "search"
@@ -128,7 +136,7 @@ class Newsletter:
 
 
 Target = (Page | Member | TermPage | Paged | Event | NewsItem | Campaign | IcsFile | Newsletter
-          | str)
+          | Group | Project | str)
 
 
 def non_page_html(config: SiteConfig) -> tuple[str, ...]:
@@ -181,7 +189,7 @@ class Router:
             elif target == NOT_FOUND:
                 return f"/{self._lang(lang)}/404.html"
             elif target in (MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS, SEARCH, OPPORTUNITIES,
-                            PROFILE_BUILDER, ACCESSIBILITY):
+                            PROFILE_BUILDER, ACCESSIBILITY, GROUPS, PROJECTS):
                 return self._section(target, self._lang(lang))
             elif target == CALENDAR:
                 return self._section(EVENTS, self._lang(lang)).rstrip("/") + ".ics"
@@ -196,8 +204,9 @@ class Router:
         lang = self._lang(lang)
         if isinstance(target, Member):
             return f"{self._section(MEMBERS, lang)}{target.slug}/"
-        if isinstance(target, Event | NewsItem | Campaign):
-            section = {Event: EVENTS, NewsItem: NEWS, Campaign: CAMPAIGNS}[type(target)]
+        if isinstance(target, Event | NewsItem | Campaign | Group | Project):
+            section = {Event: EVENTS, NewsItem: NEWS, Campaign: CAMPAIGNS, Group: GROUPS,
+                       Project: PROJECTS}[type(target)]
             text = target.text(lang, self._config.fallback_order)
             return f"{self._section(section, lang)}{text.slug}/"
         if isinstance(target, IcsFile):

@@ -60,7 +60,7 @@ def test_default_language_must_be_a_language(make_project) -> None:
         "(for example `tagline: {en: ...}`)",
         f"content/site.yaml:{line}:19: error: default_language: 'en' is not one of the "
         "languages ['fr', 'nl']",
-        f"content/site.yaml:{footer}:14: error: menus.footer[5].label: missing the default "
+        f"content/site.yaml:{footer}:14: error: menus.footer[7].label: missing the default "
         "language 'en' (for example `label: {en: ...}`)",
         f"content/site.yaml:{organisation}:3: error: organisation: missing the default language "
         "'en' (for example `organisation: {en: ...}`)",
@@ -75,8 +75,8 @@ def test_every_section_needs_every_language(make_project) -> None:
         f"content/site.yaml:{line}:12: error: sections.members: no URL segment for language 'nl' "
         "(for example `members: {nl: ...}`)",
         f"content/site.yaml:{line + 1}:9: error: sections.shop: unknown section 'shop' "
-        "(sections are accessibility, campaigns, events, members, news, offers, opportunities, "
-        "printed_directory, profile_builder, search)",
+        "(sections are accessibility, campaigns, events, groups, members, news, offers, "
+        "opportunities, printed_directory, profile_builder, projects, search)",
     ]
 
 

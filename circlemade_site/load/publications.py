@@ -47,7 +47,10 @@ from circlemade_site.models import (
 )
 
 MODELS: Mapping[str, type[BaseModel]] = {"event": schema.EventFront, "news": schema.NewsFront,
-                                         "campaign": schema.CampaignFront}
+                                         "campaign": schema.CampaignFront,
+                                         # load/groups.py
+                                         "group": schema.GroupFront,
+                                         "project": schema.ProjectFront}
 REQUIRED_SHARED = {"event": ("type", "start"), "news": ("date",),
                    "campaign": ("start", "end", "cta")}
 VENUE_TEXTS = ("name", "street", "municipality")     # per language, in a venue

@@ -111,7 +111,8 @@ class MenuItem(Strict):
 
     page: Slug | None = Field(None, description="Name of a page in content/pages (file name "
                               "without language and extension)", examples=["about"])
-    section: Literal["members", "offers", "events", "news", "campaigns", "opportunities"] | None = Field(
+    section: Literal["members", "offers", "events", "news", "campaigns", "opportunities",
+                     "groups", "projects"] | None = Field(
         None, description="A section of the site", examples=["members"])
     url: Annotated[str, Field(pattern=LINK_PATTERN, max_length=500)] | None = Field(
         None, description="An external link", examples=["https://hub.brussels"])
@@ -734,6 +735,88 @@ class CampaignFront(Strict):
     hero: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
         None, description="File name of an image in content/campaigns/")
     features: Features | None = Field(None, description="What the campaign promotes")
+    draft: bool | None = Field(None, description="Drafts are published only with --drafts")
+
+
+# ---------------------------------------------------------------------------------------
+# content/groups, content/projects: the cluster's own work (working groups, collective
+# coaching, multi-actor projects). Texts of lists (a document's title, a step's role, a
+# result's label) are maps per language, since they are shared by the translations.
+
+LineText = Annotated[dict[LangCode, Annotated[Line, Field(min_length=1, max_length=200)]], Field(
+    description="The text per language code",
+    examples=[{"fr": "Compte rendu de la séance", "nl": "Verslag van de sessie"}])]
+
+
+class GroupDocument(Strict):
+    """A document of a working group: a title per language and its address."""
+
+    title: LineText = Field(description="Title per language")
+    link: WebAddress = Field(description="Where it is, https:// or http://",
+                             examples=["https://circlemade.brussels/docs/charte.pdf"])
+
+
+class GroupFront(Strict):
+    """content/groups/<name>.<lang>.md: a working group or a collective coaching programme."""
+
+    title: Annotated[Line, Field(min_length=1, max_length=160)] | None = Field(
+        None, description="Name of the group in this language",
+        examples=[N_("Groupe de travail : gisements de matériaux")])
+    slug: Slug | None = Field(None, description="URL segment in this language")
+    summary: Summary | None = Field(None, description="One or two sentences in this language")
+    kind: Literal["working-group", "coaching"] | None = Field(
+        None, description="working-group or coaching (a collective coaching programme)",
+        examples=["working-group"])
+    theme: VocabularyKey | None = Field(None, description="Key of `activities` in "
+                                        "content/vocabularies.yaml", examples=["reuse"])
+    start: datetime.date | None = Field(None, description="The day the group started",
+                                        examples=["2018-09-20"])
+    members: Annotated[list[Slug], Field(max_length=100, json_schema_extra={"uniqueItems": True})] | None = Field(
+        None, description="Slugs of the members taking part", examples=[["recable"]])
+    sessions: Annotated[list[Slug], Field(max_length=50, json_schema_extra={"uniqueItems": True})] | None = Field(
+        None, description="Names of its events in content/events/ (file name without language)",
+        examples=[["groupe-de-travail-gisements-2018"]])
+    documents: Annotated[list[GroupDocument], Field(max_length=30)] | None = Field(
+        None, description="Documents of the group (minutes, charters, guides)")
+    draft: bool | None = Field(None, description="Drafts are published only with --drafts")
+
+
+class ChainStep(Strict):
+    """One step of a project's value chain: a partner and its role."""
+
+    member: Slug = Field(description="Slug of a partner of the project", examples=["recable"])
+    role: LineText = Field(description="What it does in the chain, per language")
+
+
+class ProjectResult(Strict):
+    """A figure a project reached: 12 t of wood reused."""
+
+    value: Annotated[float, Field(ge=0, le=1e12)] = Field(description="The number",
+                                                          examples=[12])
+    unit: LineText | None = Field(None, description="The unit per language (none for a count)",
+                                  examples=[{"fr": "tonnes", "nl": "ton"}])
+    label: LineText = Field(description="What was counted, per language",
+                            examples=[{"fr": "de bois réemployé", "nl": "hout hergebruikt"}])
+
+
+class ProjectFront(Strict):
+    """content/projects/<name>.<lang>.md: a project several members carry out together."""
+
+    title: Annotated[Line, Field(min_length=1, max_length=160)] | None = Field(
+        None, description="Name of the project in this language")
+    slug: Slug | None = Field(None, description="URL segment in this language")
+    summary: Summary | None = Field(None, description="One or two sentences in this language")
+    status: Literal["idea", "running", "completed"] | None = Field(
+        None, description="idea, running or completed", examples=["running"])
+    start: datetime.date | None = Field(None, description="The day the project started",
+                                        examples=["2018-10-01"])
+    partners: Annotated[list[Slug], Field(min_length=1, max_length=50,
+                                          json_schema_extra={"uniqueItems": True})] | None = Field(
+        None, description="Slugs of the partner members", examples=[["recable", "seconde-pierre"]])
+    chain: Annotated[list[ChainStep], Field(max_length=20)] | None = Field(
+        None, description="The value chain the partners form, step by step, in order")
+    results: Annotated[list[ProjectResult], Field(max_length=12)] | None = Field(
+        None, description="What the project achieved, in figures")
     draft: bool | None = Field(None, description="Drafts are published only with --drafts")
 
 

@@ -19,7 +19,7 @@ PAGE_NAME = re.compile(r"^(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SourceFile:
-    kind: str          # "page", "event", "news" or "campaign"
+    kind: str          # "page", "event", "news", "campaign", "group" or "project"
     src_path: Path
     rel_path: str
     name: str
@@ -39,7 +39,7 @@ def rel(config: SiteConfig, path: Path) -> str:
     return path.relative_to(config.root).as_posix()
 
 
-CONTENT_KINDS = ("pages", "events", "news", "campaigns")   # folders of content/
+CONTENT_KINDS = ("pages", "events", "news", "campaigns", "groups", "projects")   # folders of content/
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".svg"})
 
 

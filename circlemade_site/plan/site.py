@@ -34,6 +34,7 @@ from circlemade_site.plan import exports
 from circlemade_site.plan.accessibility import plan_statement
 from circlemade_site.plan.builder import plan_builder
 from circlemade_site.plan.cards import Cards
+from circlemade_site.plan.groups import plan_groups, profile_involvement, sitemap_targets
 from circlemade_site.plan.images import Card, ShareCards, Variant
 from circlemade_site.plan.members import (
     facet_keys,
@@ -139,15 +140,19 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             "canonical": router.absolute("/") if target == urls.ROOT else None,
             "current_url": router.url_for(target)}))
     matchmaker = Matchmaker(site.members)
+    involved = profile_involvement(site, router, catalogs)
     member_outputs, variants = plan_members(
         site, router, catalogs, bases.__getitem__, markdown, logos, cards, share,
-        lambda member, lang: profile_opportunities(member, lang, site, router, catalogs[lang],
-                                                   matchmaker, opportunity_cards))
+        lambda member, lang: {**profile_opportunities(member, lang, site, router,
+                                                      catalogs[lang], matchmaker,
+                                                      opportunity_cards),
+                              **involved(member, lang)})
     outputs.extend(member_outputs)
     outputs.extend(plan_opportunities(site, router, catalogs, bases.__getitem__, opportunity_cards))
     builder_outputs, builder_files = plan_builder(site, router, catalogs, bases.__getitem__)
     outputs.extend(builder_outputs)
     outputs.extend(plan_statement(site, router, bases.__getitem__, markdown))
+    outputs.extend(plan_groups(site, router, catalogs, bases.__getitem__, markdown, cards))
     news_outputs, news_files, hero_jobs = plan_publications(
         site, router, catalogs, bases.__getitem__, markdown, cards, share, heroes)
     outputs.extend(news_outputs)
@@ -287,6 +292,7 @@ def sitemap(site: Site, router: urls.Router) -> list[dict[str, Any]]:
     targets += [urls.OPPORTUNITIES, urls.PROFILE_BUILDER]
     if site.accessibility is not None:
         targets.append(urls.ACCESSIBILITY)
+    targets += sitemap_targets(site)
     listings: list[tuple[str, tuple[str, ...], Sequence[Any]]] = [
         (urls.MEMBERS, FACETS, site.members),
         (urls.OFFERS, OFFER_FACETS, [o for m in site.members for o in m.offers]),
