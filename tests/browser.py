@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import re
 import shutil
 import threading
 import urllib.error
@@ -33,14 +32,9 @@ def netlify_headers(path: str = "/") -> dict[str, str]:
     """The headers netlify.toml sends with `path`, as Netlify sends them: every rule whose
     `for` matches, in the order of the file, a later rule's header replacing an earlier
     one of the same name (the /admin/ rule's Content-Security-Policy replaces the one of
-    `/*`)."""
-    import tomllib
-    config = tomllib.loads((Path(__file__).resolve().parent.parent / "netlify.toml").read_text())
-    headers: dict[str, str] = {}
-    for rule in config["headers"]:
-        if re.fullmatch(".*".join(map(re.escape, rule["for"].split("*"))), path):
-            headers.update(rule["values"])
-    return headers
+    `/*`). The preview applies the same rules (serve.handler.headers_for)."""
+    from circlemade_site.serve.handler import headers_for, site_header_rules
+    return headers_for(site_header_rules(Path(__file__).resolve().parent.parent), path)
 
 
 class _Netlifyish(http.server.SimpleHTTPRequestHandler):
