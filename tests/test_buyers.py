@@ -84,7 +84,7 @@ def test_an_offer_shows_what_buyers_ask_with_links_to_its_facets(built_site: Pat
     # the reference's link, as a member wrote it (checked like every link)
     first = page.select_one("#offer-1")
     assert first.select_one(".offer-facts a[rel=noopener]")["href"] == \
-        "https://www.recable.be/references/meridia"
+        "https://www.bureau-meridia.be/projets/parc-informatique"
 
 
 def test_offers_json_ld_says_what_schema_org_can(built_site: Path) -> None:
@@ -110,7 +110,7 @@ def test_open_data_carries_the_buyers_fields(built_site: Path) -> None:
     assert recable["offers"][0]["cpv"] == ["50312000-5", "90510000-5"]
     assert recable["offers"][0]["references"] == [
         {"client": "Bureau d'études Meridia", "year": 2025,
-         "link": "https://www.recable.be/references/meridia"}]
+         "link": "https://www.bureau-meridia.be/projets/parc-informatique"}]
     assert recable["offers"][1]["minimum_order"] == {"fr": "Dès un appareil",
                                                     "nl": "Vanaf één toestel"}
     assert recable["offers"][2]["area_served"] is None
