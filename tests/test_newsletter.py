@@ -171,6 +171,8 @@ def test_netlify_gives_newsletters_their_own_policy_and_loosens_nothing_else(sam
     base = everything["Content-Security-Policy"]               # type: ignore[index]
     assert "'unsafe-inline'" not in base
     for glob in urls.non_page_html(config):
+        if not glob.endswith("/newsletter.html"):
+            continue            # the CMS has its own policy (tests/test_cms.py)
         rule = next(r for r in rules if r["for"] == "/" + glob)
         assert fors.index(rule["for"]) > fors.index("/*")       # after the site's rule
         csp = rule["values"]["Content-Security-Policy"]         # type: ignore[index]

@@ -468,3 +468,19 @@ def test_the_preview_sends_netlify_tomls_header_rules_path_by_path(tmp_path: Pat
     assert admin["X-Content-Type-Options"] == page["X-Content-Type-Options"] == "nosniff"
     assert headers_for(rules, "/media/members/x/logo.webp")["Cache-Control"].endswith("immutable")
     assert site_header_rules(tmp_path / "nowhere") == []
+
+
+def test_problems_of_a_save_that_another_followed_are_not_printed_again() -> None:
+    """The background build of an older save finishes after a newer save: its problems
+    are not printed again (the newer save's own are printed for it)."""
+    import io
+
+    from circlemade_site.serve.problems import Reporter
+    out = io.StringIO()
+    reporter = Reporter("en", out)
+    started = reporter.generation
+    reporter.changed()                                  # a save while that build ran
+    assert reporter.lines(["members/x/member.yaml:3:1: error"], generation=started) == 0
+    assert reporter.lines(["members/x/member.yaml:3:1: error"],
+                          generation=reporter.generation) == 1
+    assert out.getvalue().count("member.yaml:3:1") == 1

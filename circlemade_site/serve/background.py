@@ -55,6 +55,7 @@ class SearchBuilder:
                 continue
             self.due = None
             started = time.perf_counter()
+            generation = self.reporter.generation       # the save this build is made from
             command = [sys.executable, "-m", "circlemade_site", "-C", str(self.root), "build",
                        "--out", str(self.out), "--now", self.options.now.isoformat(),
                        "--preview", "--lang", self.lang]
@@ -69,7 +70,8 @@ class SearchBuilder:
                 print(f"Search index {'ready' if first else 'updated'} in "
                       f"{time.perf_counter() - started:.1f} s", flush=True)
             else:
-                self.reporter.lines(errors.strip().splitlines(), failing=False)
+                self.reporter.lines(errors.strip().splitlines(), failing=False,
+                                    generation=generation)
                 print("The full build found problems (listed above); pages show them when "
                       "visited.", file=sys.stderr, flush=True)
 

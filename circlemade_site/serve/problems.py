@@ -127,17 +127,24 @@ class Reporter:
         self.lock = threading.Lock()
         self.shown: set[str] = set()
         self.failing = False        # problems were printed since the last good load
+        self.generation = 0         # how many saves so far
 
     def changed(self) -> None:
         """A save: the problems found from now on are printed again."""
         with self.lock:
             self.shown.clear()
+            self.generation += 1
 
-    def lines(self, lines: Iterable[str], failing: bool = True) -> int:
+    def lines(self, lines: Iterable[str], failing: bool = True,
+              generation: int | None = None) -> int:
         """Print the lines not printed since the last change; how many were printed.
-        `failing`: they are problems the next good load will say are fixed."""
+        `failing`: they are problems the next good load will say are fixed. `generation`:
+        the save they were found after (a background build's); nothing is printed of a
+        save that another has followed since, whose own problems are printed for it."""
         printed = 0
         with self.lock:
+            if generation is not None and generation != self.generation:
+                return 0
             stream = self.out or sys.stderr
             for line in lines:
                 if line and line not in self.shown:
