@@ -227,8 +227,14 @@ def test_an_oversized_file_is_refused(make_project) -> None:
                             "5 MB) (export it smaller, 1000 pixels wide is plenty)"]
 
 
-def test_a_truncated_image_fails_the_build_with_its_file(make_project, tmp_path) -> None:
-    # the header is intact (inspection passes); decoding the pixels fails
+@pytest.mark.parametrize("weasyprint_loaded", [False, True])
+def test_a_truncated_image_fails_the_build_with_its_file(make_project, tmp_path,
+                                                         weasyprint_loaded: bool) -> None:
+    # the header is intact (inspection passes); decoding the pixels fails. WeasyPrint,
+    # once imported (a build with print: true), must not make Pillow accept it.
+    if weasyprint_loaded:
+        from circlemade_site.assets import printed
+        printed.unavailable()
     noisy = PIL.Image.effect_noise((600, 600), 80).convert("RGB")
     out = io.BytesIO()
     noisy.save(out, "JPEG", quality=95)

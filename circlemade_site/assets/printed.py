@@ -31,10 +31,18 @@ _NAMED = re.compile(r'''(?:src|href)="(/[^"#?]*)''')
 Fetch = Callable[[str], bytes | None]    # a site-relative URL -> the file's bytes, if any
 
 
+def _keep_truncated_images_refused() -> None:
+    """Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES; the members'
+    pictures must still be refused when truncated (assets/images.py), so it is set back."""
+    import PIL.ImageFile
+    PIL.ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def unavailable() -> str | None:
     """Why WeasyPrint cannot be used here (not installed, Pango missing), or None."""
     try:
         import weasyprint  # noqa: F401
+        _keep_truncated_images_refused()
     except (ImportError, OSError) as exc:
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return None
@@ -47,6 +55,7 @@ def named_files(html: str) -> list[str]:
 
 def digest(html: str, fetch: Fetch) -> str:
     import weasyprint
+    _keep_truncated_images_refused()
     h = hashlib.sha256(f"{CACHE_VERSION}\0{weasyprint.__version__}\0".encode())
     h.update(html.encode("utf-8"))
     for url in named_files(html):
@@ -73,6 +82,7 @@ def make_pdf(html: str, base_url: str, fetch: Fetch, cache_dir: Path, seal: Cach
 def render_pdf(html: str, base_url: str, fetch: Fetch) -> bytes:
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+    _keep_truncated_images_refused()
 
     class SiteFiles(URLFetcher):
         """The files of the site being built; nothing else (no network, no local file)."""
