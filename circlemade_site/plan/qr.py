@@ -10,13 +10,18 @@ import segno
 
 # M recovers 15 % of a damaged code: enough for a printed page, smaller than Q or H
 ERROR_LEVEL = "m"
+# The mask pattern is fixed: every one of the eight is a valid code that any reader decodes
+# (the tests read them with zxing-cpp), and letting segno score all eight to pick one costs
+# four times as much: 5 ms a code, a minute of a cold build at 1,000 members and their
+# 4,000 offer sheets (docs/performance.md).
+MASK = 0
 
 
 @functools.lru_cache(maxsize=4096)
 def qr_svg(url: str, label: str) -> markupsafe.Markup:
     """An <svg> drawing the QR code of `url`, sized by its container (a viewBox, no width
     or height), with `label` as its accessible name."""
-    code = segno.make_qr(url, error=ERROR_LEVEL)
+    code = segno.make_qr(url, error=ERROR_LEVEL, mask=MASK)
     svg = code.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
                           svgclass="qr", lineclass=None)
     assert svg.startswith("<svg ")
