@@ -201,3 +201,111 @@ Content = bytes | FileSlice
 
 def content_bytes(data: Content) -> bytes:
     return data if isinstance(data, bytes) else data.read()
+
+
+class ObjectStore:
+    """Every file a build wrote, kept under its SHA-256 in `.cache/objects/` (a hard link
+    to the published file where the file system allows, else a copy), so that a later build
+    links a file whose bytes it would write again instead of writing it: Netlify builds into
+    an empty folder every time, and a site of thousands of members is tens of thousands of
+    files.
+
+    Content-addressed, the store needs no seal: an object is used only when its bytes
+    hash to the digest asked for (`find` reads and hashes it), so a planted or damaged
+    object is refused and the file is written. What decides which digest an output should
+    have is sealed (the render cache, the image cache). An object not used by the last
+    `KEEP` builds is removed."""
+
+    KEEP = 3
+    FOLDER = "objects"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._used: dict[str, int] = {}
+        self._found: dict[bytes, Path | None] = {}
+        self._generation = 0
+        try:
+            import json
+            raw = json.loads((folder / "used.json").read_bytes())
+            if isinstance(raw, dict) and all(isinstance(v, int) for v in raw.values()):
+                self._used = {str(k): v for k, v in raw.items()}
+                self._generation = max(self._used.values(), default=0)
+        except (OSError, ValueError):
+            pass
+        self._generation += 1
+
+    def path(self, digest: bytes) -> Path:
+        name = digest.hex()
+        return self.folder / name[:2] / name[2:]
+
+    def find(self, digest: bytes, size: int) -> Path | None:
+        """The object holding exactly the bytes of `digest`, or None."""
+        if digest in self._found:
+            return self._found[digest]
+        path = self.path(digest)
+        found: Path | None = None
+        try:
+            st = os.stat(path, follow_symlinks=False)
+            if st.st_size == size and os.path.isfile(path):
+                h = hashlib.sha256()
+                with path.open("rb") as file:
+                    while chunk := file.read(1 << 20):
+                        h.update(chunk)
+                if h.digest() == digest:
+                    found = path
+        except OSError:
+            found = None
+        self._found[digest] = found
+        if found is not None:
+            self._used[digest.hex()] = self._generation
+        return found
+
+    def read(self, digest: bytes, size: int) -> bytes | None:
+        """The bytes of `digest` from the store, checked, or None."""
+        path = self.find(digest, size)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).digest() != digest:      # changed since it was checked
+            self._found[digest] = None
+            return None
+        return data
+
+    def keep(self, digest: bytes, source: Path) -> None:
+        """Keep `source` (a file just written, holding the bytes of `digest`) as the
+        object of `digest`. A store that cannot be written costs the next build time,
+        never the build."""
+        self._used[digest.hex()] = self._generation
+        path = self.path(digest)
+        if self._found.get(digest) is not None:
+            return
+        if digest not in self._found and os.path.lexists(path):
+            return          # checked when it is used; replaced if it proves wrong
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            link_or_copy(source, tmp)
+            os.replace(tmp, path)
+            self._found[digest] = path
+        except OSError:
+            pass
+
+    def save(self) -> None:
+        """Record what this build used, and remove the objects of none of the last builds."""
+        import json
+        oldest = self._generation - self.KEEP + 1
+        self._used = {name: gen for name, gen in self._used.items() if gen >= oldest}
+        try:
+            if self.folder.is_dir():
+                for sub in self.folder.iterdir():
+                    if not sub.is_dir() or len(sub.name) != 2:
+                        continue
+                    for obj in sub.iterdir():
+                        if sub.name + obj.name not in self._used:
+                            obj.unlink(missing_ok=True)
+            write_atomic(self.folder / "used.json", json.dumps(self._used).encode("utf-8"))
+        except OSError:
+            pass

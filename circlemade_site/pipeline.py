@@ -47,7 +47,7 @@ from circlemade_site.errors import (
     msg,
     sort_diagnostics,
 )
-from circlemade_site.files import CacheSeal, Content, content_bytes
+from circlemade_site.files import CacheSeal, Content, ObjectStore, content_bytes
 from circlemade_site.load import (
     accessibility,
     groups,
@@ -66,6 +66,7 @@ from circlemade_site.plan.images import Card, Variant
 from circlemade_site.plan.printed import PrintJob
 from circlemade_site.plan.site import Maker, Plan, plan
 from circlemade_site.plan.views import Output
+from circlemade_site.render import cache as render_cache
 from circlemade_site.render import templates
 from circlemade_site.render.markup import MarkdownCache, MarkdownRenderer
 
@@ -276,16 +277,9 @@ def make(prepared: Prepared, maker: Maker | bytes) -> Content:
         return maker
     diagnostics: list[Diagnostic] = []
     if isinstance(maker, Output):
-        config = prepared.site.config
-        try:
-            html = templates.render(prepared.env, maker.template, maker.full_context(diagnostics),
-                                    prepared.helpers, config)
-        except i18n.MissingString as exc:
-            raise BuildFailed([missing_string(config, exc)]) from exc
-        except templates.TemplateProblem as exc:
-            raise TemplateFailed([exc.diagnostic]) from exc
+        context = maker.full_context(diagnostics)
         _raise_errors(diagnostics)
-        return html.encode("utf-8")
+        return _render_output(prepared, maker, context)
     if isinstance(maker, Variant | Card):
         made = images.render_all([maker], prepared.cache_dir / images.CACHE_FOLDER, diagnostics,
                                  prepared.seal)
@@ -299,6 +293,46 @@ def make(prepared: Prepared, maker: Maker | bytes) -> Content:
             return content_bytes(make(prepared, found))
         return make_printed(prepared, maker, fetch)
     return maker()
+
+
+def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any],
+                   cache: render_cache.RenderCache | None = None) -> bytes:
+    """The bytes of a page or text file from its template and full context: from `cache`
+    when the previous build rendered the same template with the same context (see
+    render.cache), else rendered (and recorded in `cache`)."""
+    key = cache.key(output.template, context) if cache is not None else None
+    if cache is not None and (found := cache.get(output.dest_rel, key)) is not None:
+        return found
+    config = prepared.site.config
+    try:
+        html = templates.render(prepared.env, output.template, context, prepared.helpers, config)
+    except i18n.MissingString as exc:
+        raise BuildFailed([missing_string(config, exc)]) from exc
+    except templates.TemplateProblem as exc:
+        raise TemplateFailed([exc.diagnostic]) from exc
+    data = html.encode("utf-8")
+    if cache is not None:
+        cache.put(output.dest_rel, key, data)
+    return data
+
+
+def _site_inputs(prepared: Prepared) -> tuple[list[Path], bytes, dict[str, Any]]:
+    """What the render cache's site digest covers besides the code: the theme and the
+    overrides (templates, UI strings, static files), the settings, and what the templates'
+    helpers answer (the URL of every page and section in every language, the printed
+    directory's sizes)."""
+    import pickle
+    site = prepared.site
+    config = site.config
+    routes: dict[str, dict[str, str]] = {}
+    for name in [*sorted(site.pages_by_name), *urls.SECTION_NAMES]:
+        try:
+            routes[name] = {lang: prepared.router.url_for(name, lang) for lang in config.languages}
+        except LookupError:
+            continue
+    return ([config.theme_dir, config.overrides_dir], pickle.dumps(config, protocol=5),
+            {"routes": routes, "printed": dict(sorted(prepared.printed_sizes.items())),
+             "facets": hashlib.sha256(pickle.dumps(site.facets, protocol=5)).hexdigest()})
 
 
 def make_printed(prepared: Prepared, job: PrintJob, fetch: printed.Fetch) -> bytes:
@@ -328,12 +362,14 @@ def _setting_position(root: Path, key: str) -> tuple[int | None, int | None]:
     return line, 1 if line else None
 
 
-def render_site(prepared: Prepared, print_pdfs: bool = True) -> tuple[dict[str, Content], int]:
+def render_site(prepared: Prepared, print_pdfs: bool = True,
+                cache: render_cache.RenderCache | None = None) -> tuple[dict[str, Content], int]:
     """Every output file, and the number of HTML pages. Raises BuildFailed with every
     problem found. Images are made first, together (in parallel, see assets.images), then
     the printed directory's PDFs, which show them (none with `print_pdfs` false: `check`
     renders their pages only), then every other output: the directory page links the
-    PDFs with their size (`printed_sizes`)."""
+    PDFs with their size (`printed_sizes`). With a render `cache`, a page whose template
+    and context did not change is taken from the previous build (render.cache)."""
     files: dict[str, Content] = {}
     diagnostics: list[Diagnostic] = []
     jobs = [m for m in prepared.makers.values() if isinstance(m, Variant | Card)]
@@ -361,11 +397,19 @@ def render_site(prepared: Prepared, print_pdfs: bool = True) -> tuple[dict[str, 
                 make(prepared, job.page)
         except BuildFailed as exc:
             diagnostics.extend(exc.diagnostics)
+    if cache is not None:
+        cache.start(render_cache.site_digest(*_site_inputs(prepared)))
     for path, maker in prepared.makers.items():
         if isinstance(maker, Variant | Card | PrintJob):
             continue
         try:
-            files[path] = make(prepared, maker)
+            if cache is not None and isinstance(maker, Output):
+                problems: list[Diagnostic] = []
+                context = maker.full_context(problems)
+                _raise_errors(problems)
+                files[path] = _render_output(prepared, maker, context, cache)
+            else:
+                files[path] = make(prepared, maker)
         except TemplateFailed as exc:     # one report per template line, not per language
             for problem in exc.diagnostics:
                 if (problem.path, problem.line) not in seen:
@@ -389,8 +433,9 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
     seal = CacheSeal.of(options.cache_key)
     try:
         loaded = load_site(root, options)
-        with _long_lived():
-            files, pages = _render(loaded, options, seal)
+        with _long_lived(), locked(root.resolve() / CACHE_DIR / ".build.lock"):
+            store, cache = _caches(root, seal)
+            files, pages = _render(loaded, options, seal, cache=cache)
             finish: Callable[[Path], Mapping[str, bytes]] | None = None
             if options.search:
                 site = loaded.site
@@ -403,7 +448,8 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
                     finish = functools.partial(search.index_folder, job)
             manifest = (root.resolve() / CACHE_DIR / "outputs" /
                         f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
-            report = write.write_site(out, files, finish, manifest, seal)
+            report = write.write_site(out, files, finish, manifest, seal, store)
+            cache.save()
     except OSError as exc:
         raise OutputFailed(io_failure(exc, out)) from exc
     return BuildReport(out, pages, report.written + report.unchanged, report.written,
@@ -425,7 +471,10 @@ def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | Non
     try:
         options = dataclasses.replace(options, cms=False)
         loaded = load_site(root, options)
-        _render(loaded, options, CacheSeal.of(options.cache_key), print_pdfs=False)
+        seal = CacheSeal.of(options.cache_key)
+        # pages the last build rendered are taken from its cache; nothing is recorded, since
+        # `check` writes no page to the object store
+        _render(loaded, options, seal, print_pdfs=False, cache=_caches(root, seal)[1])
     except BuildFailed as exc:
         raise BuildFailed([*exc.diagnostics, *owners]) from exc
     _raise_errors(owners)
@@ -460,13 +509,20 @@ def check_cms(root: Path, options: BuildOptions) -> list[str]:
     return sorted(samples)
 
 
-def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal,
-            print_pdfs: bool = True) -> tuple[dict[str, Content], int]:
+def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal, print_pdfs: bool = True,
+            cache: render_cache.RenderCache | None = None) -> tuple[dict[str, Content], int]:
     markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
     markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
-    files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs)
+    files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs, cache)
     markdown.cache.save(markdown_cache, seal)
     return files, pages
+
+
+def _caches(root: Path, seal: CacheSeal) -> tuple[ObjectStore, render_cache.RenderCache]:
+    """The object store of what builds wrote, and the render cache that reads from it."""
+    cache_dir = root.resolve() / CACHE_DIR
+    store = ObjectStore(cache_dir / ObjectStore.FOLDER)
+    return store, render_cache.RenderCache(cache_dir / render_cache.FILE, seal, store)
 
 
 def render_one(loaded: Loaded, options: BuildOptions, dest_rel: str) -> bytes:
@@ -488,6 +544,17 @@ def io_failure(exc: OSError, out: Path) -> Message:
     path = write.shown_path(os.fsdecode(exc.filename), out)
     return msg("{path}: {reason}; the build stopped and the previous site is untouched",
                path=escape_controls(path), reason=escape_controls(reason))
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """One build at a time uses the caches of a project (a build and the preview's
+    background build): an exclusive lock on `path`, released when the process ends."""
+    import fcntl
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @contextlib.contextmanager

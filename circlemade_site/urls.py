@@ -99,6 +99,11 @@ _FILES = {ROOT_NOT_FOUND: "/404.html", DATA_JSON: "/data/members.json",
           DATA_OPPORTUNITIES: "/data/opportunities.csv",
           MEMBER_SCHEMA: "/schemas/member.schema.json",
           DATA_CSV: "/data/members.csv"}
+# every name url_for knows besides the pages' own (the render cache's site digest asks each)
+SECTION_NAMES = (ROOT, HOME, NOT_FOUND, ROOT_NOT_FOUND, MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS,
+                 OPPORTUNITIES, PROFILE_BUILDER, ACCESSIBILITY, PRINTED_DIRECTORY, GROUPS,
+                 PROJECTS, MEMBER_SCHEMA, BUILDER_DATA, SEARCH, CALENDAR, FEED, DATA_JSON,
+                 DATA_CSV, DATA_OPPORTUNITIES)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from circlemade_site.errors import UsageError
-from circlemade_site.files import CacheSeal, Content, content_bytes, link_or_copy, write_bytes
+from circlemade_site.files import (
+    CacheSeal,
+    Content,
+    ObjectStore,
+    content_bytes,
+    link_or_copy,
+    write_bytes,
+)
 
 MARKER = ".circlemade-output"
 MARKER_TEXT = b"This folder is written by circlemade build; it is replaced on every build.\n"
@@ -64,7 +71,15 @@ def check_out_dir(root: Path, out: Path) -> Path:
 
 
 def _digest(data: Content) -> str:
-    return (hashlib.sha256(data).digest() if isinstance(data, bytes) else data.digest).hex()
+    return _raw_digest(data).hex()
+
+
+def _raw_digest(data: Content) -> bytes:
+    return hashlib.sha256(data).digest() if isinstance(data, bytes) else data.digest
+
+
+def _size(data: Content) -> int:
+    return len(data) if isinstance(data, bytes) else data.size
 
 
 class Manifest:
@@ -124,12 +139,15 @@ class Manifest:
 
 def write_site(out: Path, files: Mapping[str, Content],
                finish: Callable[[Path], Mapping[str, bytes]] | None = None,
-               manifest_path: Path | None = None, seal: CacheSeal | None = None) -> WriteReport:
+               manifest_path: Path | None = None, seal: CacheSeal | None = None,
+               store: ObjectStore | None = None) -> WriteReport:
     """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes).
     `finish`, if given, runs on the staging folder once `files` are in it and before the
     swap (the search index is made there); it returns the files it added. With a
     `manifest_path`, unchanged files are recognised without reading them (see Manifest,
-    sealed with `seal`).
+    sealed with `seal`). With a `store` (files.ObjectStore), a file that a previous build
+    wrote with the same bytes is linked from it rather than written (into an empty `out`,
+    as on Netlify, that is most of the site), and every file written is kept there.
 
     An OSError (a full disk, a read-only or vanished folder) propagates once the staging
     folder is removed: until the swap, `out` is never touched."""
@@ -149,15 +167,27 @@ def write_site(out: Path, files: Mapping[str, Content],
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 made_dirs.add(dest.parent)
             previous = out / rel_path
+            digest = _raw_digest(data) if store is not None else b""
             if manifest.same(previous, rel_path, data):
                 try:
                     link_or_copy(previous, dest)
                     unchanged += 1
+                    if store is not None:
+                        store.keep(digest, dest)
                     continue
                 except OSError:       # the previous file vanished meanwhile: write it
                     pass
+            if store is not None and (kept := store.find(digest, _size(data))) is not None:
+                try:
+                    link_or_copy(kept, dest)
+                    unchanged += 1
+                    continue
+                except OSError:
+                    pass
             write_bytes(dest, content_bytes(data))
             written += 1
+            if store is not None:
+                store.keep(digest, dest)
         if finish is not None:
             added = finish(staging)
             for rel_path, data in added.items():
@@ -180,6 +210,8 @@ def write_site(out: Path, files: Mapping[str, Content],
         raise
     shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
     manifest.save(out, files)
+    if store is not None:
+        store.save()
     return WriteReport(written, unchanged, removed)
 
 

@@ -20,7 +20,7 @@ from circlemade_site.models import AREAS_SERVED, FACETS, OFFER_FACETS, Member, O
 from circlemade_site.plan import exports
 from circlemade_site.plan.cards import Cards, term_label
 from circlemade_site.plan.images import ShareCards, Variant, variants
-from circlemade_site.plan.qr import qr_svg
+from circlemade_site.plan.qr import qr_code
 from circlemade_site.plan.views import (
     Markdown,
     Output,
@@ -296,5 +296,5 @@ def offer_view(member: Member, offer: Offer, lang: str, site: Site, router: urls
                         "link_label": links.label(r.link) if r.link else None}
                        for r in offer.references],
         "url": url,
-        "qr": qr_svg(url, t("offer_qr", title=text(offer.title, lang, order).text)),
+        "qr": qr_code(url, t("offer_qr", title=text(offer.title, lang, order).text)),
     }

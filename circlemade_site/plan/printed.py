@@ -23,7 +23,7 @@ from circlemade_site.i18n import Catalog
 from circlemade_site.models import Member, Site
 from circlemade_site.plan.cards import term_label
 from circlemade_site.plan.images import Variant
-from circlemade_site.plan.qr import qr_svg
+from circlemade_site.plan.qr import qr_code
 from circlemade_site.plan.views import Output, text
 
 PRINT_LOGO_PIXELS = 160
@@ -94,5 +94,5 @@ def member_entry(member: Member, lang: str, site: Site, router: urls.Router, t: 
         "website": links.label(member.website) if member.website else None,
         "url": url,
         "url_label": url.split("://", 1)[-1],
-        "qr": qr_svg(url, t("print_qr_profile", name=member.name)),
+        "qr": qr_code(url, t("print_qr_profile", name=member.name)),
     }

@@ -1,0 +1,160 @@
+"""The render cache: a page whose template receives exactly what it received in a
+previous build is not rendered again, its bytes are taken from the object store.
+
+What a page shows is a function of three things: its context (what the plan gives its
+template, Markdown already made into HTML included), the templates and UI strings of the
+theme, and the helpers the templates call (URLs of sections and pages, fingerprinted
+static files, the printed directory's size). The key of a page is a SHA-256 of its
+template name, its context as pickled by `context_bytes`, and a digest of everything else
+that can change its bytes, once per build (`site_digest`): the generator's own code, the
+versions of Jinja and MarkupSafe, every file of the theme and of the site's overrides,
+the settings, the routes of the pages, the printed directory's sizes and the build's
+options. A context that cannot be pickled (a function in it) is not cached, its page is
+rendered; one that pickles differently from one process to the next (a set of strings)
+costs a rendering, never a wrong page.
+
+The index (output path -> key and SHA-256 of its bytes) is sealed with the cache key
+(files.CacheSeal): without CIRCLEMADE_CACHE_KEY nothing is reused. The bytes come from
+`files.ObjectStore`, which returns them only when they hash to the sealed digest."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import io
+import json
+import os
+import pickle
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from circlemade_site import i18n
+from circlemade_site.files import CacheSeal, ObjectStore
+
+VERSION = "1"
+FILE = "render.json"
+PACKAGE = Path(__file__).resolve().parent.parent       # circlemade_site/
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a context; a UI catalogue stands for its language (its strings are in the
+    site digest: they are the theme's files)."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        if isinstance(obj, i18n.Catalog):
+            return ("catalog", obj.lang, obj.locale)
+        return None
+
+
+def context_bytes(context: Mapping[str, Any]) -> bytes | None:
+    """The context as bytes to hash, or None when it cannot be pickled."""
+    buffer = io.BytesIO()
+    pickler = _Pickler(buffer, protocol=5)
+    # no memo: with it, the bytes would depend on which equal values are one object (a
+    # string from the Markdown cache or made again), not only on the values
+    pickler.fast = True
+    try:
+        pickler.dump(sorted(context.items(), key=lambda item: item[0]))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
+        return None
+    return buffer.getvalue()
+
+
+def _files_digest(h: Any, folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> None:
+    for folder in folders:
+        if not folder.is_dir():
+            h.update(b"missing\0" + str(folder).encode() + b"\0")
+            continue
+        for parent, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if suffixes is not None and not name.endswith(suffixes):
+                    continue
+                path = Path(parent, name)
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def site_digest(theme_folders: Iterable[Path], settings: bytes, extra: Mapping[str, Any]) -> bytes:
+    """What, besides its context, can change a page's bytes (see the module's docstring).
+    `settings` are the pickled settings; `extra`, everything of this build the helpers read
+    (routes, sizes, options), as JSON-able values."""
+    h = hashlib.sha256(f"render-cache {VERSION}\0".encode())
+    for dist in ("jinja2", "markupsafe"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist}=?\0".encode())
+    _files_digest(h, [PACKAGE], (".py",))
+    _files_digest(h, theme_folders)
+    h.update(hashlib.sha256(settings).digest())
+    h.update(json.dumps(extra, sort_keys=True, default=str).encode("utf-8"))
+    return h.digest()
+
+
+class RenderCache:
+    """Rendered pages of the previous build, by output path (see the module's docstring)."""
+
+    def __init__(self, path: Path, seal: CacheSeal, store: ObjectStore) -> None:
+        self.path = path
+        self.seal = seal
+        self.store = store
+        self.site = b""
+        self.previous: dict[str, list[Any]] = {}
+        self.current: dict[str, list[Any]] = {}
+        self.hits = self.misses = 0
+        self._stored: Any = None
+        try:
+            self._stored = json.loads(seal.read(path, self.name) or b"{}")
+        except ValueError:
+            pass
+
+    def start(self, site: bytes) -> None:
+        """Set this build's site digest: only pages of a build with the same one are reused."""
+        self.site = site
+        data = self._stored
+        if isinstance(data, dict) and data.get("site") == site.hex() \
+                and isinstance(data.get("pages"), dict):
+            self.previous = data["pages"]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def key(self, template: str, context: Mapping[str, Any]) -> str | None:
+        """The key of a page, or None when its context cannot be pickled."""
+        data = context_bytes(context)
+        if data is None:
+            return None
+        h = hashlib.sha256(self.site)
+        h.update(template.encode("utf-8") + b"\0")
+        h.update(data)
+        return h.hexdigest()
+
+    def get(self, dest_rel: str, key: str | None) -> bytes | None:
+        """The bytes the previous build rendered for `dest_rel` under the same key."""
+        entry = self.previous.get(dest_rel)
+        if key is None or not isinstance(entry, list) or len(entry) != 3 or entry[0] != key:
+            self.misses += 1
+            return None
+        try:
+            data = self.store.read(bytes.fromhex(entry[1]), int(entry[2]))
+        except (ValueError, TypeError):
+            data = None
+        if data is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.current[dest_rel] = entry
+        return data
+
+    def put(self, dest_rel: str, key: str | None, data: bytes) -> None:
+        if key is not None:
+            self.current[dest_rel] = [key, hashlib.sha256(data).hexdigest(), len(data)]
+
+    def save(self) -> None:
+        """Seal the index of this build's pages (once the site is written: their bytes
+        are in the store then)."""
+        self.seal.write(self.path, self.name, json.dumps(
+            {"site": self.site.hex(), "pages": self.current}, sort_keys=True).encode("utf-8"))
