@@ -301,18 +301,22 @@ def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any
     when the previous build rendered the same template with the same context (see
     render.cache), else rendered (and recorded in `cache`)."""
     key = cache.key(output.template, context) if cache is not None else None
-    if cache is not None and (found := cache.get(output.dest_rel, key)) is not None:
+    if cache is not None and (found := cache.get(
+            output.dest_rel, key, lambda name, args: prepared.helpers[name](*args))) is not None:
         return found
     config = prepared.site.config
+    calls: list[tuple[str, list[Any], Any]] = []
+    helpers = render_cache.recording(prepared.helpers, calls) if cache is not None \
+        else prepared.helpers
     try:
-        html = templates.render(prepared.env, output.template, context, prepared.helpers, config)
+        html = templates.render(prepared.env, output.template, context, helpers, config)
     except i18n.MissingString as exc:
         raise BuildFailed([missing_string(config, exc)]) from exc
     except templates.TemplateProblem as exc:
         raise TemplateFailed([exc.diagnostic]) from exc
     data = html.encode("utf-8")
     if cache is not None:
-        cache.put(output.dest_rel, key, data)
+        cache.put(output.dest_rel, key, data, calls)
     return data
 
 
@@ -320,7 +324,7 @@ def _site_inputs(prepared: Prepared) -> tuple[list[Path], bytes, dict[str, Any]]
     """What the render cache's site digest covers besides the code: the theme and the
     overrides (templates, UI strings, static files), the settings, and what the templates'
     helpers answer (the URL of every page and section in every language, the printed
-    directory's sizes)."""
+    directory's sizes are checked page by page: render.cache.LATE)."""
     import pickle
     site = prepared.site
     config = site.config
@@ -331,7 +335,7 @@ def _site_inputs(prepared: Prepared) -> tuple[list[Path], bytes, dict[str, Any]]
         except LookupError:
             continue
     return ([config.theme_dir, config.overrides_dir], pickle.dumps(config, protocol=5),
-            {"routes": routes, "printed": dict(sorted(prepared.printed_sizes.items())),
+            {"routes": routes, "printed": config.print_directory,
              "facets": hashlib.sha256(pickle.dumps(site.facets, protocol=5)).hexdigest()})
 
 
@@ -439,9 +443,13 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
             finish: Callable[[Path], Mapping[str, bytes]] | None = None
             if options.search:
                 site = loaded.site
-                bundle, job = search.prepare(files, search.offer_records(site, urls.Router(site)),
+                router = urls.Router(site)
+                profiles = {urls.dest_of(router.url_for(member, lang)): member.slug
+                            for member in site.members for lang in site.config.languages}
+                bundle, job = search.prepare(files, search.offer_records(site, router),
                                              site.config.root / CACHE_DIR, seal,
-                                             urls.non_page_html(site.config))
+                                             urls.non_page_html(site.config), profiles,
+                                             urls.search_shard_count(len(site.members)))
                 if bundle is not None:
                     files.update(bundle)
                 else:     # indexed in the staging folder, once the pages are written there

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import hashlib
 from pathlib import PurePosixPath
 
 from circlemade_site.config import SiteConfig
@@ -99,6 +100,34 @@ _FILES = {ROOT_NOT_FOUND: "/404.html", DATA_JSON: "/data/members.json",
           DATA_OPPORTUNITIES: "/data/opportunities.csv",
           MEMBER_SCHEMA: "/schemas/member.schema.json",
           DATA_CSV: "/data/members.csv"}
+# The search index is cut in parts so that an edit re-indexes one (assets/search.py): the
+# pages of the cluster (pages, agenda, news, campaigns, groups) in the main bundle at
+# /pagefind/, each member's profile and records in one of SEARCH_SHARDS bundles
+# /pagefind/m<k>/ chosen by its slug; the search page merges them at query time. A site of
+# fewer than two parts' worth of members keeps one bundle.
+SEARCH_SHARD_MEMBERS = 125
+SEARCH_MAX_SHARDS = 8
+SEARCH_BUNDLE = "pagefind"
+
+
+def search_shard_count(members: int) -> int:
+    """How many bundles the members' pages are indexed in (0: all in the main one)."""
+    count = min(SEARCH_MAX_SHARDS, -(-members // SEARCH_SHARD_MEMBERS))
+    return count if count >= 2 else 0
+
+
+def search_shard(slug: str, count: int) -> str:
+    """The part of the search index a member's pages are in: "" (the main bundle) or m<k>."""
+    if count == 0:
+        return ""
+    return f"m{int.from_bytes(hashlib.sha256(slug.encode('utf-8')).digest()[:4], 'big') % count}"
+
+
+def search_bundles(count: int) -> tuple[str, ...]:
+    """The URL folders of the parts of the index, the main one first."""
+    return (f"/{SEARCH_BUNDLE}/", *(f"/{SEARCH_BUNDLE}/m{k}/" for k in range(count)))
+
+
 # every name url_for knows besides the pages' own (the render cache's site digest asks each)
 SECTION_NAMES = (ROOT, HOME, NOT_FOUND, ROOT_NOT_FOUND, MEMBERS, OFFERS, EVENTS, NEWS, CAMPAIGNS,
                  OPPORTUNITIES, PROFILE_BUILDER, ACCESSIBILITY, PRINTED_DIRECTORY, GROUPS,

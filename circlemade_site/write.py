@@ -201,6 +201,8 @@ def write_site(out: Path, files: Mapping[str, Content],
                     except OSError:
                         pass
                 written += 1
+                if store is not None:
+                    store.keep(_raw_digest(data), staging / rel_path)
             files = {**files, **added}
         write_bytes(staging / MARKER, MARKER_TEXT)
         removed = _count_removed(out, files)

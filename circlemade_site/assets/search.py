@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import fcntl
+import fnmatch
 import hashlib
 import html
 import importlib.metadata
@@ -31,6 +32,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from circlemade_site import urls
 from circlemade_site.errors import OutputFailed, escape_controls, msg
@@ -39,7 +41,6 @@ from circlemade_site.files import (
     Content,
     is_same_file,
     link_or_copy,
-    move,
     write_bytes,
 )
 from circlemade_site.models import Need, Opportunity, Site
@@ -79,99 +80,174 @@ def offer_records(site: Site, router: urls.Router) -> dict[str, str]:
                     title, title_lang = site.facets["materials"].terms[found.material].label.get(lang, order)
                 summary, _ = found.summary.get(lang, order)
                 link = router.opportunity_url(member, found, lang)
-                records[f"{RECORDS}/{lang}/{member.slug}-{anchor}.html"] = record(
+                records[f"{RECORDS}/{lang}/{member.slug}/{anchor}.html"] = record(
                     "opportunity", lang, link, member.name, title, title_lang, summary)
         for offer in member.offers:
             for lang in site.config.languages:
                 title, title_lang = offer.title.get(lang, order)
                 summary, _ = offer.summary.get(lang, order)
                 link = router.offer_url(member, offer, lang)
-                records[f"{RECORDS}/{lang}/{member.slug}-{offer.index}.html"] = record(
+                records[f"{RECORDS}/{lang}/{member.slug}/{offer.index}.html"] = record(
                     "offer", lang, link, member.name, title, title_lang, summary)
     return records
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class IndexJob:
-    """An index to make with Pagefind, and where its bundle is cached."""
+class Part:
+    """One run of Pagefind: the pages of one language in one part of the index (`shard`:
+    "" for the main bundle, m<k> for a share of the members, see urls.search_shard)."""
 
-    records: Mapping[str, str]
-    cache: Path
-    seal: CacheSeal
-    pages: tuple[str, ...] = ()       # output paths of the pages to index
+    lang: str
+    shard: str
+    pages: tuple[str, ...]                # output paths of the pages to index
+    records: tuple[str, ...]              # paths of the offer records (IndexJob.records)
+    digest: str                           # of everything it indexes, and of Pagefind's version
 
     @property
-    def cache_name(self) -> str:
-        """The name of the bundle in its seal."""
-        return f"{self.cache.parent.name}/{self.cache.name}"
+    def name(self) -> str:
+        return f"{self.lang}.{self.shard or 'main'}"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class IndexJob:
+    """The index to make with Pagefind, part by part, and where each part is cached."""
+
+    records: Mapping[str, str]
+    cache: Path                           # .cache/pagefind/
+    seal: CacheSeal
+    parts: tuple[Part, ...] = ()
+    made: Mapping[str, dict[str, bytes]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """Output paths of every page indexed."""
+        return tuple(sorted(p for part in self.parts for p in part.pages))
 
     @property
     def work(self) -> Path:
-        """Where each language's pages and records are gathered for Pagefind."""
-        return self.cache.parent.parent / "search-site"
+        """Where each part's pages and records are gathered for Pagefind."""
+        return self.cache.parent / "search-site"
+
+    def entry(self, part: Part) -> tuple[Path, str]:
+        """The cache file of a part's bundle, and its name in the seal."""
+        path = self.cache / f"{part.name}.{part.digest}.json"
+        return path, f"{self.cache.name}/{path.name}"
 
 
 def prepare(files: Mapping[str, Content], records: Mapping[str, str],
-            work_dir: Path, seal: CacheSeal,
-            non_pages: tuple[str, ...] = ()) -> tuple[dict[str, bytes] | None, IndexJob]:
-    """The cached Pagefind bundle (output path -> bytes) for the HTML pages among `files`,
-    or None when it must be made, with the job that makes it.
+            work_dir: Path, seal: CacheSeal, non_pages: tuple[str, ...] = (),
+            members: Mapping[str, str] | None = None,
+            shards: int = 0) -> tuple[dict[str, bytes] | None, IndexJob]:
+    """The Pagefind bundle (output path -> bytes) of the HTML pages among `files` and of
+    the offer `records`, when every part of it is cached; else None, with the job that
+    makes the parts that are not.
 
-    The bundle is cached in `work_dir/pagefind/` under a digest of everything indexed: a
-    rebuild whose indexed pages did not change takes the previous bundle, byte for byte,
-    without running Pagefind, if the bundle is sealed with `seal`'s key (files.CacheSeal):
-    the digest in its name proves nothing, anyone can write a file of that name. The HTML
-    that is not a page (`non_pages`, urls.non_page_html: the CMS) is never indexed."""
-    digest = hashlib.sha256(f"{CACHE_VERSION}\0{pagefind_version()}".encode())
-    pages = []
+    The index is made in parts, one Pagefind run each: per language, the main bundle
+    (/pagefind/) and, with `shards` > 0, the members' pages (`members`: output path of a
+    profile -> the member's slug) and records in `shards` more (/pagefind/m<k>/,
+    urls.search_shard), which the search page merges at query time, so that one member's
+    edit runs Pagefind on one part of each language. A part is cached in
+    `work_dir/pagefind/` under a digest of everything it indexes: a part whose pages did
+    not change is taken from there, byte for byte, if it is sealed with `seal`'s key
+    (files.CacheSeal): the digest in its name proves nothing, anyone can write a file of
+    that name. The HTML that is not a page (`non_pages`, urls.non_page_html: the CMS) is
+    never indexed."""
+    members = members or {}
+    grouped: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    digests: dict[tuple[str, str], Any] = {}
+
+    def group(lang: str, shard: str) -> tuple[list[str], list[str]]:
+        if (lang, shard) not in grouped:
+            grouped[lang, shard] = ([], [])
+            digests[lang, shard] = hashlib.sha256(
+                f"{CACHE_VERSION}\0{pagefind_version()}\0{lang}\0{shard}".encode())
+        return grouped[lang, shard]
+
     for path, data in sorted(files.items()):
         if (urls.is_page_html(path, non_pages) and isinstance(data, bytes)
                 and b"data-pagefind-body" in data):
-            pages.append(path)
-            digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+            slug = members.get(path)
+            key = (path.split("/", 1)[0], urls.search_shard(slug, shards) if slug else "")
+            group(*key)[0].append(path)
+            digests[key].update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     for path, text in sorted(records.items()):
-        digest.update(path.encode() + b"\0" + text.encode())
-    job = IndexJob(records, work_dir / "pagefind" / f"{digest.hexdigest()}.json", seal,
-                   tuple(pages))
-    raw = seal.read(job.cache, job.cache_name)
-    try:
-        if raw is None:
-            raise ValueError("not sealed with this key")
-        cached = json.loads(raw)
-        return {path: base64.b64decode(data) for path, data in cached.items()}, job
-    except (ValueError, TypeError, AttributeError):
-        return None, job       # missing, damaged or planted: make it again
+        _, lang, slug, _ = path.split("/", 3)
+        key = (lang, urls.search_shard(slug, shards))
+        group(*key)[1].append(path)
+        digests[key].update(path.encode() + b"\0" + text.encode())
+    parts = tuple(Part(lang, shard, tuple(pages), tuple(recs), digests[lang, shard].hexdigest())
+                  for (lang, shard), (pages, recs) in sorted(grouped.items()))
+    job = IndexJob(records, work_dir / "pagefind", seal, parts, {})
+    for part in parts:
+        path, name = job.entry(part)
+        raw = seal.read(path, name)
+        try:
+            if raw is None:
+                raise ValueError("not sealed with this key")
+            job.made[part.name] = {p: base64.b64decode(d) for p, d in json.loads(raw).items()}
+        except (ValueError, TypeError, AttributeError):
+            continue      # missing, damaged or planted: made again
+    if len(job.made) == len(parts):
+        return assemble(job), job
+    return None, job
+
+
+def assemble(job: IndexJob) -> dict[str, bytes]:
+    """The bundle of every part, output path -> bytes: each shard's languages joined in
+    its folder (the main bundle in /pagefind/, the others in /pagefind/m<k>/)."""
+    out: dict[str, bytes] = {}
+    for part in job.parts:
+        prefix = f"{OUTPUT}/{part.shard}/" if part.shard else f"{OUTPUT}/"
+        for rel, data in sorted(job.made[part.name].items()):
+            _join(out, prefix + rel, data)
+    return dict(sorted(out.items()))
+
+
+def _join(out: dict[str, bytes], path: str, data: bytes) -> None:
+    """Put one file of a run's bundle into the joined bundle. Index files have
+    content-hashed names; the shared scripts are identical from run to run;
+    pagefind-entry.json lists each run's language, and is written with sorted keys
+    (Pagefind's own order varies from run to run)."""
+    if path.endswith("/pagefind-entry.json"):
+        entry = json.loads(data)
+        if path in out:
+            entry["languages"] = {**json.loads(out[path])["languages"], **entry["languages"]}
+        out[path] = json.dumps(entry, sort_keys=True, ensure_ascii=False,
+                               separators=(",", ":")).encode("utf-8")
+    elif path not in out:
+        out[path] = data
+    elif out[path] != data:
+        raise OutputFailed(msg(
+            "the search index could not be built (two runs of Pagefind wrote different "
+            "{name}); the build stopped and the previous site is untouched",
+            name=path.rsplit("/", 1)[-1]))
 
 
 def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
-    """Run Pagefind on the site being written (the staging folder of write.py, before it
-    is swapped in), once per language, and join the bundles. Returns the bundle, also
-    cached.
+    """Run Pagefind on each part of the index that is not cached, on the site being
+    written (the staging folder of write.py, before it is swapped in), and join the
+    parts. Returns the bundle; each part made is cached.
 
-    Each run sees only its language's pages to index and offer records, in a folder kept
-    in .cache/search-site/<language>/ from build to build: Pagefind holds everything it
-    reads in memory, listings would only cost it time, and creating thousands of files
-    is slow. A page is a hard link to the staging file, made again only when that file
-    is new (an unchanged page is the same inode as in the previous build), or a copy
-    where the site is on another file system; an offer record is written again only when
-    its text changed (known from a sealed list of what was written)."""
-    out = site / OUTPUT
-    groups: dict[str, list[str]] = {}
-    for path in job.pages:
-        groups.setdefault(path.split("/", 1)[0], []).append(path)
-    for path in job.records:
-        groups.setdefault(path.split("/")[1], [])
+    Each run sees only its part's pages and offer records, in a folder kept in
+    .cache/search-site/<part>/ from build to build: Pagefind holds everything it reads in
+    memory, listings would only cost it time, and creating thousands of files is slow. A
+    page is a hard link to the staging file, made again only when that file is new (an
+    unchanged page is the same inode as in the previous build), or a copy where the site
+    is on another file system; an offer record is written again only when its text
+    changed (known from a sealed list of what was written)."""
     job.work.mkdir(parents=True, exist_ok=True)
     with (job.work / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)           # a preview's background build, and a build
-        for stale in set(p.name for p in job.work.iterdir() if not p.name.startswith(".")) - groups.keys():
+        names = {part.name for part in job.parts}
+        for stale in {p.name for p in job.work.iterdir() if not p.name.startswith(".")} - names:
             shutil.rmtree(job.work / stale, ignore_errors=True)
-        for group, paths in sorted(groups.items()):
-            folder = job.work / group
-            records = {path: text for path, text in job.records.items()
-                       if path.split("/")[1] == group}
-            _sync(folder, site, paths, records, job.seal)
-            bundle_dir = job.work / f".{group}.out"
+        for part in job.parts:
+            if part.name in job.made:
+                continue
+            folder = job.work / part.name
+            _sync(folder, site, list(part.pages), {p: job.records[p] for p in part.records},
+                  job.seal)
+            bundle_dir = job.work / f".{part.name}.out"
             shutil.rmtree(bundle_dir, ignore_errors=True)
             result = subprocess.run(
                 [sys.executable, "-m", "pagefind", "--site", str(folder),
@@ -182,18 +258,24 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
                     "the search index could not be built (Pagefind: {reason}); the build "
                     "stopped and the previous site is untouched",
                     reason=_reason(result.stderr, result.stdout)))
-            _merge(bundle_dir, out)
+            made = {p.relative_to(bundle_dir).as_posix(): p.read_bytes()
+                    for p in sorted(bundle_dir.rglob("*")) if p.is_file()
+                    and not any(fnmatch.fnmatchcase(p.name, unused) for unused in UNUSED)}
             shutil.rmtree(bundle_dir, ignore_errors=True)
-    for unused in UNUSED:     # Pagefind's own interfaces: the theme has its search page
-        for found in out.glob(unused):
-            found.unlink()
-    bundle = {f"{OUTPUT}/{p.relative_to(out).as_posix()}": p.read_bytes()
-              for p in sorted(out.rglob("*")) if p.is_file()}
-    job.cache.parent.mkdir(parents=True, exist_ok=True)
-    for old in job.cache.parent.glob("*.json"):       # keep only the latest bundle
-        old.unlink(missing_ok=True)
-    job.seal.write(job.cache, job.cache_name, json.dumps(
-        {p: base64.b64encode(d).decode() for p, d in bundle.items()}).encode("utf-8"))
+            job.made[part.name] = made
+            path, name = job.entry(part)
+            job.cache.mkdir(parents=True, exist_ok=True)
+            for old in job.cache.glob(f"{part.name}.*.json"):    # only the latest of a part
+                old.unlink(missing_ok=True)
+            job.seal.write(path, name, json.dumps(
+                {p: base64.b64encode(d).decode() for p, d in made.items()}).encode("utf-8"))
+        for old in job.cache.glob("*.json"):          # parts this site no longer has
+            if old.name.split(".")[0] + "." + old.name.split(".")[1] not in names:
+                old.unlink(missing_ok=True)
+    bundle = assemble(job)
+    for path, data in bundle.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(site / path, data)
     return bundle
 
 
@@ -253,32 +335,6 @@ def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str]
             continue
         write_bytes(place(path), text.encode("utf-8"))
     seal.write(state_file, state_name, json.dumps(digests).encode("utf-8"))
-
-
-def _merge(bundle: Path, out: Path) -> None:
-    """Move one run's bundle into `out` (renames, or copies where `out` is on another file
-    system than the cache). Index files have
-    content-hashed names; the shared scripts are identical from run to run;
-    pagefind-entry.json lists each run's language, and is written with sorted keys
-    (Pagefind's own order varies from run to run)."""
-    out.mkdir(parents=True, exist_ok=True)
-    for path in sorted(bundle.iterdir()):
-        dest = out / path.name
-        if path.name == "pagefind-entry.json":
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            if dest.is_file():
-                entry["languages"] = {**json.loads(dest.read_text(encoding="utf-8"))["languages"],
-                                      **entry["languages"]}
-            write_bytes(dest, json.dumps(entry, sort_keys=True, ensure_ascii=False,
-                                         separators=(",", ":")).encode("utf-8"))
-        elif not dest.exists():
-            move(path, dest)
-        elif path.is_dir() and dest.is_dir():
-            _merge(path, dest)
-        elif dest.read_bytes() != path.read_bytes():
-            raise OutputFailed(msg(
-                "the search index could not be built (two runs of Pagefind wrote different "
-                "{name}); the build stopped and the previous site is untouched", name=dest.name))
 
 
 def pagefind_version() -> str:

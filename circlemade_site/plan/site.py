@@ -127,6 +127,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         # without JavaScript the search page offers the directory's facet pages instead
         outputs.append(page_output(
             router, urls.SEARCH, lang, "search.html", base, search_kinds=SEARCH_KINDS,
+            search_bundles=urls.search_bundles(urls.search_shard_count(len(site.members))),
             member_facets=facet_panel(site, router, lang, urls.MEMBERS, FACETS, members_by_term)))
         outputs.append(Output(router.dest_for(urls.NOT_FOUND, lang).as_posix(), "404.html",
                               {**base, "alternates": router.alternates(urls.NOT_FOUND),

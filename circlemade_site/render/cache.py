@@ -19,43 +19,38 @@ The index (output path -> key and SHA-256 of its bytes) is sealed with the cache
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import io
 import json
 import os
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from circlemade_site import i18n
 from circlemade_site.files import CacheSeal, ObjectStore
 
-VERSION = "1"
+VERSION = "2"
 FILE = "render.json"
 PACKAGE = Path(__file__).resolve().parent.parent       # circlemade_site/
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles a context; a UI catalogue stands for its language (its strings are in the
-    site digest: they are the theme's files)."""
-
-    def persistent_id(self, obj: Any) -> Any:
-        if isinstance(obj, i18n.Catalog):
-            return ("catalog", obj.lang, obj.locale)
-        return None
-
-
 def context_bytes(context: Mapping[str, Any]) -> bytes | None:
-    """The context as bytes to hash, or None when it cannot be pickled."""
+    """The context as bytes to hash, or None when it cannot be pickled. A UI catalogue
+    given to the template (`t`) stands for its language: its strings are in the site
+    digest (they are the theme's files)."""
+    items = [(name, ("catalog", value.lang, value.locale) if isinstance(value, i18n.Catalog)
+              else value) for name, value in sorted(context.items(), key=lambda item: item[0])]
     buffer = io.BytesIO()
-    pickler = _Pickler(buffer, protocol=5)
+    pickler = pickle.Pickler(buffer, protocol=5)
     # no memo: with it, the bytes would depend on which equal values are one object (a
     # string from the Markdown cache or made again), not only on the values
     pickler.fast = True
     try:
-        pickler.dump(sorted(context.items(), key=lambda item: item[0]))
+        pickler.dump(items)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
         return None
     return buffer.getvalue()
@@ -105,10 +100,8 @@ class RenderCache:
         self.current: dict[str, list[Any]] = {}
         self.hits = self.misses = 0
         self._stored: Any = None
-        try:
+        with contextlib.suppress(ValueError):
             self._stored = json.loads(seal.read(path, self.name) or b"{}")
-        except ValueError:
-            pass
 
     def start(self, site: bytes) -> None:
         """Set this build's site digest: only pages of a build with the same one are reused."""
@@ -132,10 +125,21 @@ class RenderCache:
         h.update(data)
         return h.hexdigest()
 
-    def get(self, dest_rel: str, key: str | None) -> bytes | None:
-        """The bytes the previous build rendered for `dest_rel` under the same key."""
+    def get(self, dest_rel: str, key: str | None,
+            answers: Callable[[str, list[Any]], Any]) -> bytes | None:
+        """The bytes the previous build rendered for `dest_rel` under the same key, if the
+        late helpers it called (LATE) answer as they did then: `answers(name, args)`."""
         entry = self.previous.get(dest_rel)
-        if key is None or not isinstance(entry, list) or len(entry) != 3 or entry[0] != key:
+        if key is None or not isinstance(entry, list) or len(entry) != 4 or entry[0] != key \
+                or not isinstance(entry[3], list):
+            self.misses += 1
+            return None
+        try:
+            same = all(json.loads(json.dumps(answers(name, args))) == answer
+                       for name, args, answer in entry[3])
+        except (TypeError, ValueError, KeyError, LookupError):
+            same = False
+        if not same:
             self.misses += 1
             return None
         try:
@@ -149,12 +153,35 @@ class RenderCache:
         self.current[dest_rel] = entry
         return data
 
-    def put(self, dest_rel: str, key: str | None, data: bytes) -> None:
+    def put(self, dest_rel: str, key: str | None, data: bytes,
+            calls: list[tuple[str, list[Any], Any]]) -> None:
+        """Record what a page rendered to, and the late helpers' answers it used."""
         if key is not None:
-            self.current[dest_rel] = [key, hashlib.sha256(data).hexdigest(), len(data)]
+            self.current[dest_rel] = [key, hashlib.sha256(data).hexdigest(), len(data),
+                                      [[name, args, json.loads(json.dumps(answer))]
+                                       for name, args, answer in calls]]
+
 
     def save(self) -> None:
         """Seal the index of this build's pages (once the site is written: their bytes
         are in the store then)."""
         self.seal.write(self.path, self.name, json.dumps(
             {"site": self.site.hex(), "pages": self.current}, sort_keys=True).encode("utf-8"))
+
+
+# Helpers whose answer is known only once the plan is made (the printed directory's size,
+# after its PDF): not in the site digest, each page records its calls and their answers,
+# and is reused only if they answer the same.
+LATE = ("printed_directory",)
+
+
+def recording(helpers: Mapping[str, Any],
+              calls: list[tuple[str, list[Any], Any]]) -> dict[str, Any]:
+    """`helpers` with the LATE ones recording each call (name, arguments, answer) in `calls`."""
+    def wrap(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            answer = helper(*args)
+            calls.append((name, list(args), answer))
+            return answer
+        return call
+    return {**helpers, **{name: wrap(name, helpers[name]) for name in LATE if name in helpers}}

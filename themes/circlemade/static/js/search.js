@@ -101,11 +101,9 @@ async function run(push) {
   more.hidden = true;
   current = null;
   if (!query) { status.textContent = ""; return; }
-  if (!pagefind) {
-    pagefind = await import(form.dataset.bundle);
-    await pagefind.options({ excerptLength: 24 });
-  }
-  const search = await pagefind.search(query);
+  if (!pagefind) { pagefind = loadIndex().catch((error) => { pagefind = null; throw error; }); }
+  const index = await pagefind;
+  const search = await index.search(query);
   if (run !== runs) { return; }
   const state = { results: search.results, next: 0, shown: 0, pending: [], kind: kind.value };
   const shown = await nextBatch(state, run);
@@ -116,6 +114,17 @@ async function run(push) {
   // with a kind chosen the total is known only once every result's kind is read: until
   // then the line says how many are shown
   status.textContent = !shown.length && more.hidden ? form.dataset.none : totalText(state);
+}
+
+// Pagefind, once: the main bundle, then the members' parts of the index (data-merge), each
+// searched with it; a part that is missing is skipped.
+async function loadIndex() {
+  const loaded = await import(form.dataset.bundle);
+  await loaded.options({ excerptLength: 24 });
+  for (const bundle of (form.dataset.merge || "").split(" ").filter(Boolean)) {
+    try { await loaded.mergeIndex(bundle); } catch (error) { /* not built */ }
+  }
+  return loaded;
 }
 
 function totalText(state) {

@@ -1,0 +1,173 @@
+"""Builds into an empty folder with the cache kept (Netlify's every deploy): pages whose
+template and context did not change come from the render cache, files a build wrote
+before are linked from the object store, and the search index is made again only in the
+parts an edit touched. Whatever is reused, the site is the site a cold build makes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import NOW
+
+from circlemade_site import pipeline, urls
+from circlemade_site.files import ObjectStore
+from circlemade_site.render import templates
+
+KEY = "k" * 40
+OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW), cache_key=KEY)
+UNTRUSTED = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW))
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The templates rendered, in order, by the builds of a test."""
+    made: list[str] = []
+    real = templates.render
+
+    def render(env, template, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(template)
+        return real(env, template, *args, **kwargs)
+    monkeypatch.setattr(templates, "render", render)
+    return made
+
+
+def cold(root: Path, out: Path) -> dict[str, bytes]:
+    """The site a build makes without any cache."""
+    copy = out.parent / f"{out.name}-project"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache"))
+    pipeline.build(copy, out, UNTRUSTED)
+    return snapshot(out)
+
+
+def test_a_warm_build_into_an_empty_folder_renders_and_writes_nothing(
+        make_project, tmp_path: Path, rendered: list[str]) -> None:
+    root = make_project()
+    first = pipeline.build(root, tmp_path / "one", OPTIONS)
+    assert first.written == first.files and len(rendered) > 200
+    rendered.clear()
+    second = pipeline.build(root, tmp_path / "two", OPTIONS)        # a new, empty folder
+    # only the printed directory's page, whose HTML keys its PDF in .cache/print/
+    assert set(rendered) <= {"printed.html"} and len(rendered) <= 2
+    assert second.written == 0 and second.unchanged == second.files
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    page = tmp_path / "two" / "fr" / "index.html"
+    assert page.stat().st_nlink > 1                    # a link to the object, not a copy
+
+
+def test_an_edit_renders_the_pages_it_changes_and_the_site_is_a_cold_build(
+        make_project, tmp_path: Path, rendered: list[str]) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    member = root / "members" / "recable" / "member.yaml"
+    text = member.read_text(encoding="utf-8")
+    assert "tagline:" in text
+    member.write_text(text.replace("tagline:\n  fr: \"", "tagline:\n  fr: \"Vraiment : ", 1),
+                      encoding="utf-8")
+    rendered.clear()
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    again = len(rendered)
+    assert 2 <= again < 60                  # its profiles, the listings of its card...
+    built = snapshot(tmp_path / "two")
+    assert b"Vraiment : " in built["fr/membres/recable/index.html"]
+    assert built == cold(root, tmp_path / "cold")
+
+
+def test_a_theme_or_ui_string_edit_renders_every_page_again(
+        make_project, tmp_path: Path, rendered: list[str]) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    catalog = root / "themes" / "circlemade" / "i18n" / "nl.yaml"
+    lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
+    key = next(i for i, line in enumerate(lines) if line.startswith("search_title:"))
+    lines[key] = 'search_title: "Doorzoek de site"\n'
+    catalog.write_text("".join(lines), encoding="utf-8")
+    rendered.clear()
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert len(rendered) > 200
+    built = snapshot(tmp_path / "two")
+    assert b"Doorzoek de site" in built["nl/zoeken/index.html"]
+    assert built == cold(root, tmp_path / "cold")
+
+
+def test_a_planted_object_is_refused_and_the_page_is_rendered_again(
+        make_project, tmp_path: Path, rendered: list[str]) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    page = (tmp_path / "one" / "fr" / "index.html").read_bytes()
+    objects = root / ".cache" / ObjectStore.FOLDER
+    import hashlib
+    digest = hashlib.sha256(page).hexdigest()
+    planted = objects / digest[:2] / digest[2:]
+    assert planted.read_bytes() == page
+    shutil.rmtree(tmp_path / "one")                 # the object is no longer the page's file
+    forged = page.replace(b"<main", b"<script>alert(1)</script><main", 1)[:len(page)]
+    planted.write_bytes(forged)                     # same size, other bytes
+    rendered.clear()
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert "home.html" in rendered
+    assert (tmp_path / "two" / "fr" / "index.html").read_bytes() == page
+
+
+def test_without_the_key_every_page_is_rendered(make_project, tmp_path: Path,
+                                                 rendered: list[str]) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    rendered.clear()
+    pipeline.build(root, tmp_path / "two", UNTRUSTED)
+    assert len(rendered) > 200
+
+
+def test_the_store_keeps_only_what_recent_builds_used(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    objects = root / ".cache" / ObjectStore.FOLDER
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    first = {p.name for p in objects.rglob("*") if p.is_file() and p.parent != objects}
+    member = root / "members" / "recable" / "fr.md"
+    for n in range(ObjectStore.KEEP + 1):
+        member.write_text(f"Réparation de câbles, version {n}.\n", encoding="utf-8")
+        pipeline.build(root, tmp_path / f"edit-{n}", OPTIONS)
+    now = {p.name for p in objects.rglob("*") if p.is_file() and p.parent != objects}
+    assert first - now                                  # the old profiles are gone
+    assert len(now) < 2 * len(first)
+
+
+def test_the_search_index_is_made_in_parts_and_an_edit_runs_pagefind_on_its_own(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(urls, "SEARCH_SHARD_MEMBERS", 4)       # 13 members: 4 parts
+    runs: list[str] = []
+    real = subprocess.run
+
+    def run(cmd, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "pagefind" in cmd:
+            runs.append(Path(cmd[cmd.index("--site") + 1]).name)
+        return real(cmd, *args, **kwargs)
+    monkeypatch.setattr(subprocess, "run", run)
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    built = snapshot(tmp_path / "one")
+    count = urls.search_shard_count(13)
+    assert count == 4
+    shards = {urls.search_shard(p.name, count) for p in (root / "members").iterdir()}
+    assert len(shards) >= 2
+    for shard in shards:
+        assert f"pagefind/{shard}/pagefind-entry.json" in built
+    assert sorted(runs) == sorted(f"{lang}.{part}" for lang in ("fr", "nl")
+                                  for part in ("main", *shards))
+    search_page = built["fr/recherche/index.html"].decode()
+    assert 'data-merge="/pagefind/m0/ /pagefind/m1/ /pagefind/m2/ /pagefind/m3/"' in search_page
+    runs.clear()
+    (root / "members" / "recable" / "fr.md").write_text(
+        "Réparation de câbles et de chargeurs à Schaerbeek.\n", encoding="utf-8")
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert runs == [f"fr.{urls.search_shard('recable', count)}"]
+    incremental = {p: d for p, d in snapshot(tmp_path / "two").items() if p.startswith("pagefind/")}
+    assert incremental == {p: d for p, d in cold(root, tmp_path / "cold").items()
+                           if p.startswith("pagefind/")}
