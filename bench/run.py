@@ -750,7 +750,9 @@ def bench_dev_server(res: SizeResult, corpus: Path) -> None:
                                 stdout=log_out, stderr=subprocess.STDOUT, text=True)
 
         def indexed() -> int:
-            return logfile.read_text(encoding="utf-8").count("Search index updated")
+            """Background index builds done: the first says "ready", the next "updated"."""
+            return len(re.findall(r"^Search index (?:ready|updated)\b",
+                                  logfile.read_text(encoding="utf-8"), re.MULTILINE))
 
         def wait(predicate, timeout: float, step: float = 0.005) -> float | None:
             began = time.perf_counter()
