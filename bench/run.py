@@ -1212,7 +1212,8 @@ def size_table(res: SizeResult, with_peer: bool) -> list[str]:
             cell = f"**{lh['score']}** ({', '.join(map(str, lh['scores']))})"
             label = f"Lighthouse performance score, `{lh['path']}`, median of {len(lh['scores'])}"
         else:
-            cell, label = "failed", "Lighthouse performance score, `/fr/membres/`"
+            cell = "not measured" if "not installed" in lh["error"] else "failed"
+            label = "Lighthouse performance score, `/fr/membres/`"
         rows.append("| " + " | ".join([label, cell] + ["—"] * (len(head) - 2)) + " |")
     return rows
 
