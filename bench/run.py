@@ -676,8 +676,8 @@ def bench_lighthouse(res: SizeResult, corpus: Path, runs: int) -> None:
                 results.append(result)
                 log(f"  Lighthouse {path} run {i + 1}/{runs}: "
                     f"{result['categories']['performance']['score'] * 100:.0f}")
-    except SystemExit as e:               # lighthouse.lighthouse() exits on a failure
-        res.lighthouse = {"error": str(e)}
+    except (SystemExit, subprocess.TimeoutExpired, OSError, ValueError) as e:
+        res.lighthouse = {"error": str(e)}  # lighthouse.lighthouse() exits on a failure
         return
     results.sort(key=lambda x: x["categories"]["performance"]["score"])
     median = results[len(results) // 2]
