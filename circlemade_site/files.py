@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import functools
 import hashlib
 import hmac
 import os
@@ -309,3 +310,47 @@ class ObjectStore:
             write_atomic(self.folder / "used.json", json.dumps(self._used).encode("utf-8"))
         except OSError:
             pass
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> bytes:
+    """A SHA-256 of the generator's own code (every .py file of the package): what a
+    cache of its results (validated members, rendered pages) must be made again for."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.digest()
+
+
+TREE_DIGEST_LIMIT = 64 * 2**20
+
+
+def tree_digest(path: Path) -> bytes | None:
+    """A SHA-256 of a file, or of a folder's files (names and bytes, recursively); a
+    symbolic link counts by its target's name, a missing file by its absence. None when a
+    file is larger than TREE_DIGEST_LIMIT (its loader refuses it without reading it) or
+    cannot be read."""
+    h = hashlib.sha256()
+
+    def add(item: Path, name: str) -> bool:
+        if item.is_symlink():
+            h.update(b"L" + name.encode() + b"\0" + os.fsencode(os.readlink(item)) + b"\0")
+        elif item.is_dir():
+            h.update(b"D" + name.encode() + b"\0")
+            return all(add(child, f"{name}/{child.name}") for child in sorted(item.iterdir()))
+        elif item.is_file():
+            if item.stat().st_size > TREE_DIGEST_LIMIT:
+                return False
+            h.update(b"F" + name.encode() + b"\0" + hashlib.sha256(item.read_bytes()).digest())
+        else:
+            h.update(b"?" + name.encode() + b"\0")
+        return True
+    try:
+        if not add(path, ""):
+            return None
+    except OSError:
+        return None
+    return h.digest()

@@ -34,7 +34,7 @@ from typing import Any
 
 import jinja2
 
-from circlemade_site import cms, i18n, translations, urls, write
+from circlemade_site import cms, files, i18n, translations, urls, write
 from circlemade_site.assets import images, printed, search, static
 from circlemade_site.config import ACCESSIBILITY_FILE, SITE_FILE, SiteConfig
 from circlemade_site.errors import (
@@ -58,7 +58,7 @@ from circlemade_site.load import (
     sources,
     theme,
 )
-from circlemade_site.load.memo import Memo, signature
+from circlemade_site.load.memo import Memo, SealedMemo, signature
 from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, PageVersion, Site, published
 from circlemade_site.plan import links
@@ -73,6 +73,7 @@ from circlemade_site.render.markup import MarkdownCache, MarkdownRenderer
 logger = logging.getLogger(__name__)
 CACHE_DIR = ".cache"      # under the project: images by content hash, Markdown, search index
 MARKDOWN_CACHE = "markdown.json"
+LOAD_CACHE = "load.pickle"      # validated members, sealed (load.memo.SealedMemo)
 
 
 def today() -> dt.date:
@@ -138,6 +139,7 @@ class BuildReport:
 def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Loaded:
     """Read and validate everything. Raises BuildFailed with every error found. With a
     `memo` (the preview server), files unchanged since the last call are not read again."""
+    kept = memo is not None
     memo = memo or Memo()
     memo.start()
     root = root.resolve()
@@ -171,11 +173,27 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     facets = memo.call(vocabularies_key,
                        lambda found: members.load_vocabularies(config, found), diagnostics)
     folders = members.discover(config, diagnostics)
+    # a build (not the preview, which keeps `memo`) takes the members whose files did not
+    # change from .cache/load.pickle, sealed (load.memo.SealedMemo)
+    sealed = None if kept else SealedMemo(root / CACHE_DIR / LOAD_CACHE,
+                                          CacheSeal.of(options.cache_key))
+    settings_key = hashlib.sha256(str(root).encode() + b"\0" + (
+        files.tree_digest(root / SITE_FILE) or os.urandom(32)) + (
+        files.tree_digest(root / members.VOCABULARIES_FILE) or os.urandom(32))).digest()
+
+    def load_member(folder: Path, found: list[Diagnostic]) -> Any:
+        make = functools.partial(members.load_member, config, folder, facets)
+        if sealed is None:
+            return make(found)
+        digest = files.tree_digest(folder)
+        return sealed.call(None if digest is None else settings_key + digest, make, found)
+
     loaded_members = [m for folder in folders
                       if (m := memo.call(("member", vocabularies_key, signature(folder)),
-                                         functools.partial(members.load_member, config, folder,
-                                                           facets),
+                                         functools.partial(load_member, folder),
                                          diagnostics)) is not None]
+    if sealed is not None and not any(d.severity == "error" for d in diagnostics):
+        sealed.save()
     drafts = options.drafts or options.dev
     # what is published of each member is decided here, once (models.published): nothing
     # below sees a hidden field, a private contact person or an expired need

@@ -143,7 +143,8 @@ def write_site(out: Path, files: Mapping[str, Content],
                store: ObjectStore | None = None) -> WriteReport:
     """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes).
     `finish`, if given, runs on the staging folder once `files` are in it and before the
-    swap (the search index is made there); it returns the files it added. With a
+    swap (the search index is made there); it returns the files to add, which are placed
+    as the others are. With a
     `manifest_path`, unchanged files are recognised without reading them (see Manifest,
     sealed with `seal`). With a `store` (files.ObjectStore), a file that a previous build
     wrote with the same bytes is linked from it rather than written (into an empty `out`,
@@ -158,51 +159,46 @@ def write_site(out: Path, files: Mapping[str, Content],
         return WriteReport(0, len(files), 0)
     staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
     staging.mkdir()
-    written = unchanged = 0
+    counts = {"written": 0, "unchanged": 0}
+    made_dirs: set[Path] = {staging}
+
+    def place(rel_path: str, data: Content) -> None:
+        """Put one file in the staging folder: linked from the previous site or the store
+        when its bytes are there, else written (and kept in the store)."""
+        dest = staging / rel_path
+        if dest.parent not in made_dirs:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(dest.parent)
+        previous = out / rel_path
+        digest = _raw_digest(data) if store is not None else b""
+        if manifest.same(previous, rel_path, data):
+            try:
+                link_or_copy(previous, dest)
+                counts["unchanged"] += 1
+                if store is not None:
+                    store.keep(digest, dest)
+                return
+            except OSError:       # the previous file vanished meanwhile: write it
+                pass
+        if store is not None and (kept := store.find(digest, _size(data))) is not None:
+            try:
+                link_or_copy(kept, dest)
+                counts["unchanged"] += 1
+                return
+            except OSError:
+                pass
+        write_bytes(dest, content_bytes(data))
+        counts["written"] += 1
+        if store is not None:
+            store.keep(digest, dest)
+
     try:
-        made_dirs: set[Path] = {staging}
         for rel_path, data in sorted(files.items()):
-            dest = staging / rel_path
-            if dest.parent not in made_dirs:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(dest.parent)
-            previous = out / rel_path
-            digest = _raw_digest(data) if store is not None else b""
-            if manifest.same(previous, rel_path, data):
-                try:
-                    link_or_copy(previous, dest)
-                    unchanged += 1
-                    if store is not None:
-                        store.keep(digest, dest)
-                    continue
-                except OSError:       # the previous file vanished meanwhile: write it
-                    pass
-            if store is not None and (kept := store.find(digest, _size(data))) is not None:
-                try:
-                    link_or_copy(kept, dest)
-                    unchanged += 1
-                    continue
-                except OSError:
-                    pass
-            write_bytes(dest, content_bytes(data))
-            written += 1
-            if store is not None:
-                store.keep(digest, dest)
+            place(rel_path, data)
         if finish is not None:
             added = finish(staging)
-            for rel_path, data in added.items():
-                # a file the previous build had, byte for byte, keeps its mtime
-                if manifest.same(out / rel_path, rel_path, data):
-                    try:
-                        link_or_copy(out / rel_path, staging / f"{rel_path}.relink")
-                        os.replace(staging / f"{rel_path}.relink", staging / rel_path)
-                        unchanged += 1
-                        continue
-                    except OSError:
-                        pass
-                written += 1
-                if store is not None:
-                    store.keep(_raw_digest(data), staging / rel_path)
+            for rel_path, data in sorted(added.items()):
+                place(rel_path, data)
             files = {**files, **added}
         write_bytes(staging / MARKER, MARKER_TEXT)
         removed = _count_removed(out, files)
@@ -214,7 +210,7 @@ def write_site(out: Path, files: Mapping[str, Content],
     manifest.save(out, files)
     if store is not None:
         store.save()
-    return WriteReport(written, unchanged, removed)
+    return WriteReport(counts["written"], counts["unchanged"], removed)
 
 
 def shown_path(path: str, out: Path) -> str:

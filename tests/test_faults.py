@@ -171,13 +171,13 @@ def _full(path: str) -> OSError:
 
 def _search_step_full(monkeypatch: pytest.MonkeyPatch) -> str:
     """The disk fills while Pagefind's bundle is written into the site."""
-    real = search.write_bytes
+    real = write.write_bytes
 
     def write_bytes(path: Path, data: bytes) -> None:
         if path.name == "pagefind-entry.json":
             raise _full(str(path))
         real(path, data)
-    monkeypatch.setattr(search, "write_bytes", write_bytes)
+    monkeypatch.setattr(write, "write_bytes", write_bytes)
     return "{out}/pagefind/pagefind-entry.json: No space left on device"
 
 

@@ -226,7 +226,8 @@ def _join(out: dict[str, bytes], path: str, data: bytes) -> None:
 def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
     """Run Pagefind on each part of the index that is not cached, on the site being
     written (the staging folder of write.py, before it is swapped in), and join the
-    parts. Returns the bundle; each part made is cached.
+    parts. Returns the bundle, which write.py places in the site; each part made is
+    cached.
 
     Each run sees only its part's pages and offer records, in a folder kept in
     .cache/search-site/<part>/ from build to build: Pagefind holds everything it reads in
@@ -272,11 +273,7 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
         for old in job.cache.glob("*.json"):          # parts this site no longer has
             if old.name.split(".")[0] + "." + old.name.split(".")[1] not in names:
                 old.unlink(missing_ok=True)
-    bundle = assemble(job)
-    for path, data in bundle.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(site / path, data)
-    return bundle
+    return assemble(job)          # placed in the site by write.write_site
 
 
 def _reason(stderr: str, stdout: str) -> str:

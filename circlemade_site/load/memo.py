@@ -9,13 +9,17 @@ every build; a step that raises is run again next time.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import pickle
 import stat
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
 from circlemade_site.errors import Diagnostic
+from circlemade_site.files import CacheSeal, code_digest
 
 T = TypeVar("T")
 Signature = tuple[Hashable, ...]
@@ -72,3 +76,65 @@ class Memo:
         if not any(d.severity == "error" for d in given):
             self._current[key] = (result, given)
         return result
+
+
+class SealedMemo:
+    """Results of the loading steps kept on disk from build to build (`.cache/load.pickle`),
+    keyed by a digest of what they are made from (the bytes of the member's files, of the
+    settings and vocabularies, and the generator's code), so that a build on a fresh
+    checkout, Netlify's, validates again only the members whose files changed.
+
+    A validated model taken from the cache skips validation, so the file is sealed with
+    the cache key (files.CacheSeal) and unpickled only once its MAC is right: a build
+    without the key, or a planted file, validates everything. Only successes are kept,
+    with their warnings; what this build did not ask for is dropped when it is saved."""
+
+    VERSION = b"1"
+
+    def __init__(self, path: Path, seal: CacheSeal) -> None:
+        self.path = path
+        self.seal = seal
+        self._previous: dict[bytes, bytes] = {}
+        self._current: dict[bytes, bytes] = {}
+        self.hits = self.misses = 0
+        raw = seal.read(path, path.name) if seal.trusted else None
+        if raw is not None:
+            try:
+                found = pickle.loads(raw)
+                if isinstance(found, dict):
+                    self._previous = found
+            except Exception:       # a damaged entry of ours: made again
+                self._previous = {}
+
+    def call(self, key: bytes | None, make: Callable[[list[Diagnostic]], T],
+             diagnostics: list[Diagnostic]) -> T:
+        """make(diagnostics), or its result kept under `key` (None: not kept)."""
+        if key is not None:
+            key = hashlib.sha256(self.VERSION + code_digest() + key).digest()
+            found = self._previous.get(key)
+            if found is not None:
+                try:
+                    result, given = pickle.loads(found)
+                except Exception:   # as above
+                    result = None
+                else:
+                    self.hits += 1
+                    self._current[key] = found
+                    diagnostics.extend(given)
+                    return result  # type: ignore[no-any-return]
+        self.misses += 1
+        given: list[Diagnostic] = []
+        result = make(given)
+        diagnostics.extend(given)
+        if key is not None and self.seal.trusted and \
+                not any(d.severity == "error" for d in given):
+            with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+                self._current[key] = pickle.dumps((result, given), protocol=5)
+        return result
+
+    def save(self) -> None:
+        """Seal what this build loaded; a cache that cannot be written costs time only."""
+        if not self.seal.trusted or self._current == self._previous:
+            return
+        with contextlib.suppress(OSError):
+            self.seal.write(self.path, self.path.name, pickle.dumps(self._current, protocol=5))
