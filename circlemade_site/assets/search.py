@@ -116,7 +116,7 @@ class IndexJob:
     cache: Path                           # .cache/pagefind/
     seal: CacheSeal
     parts: tuple[Part, ...] = ()
-    made: Mapping[str, dict[str, bytes]] = dataclasses.field(default_factory=dict)
+    made: dict[str, dict[str, bytes]] = dataclasses.field(default_factory=dict)
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -179,8 +179,8 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
                   for (lang, shard), (pages, recs) in sorted(grouped.items()))
     job = IndexJob(records, work_dir / "pagefind", seal, parts, {})
     for part in parts:
-        path, name = job.entry(part)
-        raw = seal.read(path, name)
+        entry, name = job.entry(part)
+        raw = seal.read(entry, name)
         try:
             if raw is None:
                 raise ValueError("not sealed with this key")
@@ -264,11 +264,11 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
                     and not any(fnmatch.fnmatchcase(p.name, unused) for unused in UNUSED)}
             shutil.rmtree(bundle_dir, ignore_errors=True)
             job.made[part.name] = made
-            path, name = job.entry(part)
+            entry, name = job.entry(part)
             job.cache.mkdir(parents=True, exist_ok=True)
             for old in job.cache.glob(f"{part.name}.*.json"):    # only the latest of a part
                 old.unlink(missing_ok=True)
-            job.seal.write(path, name, json.dumps(
+            job.seal.write(entry, name, json.dumps(
                 {p: base64.b64encode(d).decode() for p, d in made.items()}).encode("utf-8"))
         for old in job.cache.glob("*.json"):          # parts this site no longer has
             if old.name.split(".")[0] + "." + old.name.split(".")[1] not in names:

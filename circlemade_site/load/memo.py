@@ -114,14 +114,14 @@ class SealedMemo:
             found = self._previous.get(key)
             if found is not None:
                 try:
-                    result, given = pickle.loads(found)
+                    kept, warned = pickle.loads(found)
                 except Exception:   # as above
-                    result = None
+                    pass
                 else:
                     self.hits += 1
                     self._current[key] = found
-                    diagnostics.extend(given)
-                    return result  # type: ignore[no-any-return]
+                    diagnostics.extend(warned)
+                    return kept
         self.misses += 1
         given: list[Diagnostic] = []
         result = make(given)

@@ -27,7 +27,7 @@ from circlemade_site.models import (
     Venue,
 )
 from circlemade_site.plan.images import Variant
-from circlemade_site.plan.views import Text, picture, text
+from circlemade_site.plan.views import Card, Text, picture, text
 
 LOGO_SIZES = "(max-width: 40rem) 72px, 96px"
 HERO_SIZES = "(max-width: 72rem) 100vw, 72rem"
@@ -48,15 +48,15 @@ class Cards:
     def member(self, member: Member, lang: str) -> dict[str, Any]:
         key = (member.slug, lang)
         if (found := self._members.get(key)) is None:
-            found = self._members[key] = member_card(member, lang, self._site, self._router,
-                                                     self._logos.get(member.slug))
+            found = self._members[key] = Card(member_card(member, lang, self._site, self._router,
+                                                          self._logos.get(member.slug)))
         return found
 
     def offer(self, offer: Offer, lang: str) -> dict[str, Any]:
         key = (offer.member_slug, offer.index, lang)
         if (found := self._offers.get(key)) is None:
-            found = self._offers[key] = offer_card(offer, self._by_slug[offer.member_slug], lang,
-                                                   self._site, self._router)
+            found = self._offers[key] = Card(offer_card(offer, self._by_slug[offer.member_slug],
+                                                        lang, self._site, self._router))
         return found
 
 

@@ -32,6 +32,15 @@ class Output:
         return self.context if self.more is None else {**self.context, **self.more(diagnostics)}
 
 
+class Card(dict[str, Any]):
+    """A member's or an offer's card (plan.cards.Cards): made once per language and listed
+    by many pages, so the render cache hashes each card once per build, not once per page
+    that lists it (render.cache.context_bytes). A dict for templates; nothing changes it
+    once made."""
+
+    __slots__ = ()
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Text:
     """A text as shown in one language: `lang` is the language it is actually written

@@ -31,32 +31,52 @@ from pathlib import Path
 from typing import Any
 
 from circlemade_site import i18n
-from circlemade_site.files import CacheSeal, ObjectStore
+from circlemade_site.files import CacheSeal, ObjectStore, code_digest
+from circlemade_site.plan.views import Card
 
 VERSION = "2"
 FILE = "render.json"
-PACKAGE = Path(__file__).resolve().parent.parent       # circlemade_site/
 
 
-def context_bytes(context: Mapping[str, Any]) -> bytes | None:
+class _Pickler(pickle.Pickler):
+    """Pickles a context; a card (plan.views.Card, listed by many pages) stands for the
+    SHA-256 of its own pickle, made once per build (`cards`, by identity: each entry
+    holds the card, so its id is not reused while the entry lives)."""
+
+    def __init__(self, file: io.BytesIO, cards: dict[int, tuple[object, bytes]]) -> None:
+        super().__init__(file, protocol=5)
+        # no memo: with it, the bytes would depend on which equal values are one object
+        # (a string from the Markdown cache or made again), not only on the values
+        self.fast = True
+        self.cards = cards
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Card:
+            found = self.cards.get(id(obj))
+            if found is None or found[0] is not obj:
+                buffer = io.BytesIO()
+                _Pickler(buffer, self.cards).dump(dict(obj))
+                found = self.cards[id(obj)] = (obj, hashlib.sha256(buffer.getvalue()).digest())
+            return (Card, (found[1],))      # stands for the card, never unpickled
+        return NotImplemented
+
+
+def context_bytes(context: Mapping[str, Any],
+                  cards: dict[int, tuple[object, bytes]] | None = None) -> bytes | None:
     """The context as bytes to hash, or None when it cannot be pickled. A UI catalogue
     given to the template (`t`) stands for its language: its strings are in the site
     digest (they are the theme's files)."""
     items = [(name, ("catalog", value.lang, value.locale) if isinstance(value, i18n.Catalog)
               else value) for name, value in sorted(context.items(), key=lambda item: item[0])]
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    # no memo: with it, the bytes would depend on which equal values are one object (a
-    # string from the Markdown cache or made again), not only on the values
-    pickler.fast = True
     try:
-        pickler.dump(items)
+        _Pickler(buffer, {} if cards is None else cards).dump(items)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
         return None
     return buffer.getvalue()
 
 
-def _files_digest(h: Any, folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> None:
+def _files_digest(h: Any, folders: Iterable[Path]) -> None:
     for folder in folders:
         if not folder.is_dir():
             h.update(b"missing\0" + str(folder).encode() + b"\0")
@@ -64,8 +84,6 @@ def _files_digest(h: Any, folders: Iterable[Path], suffixes: tuple[str, ...] | N
         for parent, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
-                if suffixes is not None and not name.endswith(suffixes):
-                    continue
                 path = Path(parent, name)
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0")
                 h.update(hashlib.sha256(path.read_bytes()).digest())
@@ -81,7 +99,7 @@ def site_digest(theme_folders: Iterable[Path], settings: bytes, extra: Mapping[s
             h.update(f"{dist}={importlib.metadata.version(dist)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
             h.update(f"{dist}=?\0".encode())
-    _files_digest(h, [PACKAGE], (".py",))
+    h.update(code_digest())
     _files_digest(h, theme_folders)
     h.update(hashlib.sha256(settings).digest())
     h.update(json.dumps(extra, sort_keys=True, default=str).encode("utf-8"))
@@ -99,6 +117,7 @@ class RenderCache:
         self.previous: dict[str, list[Any]] = {}
         self.current: dict[str, list[Any]] = {}
         self.hits = self.misses = 0
+        self.cards: dict[int, tuple[object, bytes]] = {}     # context_bytes's, for this build
         self._stored: Any = None
         with contextlib.suppress(ValueError):
             self._stored = json.loads(seal.read(path, self.name) or b"{}")
@@ -117,7 +136,7 @@ class RenderCache:
 
     def key(self, template: str, context: Mapping[str, Any]) -> str | None:
         """The key of a page, or None when its context cannot be pickled."""
-        data = context_bytes(context)
+        data = context_bytes(context, self.cards)
         if data is None:
             return None
         h = hashlib.sha256(self.site)
