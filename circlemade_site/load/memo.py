@@ -1,5 +1,7 @@
-"""Results of the per-file loading steps, kept in memory between the builds of one
-process (the preview server), so that saving one member file reloads that member only.
+"""Results of the per-file loading steps: kept in memory between the builds of one
+process (`Memo`, the preview server), so that saving one member file reloads that member
+only; and on disk between builds (`SealedMemo`, sealed with the cache key), so that a build
+on a fresh checkout validates only the members whose files changed.
 
 A result is keyed by the stat signatures of every file it was made from (modification
 and change times in nanoseconds, size, inode), plus those of the settings it depends
