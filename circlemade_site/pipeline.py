@@ -27,6 +27,7 @@ import hashlib
 import logging
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -385,13 +386,16 @@ def _setting_position(root: Path, key: str) -> tuple[int | None, int | None]:
 
 
 def render_site(prepared: Prepared, print_pdfs: bool = True,
-                cache: render_cache.RenderCache | None = None) -> tuple[dict[str, Content], int]:
+                cache: render_cache.RenderCache | None = None,
+                markdown: MarkdownCache | None = None) -> tuple[dict[str, Content], int]:
     """Every output file, and the number of HTML pages. Raises BuildFailed with every
     problem found. Images are made first, together (in parallel, see assets.images), then
     the printed directory's PDFs, which show them (none with `print_pdfs` false: `check`
     renders their pages only), then every other output: the directory page links the
     PDFs with their size (`printed_sizes`). With a render `cache`, a page whose template
-    and context did not change is taken from the previous build (render.cache)."""
+    and context did not change is taken from the previous build (render.cache). A site of
+    more than PARALLEL_OUTPUTS outputs is made in one process per core (`_make_in_parallel`;
+    `markdown`, the cache of rendered Markdown, gets what they rendered)."""
     files: dict[str, Content] = {}
     diagnostics: list[Diagnostic] = []
     jobs = [m for m in prepared.makers.values() if isinstance(m, Variant | Card)]
@@ -421,28 +425,107 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
             diagnostics.extend(exc.diagnostics)
     if cache is not None:
         cache.start(render_cache.site_digest(*_site_inputs(prepared)))
-    for path, maker in prepared.makers.items():
-        if isinstance(maker, Variant | Card | PrintJob):
+    paths = [path for path, maker in prepared.makers.items()
+             if not isinstance(maker, Variant | Card | PrintJob)]
+    workers = _workers(len(paths))
+    if workers > 1:
+        made, problems = _make_in_parallel(prepared, paths, cache, markdown, workers)
+    else:
+        made, problems = _make_outputs(prepared, paths, cache)
+    files.update((path, made[path]) for path in paths if path in made)
+    for from_template, found in problems:
+        if not from_template:
+            diagnostics.extend(found)
             continue
-        try:
-            if cache is not None and isinstance(maker, Output):
-                problems: list[Diagnostic] = []
-                context = maker.full_context(problems)
-                _raise_errors(problems)
-                files[path] = _render_output(prepared, maker, context, cache)
-            else:
-                files[path] = make(prepared, maker)
-        except TemplateFailed as exc:     # one report per template line, not per language
-            for problem in exc.diagnostics:
-                if (problem.path, problem.line) not in seen:
-                    seen.add((problem.path, problem.line))
-                    diagnostics.append(problem)
-        except BuildFailed as exc:
-            diagnostics.extend(exc.diagnostics)
+        for problem in found:             # one report per template line, not per language
+            if (problem.path, problem.line) not in seen:
+                seen.add((problem.path, problem.line))
+                diagnostics.append(problem)
     _raise_errors(diagnostics)
     non_pages = urls.non_page_html(prepared.site.config)
     pages = sum(1 for o in prepared.planned.outputs if urls.is_page_html(o.dest_rel, non_pages))
     return files, pages
+
+
+# Outputs are made in one process per core (forked, Linux only) when there are more than
+# this many; a small site is made faster in one.
+PARALLEL_OUTPUTS = 1000
+MAX_WORKERS = 4
+Problems = list[tuple[bool, list[Diagnostic]]]      # (from a template?, its diagnostics)
+
+
+def _workers(outputs: int) -> int:
+    if outputs <= PARALLEL_OUTPUTS or not sys.platform.startswith("linux"):
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
+
+
+def _make_outputs(prepared: Prepared, paths: list[str],
+                  cache: render_cache.RenderCache | None) -> tuple[dict[str, Content], Problems]:
+    """The bytes of the outputs `paths`, and the problems found."""
+    made: dict[str, Content] = {}
+    problems: Problems = []
+    for path in paths:
+        maker = prepared.makers[path]
+        try:
+            if cache is not None and isinstance(maker, Output):
+                found: list[Diagnostic] = []
+                context = maker.full_context(found)
+                _raise_errors(found)
+                made[path] = _render_output(prepared, maker, context, cache)
+            else:
+                made[path] = make(prepared, maker)
+        except TemplateFailed as exc:
+            problems.append((True, list(exc.diagnostics)))
+        except BuildFailed as exc:
+            problems.append((False, list(exc.diagnostics)))
+    return made, problems
+
+
+# what the forked workers of _make_in_parallel inherit
+_FORKED: tuple[Prepared, list[str], render_cache.RenderCache | None,
+               MarkdownCache | None] | None = None
+
+
+def _make_share(index: int, count: int) -> tuple[dict[str, Content], Problems, Any, Any]:
+    """In a forked worker: every `count`-th output from `index` on, and what the caches
+    learnt meanwhile (sent back to the parent, which saves them)."""
+    assert _FORKED is not None
+    prepared, paths, cache, markdown = _FORKED
+    made, problems = _make_outputs(prepared, paths[index::count], cache)
+    return (made, problems, None if cache is None else cache.learnt(),
+            None if markdown is None else markdown.learnt())
+
+
+def _make_in_parallel(prepared: Prepared, paths: list[str],
+                      cache: render_cache.RenderCache | None, markdown: MarkdownCache | None,
+                      workers: int) -> tuple[dict[str, Content], Problems]:
+    """`_make_outputs` in `workers` forked processes, each a share of the outputs (every
+    n-th, so that the heavy listings are spread). The workers inherit the prepared site
+    (copy-on-write: nothing is pickled on the way there); their bytes, problems and cache
+    entries come back to this process, which writes the site and saves the caches."""
+    import multiprocessing
+    global _FORKED
+    _FORKED = (prepared, paths, cache, markdown)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.starmap(_make_share, [(i, workers) for i in range(workers)])
+    finally:
+        _FORKED = None
+    made: dict[str, Content] = {}
+    problems: Problems = []
+    for share_made, share_problems, cache_learnt, markdown_learnt in shares:
+        made.update(share_made)
+        problems.extend(share_problems)
+        if cache is not None:
+            cache.merge(cache_learnt)
+        if markdown is not None:
+            markdown.merge(markdown_learnt)
+    return made, problems
 
 
 def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
@@ -539,7 +622,8 @@ def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal, print_pdfs: 
             cache: render_cache.RenderCache | None = None) -> tuple[dict[str, Content], int]:
     markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
     markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
-    files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs, cache)
+    files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs, cache,
+                               markdown.cache)
     markdown.cache.save(markdown_cache, seal)
     return files, pages
 

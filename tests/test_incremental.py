@@ -171,3 +171,41 @@ def test_the_search_index_is_made_in_parts_and_an_edit_runs_pagefind_on_its_own(
     incremental = {p: d for p, d in snapshot(tmp_path / "two").items() if p.startswith("pagefind/")}
     assert incremental == {p: d for p, d in cold(root, tmp_path / "cold").items()
                            if p.startswith("pagefind/")}
+
+
+def test_outputs_made_in_parallel_are_the_outputs_made_in_one_process(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "one", UNTRUSTED)
+    monkeypatch.setattr(pipeline, "PARALLEL_OUTPUTS", 0)
+    monkeypatch.setattr(pipeline, "_workers", lambda outputs: 2)
+    forked: list[int] = []
+    real = pipeline._make_in_parallel
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        forked.append(args[-1])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(pipeline, "_make_in_parallel", spy)
+    pipeline.build(root, tmp_path / "two", OPTIONS)          # cold, in two processes
+    pipeline.build(root, tmp_path / "three", OPTIONS)        # warm: from the render cache
+    assert forked == [2, 2]
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
+    markdown = root / ".cache" / "markdown.json"
+    assert markdown.stat().st_size > 1000            # what the workers rendered was saved
+
+
+def test_a_problem_found_in_a_worker_is_reported_once(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from circlemade_site.errors import BuildFailed
+    root = make_project()
+    template = root / "themes" / "circlemade" / "templates" / "member.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{{ member.no_such_field }}", 1),
+        encoding="utf-8")
+    monkeypatch.setattr(pipeline, "PARALLEL_OUTPUTS", 0)
+    monkeypatch.setattr(pipeline, "_workers", lambda outputs: 2)
+    with pytest.raises(BuildFailed) as failed:
+        pipeline.build(root, tmp_path / "out", OPTIONS)
+    problems = [d for d in failed.value.diagnostics if "no_such_field" in str(d.message)]
+    assert len(problems) == 1 and problems[0].path.endswith("member.html")
+    assert not (tmp_path / "out").exists()

@@ -181,6 +181,16 @@ class RenderCache:
                                        for name, args, answer in calls]]
 
 
+    def learnt(self) -> tuple[dict[str, list[Any]], int, int]:
+        """What this build recorded (in a worker process: for the parent's `merge`)."""
+        return self.current, self.hits, self.misses
+
+    def merge(self, learnt: tuple[dict[str, list[Any]], int, int]) -> None:
+        current, hits, misses = learnt
+        self.current.update(current)
+        self.hits += hits
+        self.misses += misses
+
     def save(self) -> None:
         """Seal the index of this build's pages (once the site is written: their bytes
         are in the store then)."""

@@ -162,6 +162,21 @@ class MarkdownCache:
         self._used.add(key)
         self._added = True
 
+    def learnt(self) -> tuple[set[str], dict[str, list[Any]]]:
+        """The keys this build used and their entries (in a worker process: for the
+        parent's `merge`)."""
+        return self._used, {key: self._entries[key] for key in self._used if key in self._entries}
+
+    def merge(self, learnt: tuple[set[str], dict[str, list[Any]]]) -> None:
+        used, entries = learnt
+        for key, variants in entries.items():
+            mine = self._entries.setdefault(key, [])
+            for variant in variants:
+                if variant not in mine:
+                    mine.append(variant)
+                    self._added = True
+        self._used |= used
+
     @classmethod
     def load(cls, path: Path, seal: CacheSeal) -> MarkdownCache:
         """The cache in `path`; empty if it is missing, damaged or not sealed with `seal`'s
