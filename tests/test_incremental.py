@@ -39,6 +39,17 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
+def project(make_project) -> Path:  # type: ignore[no-untyped-def]
+    """The test site without its printed directory (its PDFs take most of a build of this
+    small site, and tests/test_printed.py covers them)."""
+    root = make_project()
+    settings = root / "content" / "site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "\nprint: true" in text
+    settings.write_text(text.replace("\nprint: true", "\nprint: false"), encoding="utf-8")
+    return root
+
+
 def cold(root: Path, out: Path) -> dict[str, bytes]:
     """The site a build makes without any cache."""
     copy = out.parent / f"{out.name}-project"
@@ -49,7 +60,7 @@ def cold(root: Path, out: Path) -> dict[str, bytes]:
 
 def test_a_warm_build_into_an_empty_folder_renders_and_writes_nothing(
         make_project, tmp_path: Path, rendered: list[str]) -> None:
-    root = make_project()
+    root = project(make_project)
     first = pipeline.build(root, tmp_path / "one", OPTIONS)
     assert first.written == first.files and len(rendered) > 200
     rendered.clear()
@@ -64,7 +75,7 @@ def test_a_warm_build_into_an_empty_folder_renders_and_writes_nothing(
 
 def test_an_edit_renders_the_pages_it_changes_and_the_site_is_a_cold_build(
         make_project, tmp_path: Path, rendered: list[str]) -> None:
-    root = make_project()
+    root = make_project()        # with the printed directory: its size changes with an edit
     pipeline.build(root, tmp_path / "one", OPTIONS)
     member = root / "members" / "recable" / "member.yaml"
     text = member.read_text(encoding="utf-8")
@@ -82,7 +93,7 @@ def test_an_edit_renders_the_pages_it_changes_and_the_site_is_a_cold_build(
 
 def test_a_theme_or_ui_string_edit_renders_every_page_again(
         make_project, tmp_path: Path, rendered: list[str]) -> None:
-    root = make_project()
+    root = project(make_project)
     pipeline.build(root, tmp_path / "one", OPTIONS)
     catalog = root / "themes" / "circlemade" / "i18n" / "nl.yaml"
     lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -99,7 +110,7 @@ def test_a_theme_or_ui_string_edit_renders_every_page_again(
 
 def test_a_planted_object_is_refused_and_the_page_is_rendered_again(
         make_project, tmp_path: Path, rendered: list[str]) -> None:
-    root = make_project()
+    root = project(make_project)
     pipeline.build(root, tmp_path / "one", OPTIONS)
     page = (tmp_path / "one" / "fr" / "index.html").read_bytes()
     objects = root / ".cache" / ObjectStore.FOLDER
@@ -118,7 +129,7 @@ def test_a_planted_object_is_refused_and_the_page_is_rendered_again(
 
 def test_without_the_key_every_page_is_rendered(make_project, tmp_path: Path,
                                                  rendered: list[str]) -> None:
-    root = make_project()
+    root = project(make_project)
     pipeline.build(root, tmp_path / "one", OPTIONS)
     rendered.clear()
     pipeline.build(root, tmp_path / "two", UNTRUSTED)
@@ -126,7 +137,7 @@ def test_without_the_key_every_page_is_rendered(make_project, tmp_path: Path,
 
 
 def test_the_store_keeps_only_what_recent_builds_used(make_project, tmp_path: Path) -> None:
-    root = make_project()
+    root = project(make_project)
     objects = root / ".cache" / ObjectStore.FOLDER
     pipeline.build(root, tmp_path / "one", OPTIONS)
     first = {p.name for p in objects.rglob("*") if p.is_file() and p.parent != objects}
@@ -150,7 +161,7 @@ def test_the_search_index_is_made_in_parts_and_an_edit_runs_pagefind_on_its_own(
             runs.append(Path(cmd[cmd.index("--site") + 1]).name)
         return real(cmd, *args, **kwargs)
     monkeypatch.setattr(subprocess, "run", run)
-    root = make_project()
+    root = project(make_project)
     pipeline.build(root, tmp_path / "one", OPTIONS)
     built = snapshot(tmp_path / "one")
     count = urls.search_shard_count(13)
@@ -175,7 +186,7 @@ def test_the_search_index_is_made_in_parts_and_an_edit_runs_pagefind_on_its_own(
 
 def test_outputs_made_in_parallel_are_the_outputs_made_in_one_process(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project()
+    root = project(make_project)
     pipeline.build(root, tmp_path / "one", UNTRUSTED)
     monkeypatch.setattr(pipeline, "PARALLEL_OUTPUTS", 0)
     monkeypatch.setattr(pipeline, "_workers", lambda outputs: 2)
@@ -197,7 +208,7 @@ def test_outputs_made_in_parallel_are_the_outputs_made_in_one_process(
 def test_a_problem_found_in_a_worker_is_reported_once(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from circlemade_site.errors import BuildFailed
-    root = make_project()
+    root = project(make_project)
     template = root / "themes" / "circlemade" / "templates" / "member.html"
     template.write_text(template.read_text(encoding="utf-8").replace(
         "{% block content %}", "{% block content %}{{ member.no_such_field }}", 1),

@@ -342,6 +342,7 @@ def load_member(config: SiteConfig, folder: Path, facets: Mapping[str, Facet],
         at=tuple((field, *positions.of_value((field,))) for field in ("name", "enterprise_number")))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_keys(name: str) -> frozenset[str]:
     """The forms under which two names are the same name: ignoring case, accents and
     punctuation, and looking alike (the TS #39 skeleton, which is case-sensitive, of the

@@ -69,10 +69,10 @@ def plan_builder(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
                            repository_upload=upload,
                            freshness_months=config.hide_contact_after_months)
                for lang in config.languages]
-    schema = json_schemas(site.facets, config.languages,
-                          config.default_language)["member.schema.json"]
-    files: dict[str, Callable[[], bytes]] = {
-        router.dest_for(urls.MEMBER_SCHEMA).as_posix(): lambda: dump(schema).encode("utf-8")}
+    def schema() -> bytes:          # made when asked for (the preview plans on every save)
+        return dump(json_schemas(site.facets, config.languages, config.default_language)[
+            "member.schema.json"]).encode("utf-8")
+    files: dict[str, Callable[[], bytes]] = {router.dest_for(urls.MEMBER_SCHEMA).as_posix(): schema}
     for lang in site.config.languages:
         files[router.dest_for(urls.BUILDER_DATA, lang).as_posix()] = functools.partial(
             builder_data, site, lang, catalogs[lang])

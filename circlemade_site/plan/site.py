@@ -161,8 +161,8 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         site, router, catalogs, bases.__getitem__, cards, opportunity_cards, logos,
         lambda campaign, lang: campaign_share_card(share, campaign, lang, catalogs[lang],
                                                    config.fallback_order)))
-    outputs.append(Output("sitemap.xml", "sitemap.xml", {
-        **default, "entries": sitemap(site, router)}))
+    outputs.append(Output("sitemap.xml", "sitemap.xml", default,
+                          lambda _: {"entries": sitemap(site, router)}))
     outputs.append(Output("robots.txt", "robots.txt", {
         **default, "sitemap_url": router.absolute("/sitemap.xml"),
         # what is not a page of the site (the CMS) is not for search engines either
