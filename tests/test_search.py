@@ -218,3 +218,38 @@ def test_with_javascript_the_search_page_hides_the_browse_links(browser: Browser
     assert page.locator(".search-nojs").is_hidden()
     assert page.locator("form.search-form").is_visible()
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def parts_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The test site built with its index in parts: 4 members a part, 13 members."""
+    from browser import serve_folder
+    from conftest import NOW, copy_fixture_site
+
+    from circlemade_site import pipeline, urls
+    root = copy_fixture_site(tmp_path_factory.mktemp("parts") / "project")
+    out = root.parent / "public"
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(urls, "SEARCH_SHARD_MEMBERS", 4)
+        pipeline.build(root, out, pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW)))
+    assert (out / "pagefind" / urls.search_shard("recable", 4) / "pagefind-entry.json").is_file()
+    with serve_folder(out) as url:
+        yield url
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/fr/recherche/?q=r%C3%A9parations", "/fr/membres/recable/"),
+    ("/nl/zoeken/?q=herstellingen", "/nl/leden/recable/"),
+    ("/fr/recherche/?q=ordinateurs&kind=offer", "/fr/membres/recable/#offer-"),
+])
+def test_a_search_finds_members_in_every_part_of_the_index(
+        browser: Browser, parts_url: str, site_url: str, path: str, expected: str) -> None:
+    """The members' parts are merged at query time: the results are those of the index in
+    one piece (the same links, in French and in Dutch, offers and pages alike)."""
+    page, links, errors = search(browser, parts_url, path)
+    assert errors == []
+    assert any(link.startswith(expected) for link in links)
+    whole, whole_links, _ = search(browser, site_url, path)
+    assert sorted(links) == sorted(whole_links)
+    page.context.close()
+    whole.context.close()
