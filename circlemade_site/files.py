@@ -13,6 +13,7 @@ import hmac
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -77,18 +78,21 @@ _NO_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, err
                       errno.ENOSYS, errno.EACCES})
 
 
-def link_or_copy(source: Path, dest: Path) -> None:
+def link_or_copy(source: str | Path, dest: str | Path) -> None:
     """Make `dest` hold the bytes of `source`: a hard link where the file system allows it
     (same inode, no bytes written), else a copy with the same modification time (`--out`
     on another file system than the project, a volume without hard links). `dest` is
     replaced if it exists."""
-    dest.unlink(missing_ok=True)
     try:
-        os.link(source, dest)
+        try:
+            os.link(source, dest)
+        except FileExistsError:
+            os.unlink(dest)
+            os.link(source, dest)
     except OSError as exc:
         if exc.errno not in _NO_LINK:
             raise
-        with naming(dest):
+        with naming(Path(dest)):
             shutil.copy2(source, dest)
 
 
@@ -247,7 +251,7 @@ class ObjectStore:
         found: Path | None = None
         try:
             st = os.stat(path, follow_symlinks=False)
-            if st.st_size == size and os.path.isfile(path):
+            if st.st_size == size and stat.S_ISREG(st.st_mode):
                 h = hashlib.sha256()
                 with path.open("rb") as file:
                     while chunk := file.read(1 << 20):
@@ -262,20 +266,24 @@ class ObjectStore:
         return found
 
     def read(self, digest: bytes, size: int) -> bytes | None:
-        """The bytes of `digest` from the store, checked, or None."""
-        path = self.find(digest, size)
-        if path is None:
+        """The bytes of `digest` from the store, checked (read and hashed once), or None."""
+        if digest in self._found and self._found[digest] is None:
             return None
-        try:
-            data = path.read_bytes()
+        path = self.path(digest)
+        try:        # a regular file: not through a planted symbolic link (O_NOFOLLOW)
+            with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as file:
+                data = file.read(size + 1) if stat.S_ISREG(os.fstat(file.fileno()).st_mode) \
+                    else b""
         except OSError:
-            return None
-        if hashlib.sha256(data).digest() != digest:      # changed since it was checked
+            data = b""
+        if len(data) != size or hashlib.sha256(data).digest() != digest:
             self._found[digest] = None
             return None
+        self._found[digest] = path
+        self._used[digest.hex()] = self._generation
         return data
 
-    def keep(self, digest: bytes, source: Path) -> None:
+    def keep(self, digest: bytes, source: str | Path) -> None:
         """Keep `source` (a file just written, holding the bytes of `digest`) as the
         object of `digest`. A store that cannot be written costs the next build time,
         never the build."""

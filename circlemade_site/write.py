@@ -108,7 +108,7 @@ class Manifest:
         assert self.path is not None
         return f"{self.path.parent.name}/{self.path.name}"
 
-    def same(self, file: Path, rel_path: str, data: Content) -> bool:
+    def same(self, file: str | Path, rel_path: str, data: Content) -> bool:
         """True if `file` (the previous build's `rel_path`) holds exactly `data`."""
         entry = self.entries.get(rel_path)
         if isinstance(entry, list) and len(entry) == 4:
@@ -160,26 +160,31 @@ def write_site(out: Path, files: Mapping[str, Content],
     staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
     staging.mkdir()
     counts = {"written": 0, "unchanged": 0}
-    made_dirs: set[Path] = {staging}
+    made_dirs: set[str] = {str(staging)}
+    staged, previous_site = str(staging), str(out)
+    has_previous = out.is_dir()     # into an empty folder (Netlify), nothing to link from it
 
     def place(rel_path: str, data: Content) -> None:
         """Put one file in the staging folder: linked from the previous site or the store
-        when its bytes are there, else written (and kept in the store)."""
-        dest = staging / rel_path
-        if dest.parent not in made_dirs:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(dest.parent)
-        previous = out / rel_path
+        when its bytes are there, else written (and kept in the store). Paths as strings:
+        tens of thousands of files."""
+        dest = os.path.join(staged, rel_path)
+        parent = os.path.dirname(dest)
+        if parent not in made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            made_dirs.add(parent)
         digest = _raw_digest(data) if store is not None else b""
-        if manifest.same(previous, rel_path, data):
-            try:
-                link_or_copy(previous, dest)
-                counts["unchanged"] += 1
-                if store is not None:
-                    store.keep(digest, dest)
-                return
-            except OSError:       # the previous file vanished meanwhile: write it
-                pass
+        if has_previous:
+            previous = os.path.join(previous_site, rel_path)
+            if manifest.same(previous, rel_path, data):
+                try:
+                    link_or_copy(previous, dest)
+                    counts["unchanged"] += 1
+                    if store is not None:
+                        store.keep(digest, dest)
+                    return
+                except OSError:       # the previous file vanished meanwhile: write it
+                    pass
         if store is not None and (kept := store.find(digest, _size(data))) is not None:
             try:
                 link_or_copy(kept, dest)
@@ -187,7 +192,7 @@ def write_site(out: Path, files: Mapping[str, Content],
                 return
             except OSError:
                 pass
-        write_bytes(dest, content_bytes(data))
+        write_bytes(Path(dest), content_bytes(data))
         counts["written"] += 1
         if store is not None:
             store.keep(digest, dest)
@@ -233,7 +238,8 @@ def _is_unchanged(out: Path, files: Mapping[str, Content], manifest: Manifest) -
     return all(manifest.same(out / rel_path, rel_path, data) for rel_path, data in files.items())
 
 
-def _same_bytes(path: Path, data: Content) -> bool:
+def _same_bytes(file: str | Path, data: Content) -> bool:
+    path = Path(file)
     try:
         size = len(data) if isinstance(data, bytes) else data.size
         if path.is_symlink() or path.stat().st_size != size:

@@ -5,6 +5,7 @@ parts an edit touched. Whatever is reused, the site is the site a cold build mak
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -220,3 +221,36 @@ def test_a_problem_found_in_a_worker_is_reported_once(
     problems = [d for d in failed.value.diagnostics if "no_such_field" in str(d.message)]
     assert len(problems) == 1 and problems[0].path.endswith("member.html")
     assert not (tmp_path / "out").exists()
+
+
+@dataclasses.dataclass
+class Plain:             # a dataclass without slots: pickled as pickle does
+    name: str
+    extra: dict[str, int]
+
+
+def test_a_context_key_depends_on_every_value_and_on_nothing_else() -> None:
+    """The bytes a page's key is made of (render.cache.context_bytes): equal contexts
+    give equal bytes whichever objects hold the values; a change of any value, in a
+    dataclass's field, a card or a plain dict, gives other bytes."""
+    import datetime as dt
+
+    from circlemade_site.plan.views import Card, Text
+    from circlemade_site.render.cache import _Reducers, context_bytes
+
+    def context(tagline: str, day: int = 1, count: int = 1) -> dict[str, object]:
+        card = Card({"name": "Atelier " + "Bois", "tagline": Text(tagline, "fr")})
+        return {"cards": [card, card], "since": dt.date(2026, 11, day),
+                "plain": Plain("x", {"n": count}), "title": Text("Réemploi", "nl")}
+
+    reducers = _Reducers({})
+    same = context_bytes(context("Réparer"), reducers)
+    assert same is not None
+    assert context_bytes(context("Répa" + "rer"), reducers) == same
+    assert context_bytes(context("Répa" + "rer")) == same           # a build of its own
+    assert context_bytes(context("Réparer", day=2), reducers) != same
+    assert context_bytes(context("Réparer", count=2), reducers) != same
+    assert context_bytes(context("Réparer!"), reducers) != same      # in a card
+    assert context_bytes({**context("Réparer"), "title": Text("Réemploi", "fr")},
+                         reducers) != same                           # a field of a slots class
+    assert context_bytes({"f": lambda: 1}) is None                   # not cached: rendered

@@ -40,7 +40,7 @@ from circlemade_site.models import (
 )
 from circlemade_site.plan.cards import filters, term_label
 from circlemade_site.plan.members import facet_panel, index_terms, listing_outputs, term_view
-from circlemade_site.plan.views import Output, text
+from circlemade_site.plan.views import Card, Output, text
 from circlemade_site.slugs import sort_key
 
 MATCHES_SHOWN = 10
@@ -192,7 +192,8 @@ def opportunity_view(item: Opportunity, member: Member, lang: str, site: Site,
 
 
 class OpportunityCards:
-    """Every opportunity's card, once per language, shared by the listings and the home."""
+    """Every opportunity's card, once per language, shared by the listings, the profiles and
+    the home (a plan.views.Card: the render cache hashes it once per build)."""
 
     def __init__(self, site: Site, router: urls.Router, catalogs: Mapping[str, Catalog]) -> None:
         self._site, self._router, self._catalogs = site, router, catalogs
@@ -202,9 +203,9 @@ class OpportunityCards:
     def card(self, item: Opportunity, lang: str) -> dict[str, Any]:
         key = (item.member_slug, isinstance(item, Need), item.index, lang)
         if (found := self._made.get(key)) is None:
-            found = self._made[key] = opportunity_view(
+            found = self._made[key] = Card(opportunity_view(
                 item, self._members[item.member_slug], lang, self._site, self._router,
-                self._catalogs[lang])
+                self._catalogs[lang]))
         return found
 
 

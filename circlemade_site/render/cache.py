@@ -20,10 +20,12 @@ The index (output path -> key and SHA-256 of its bytes) is sealed with the cache
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib.metadata
 import io
 import json
+import operator
 import os
 import pickle
 from collections.abc import Callable, Iterable, Mapping
@@ -34,43 +36,71 @@ from circlemade_site import i18n
 from circlemade_site.files import CacheSeal, ObjectStore, code_digest
 from circlemade_site.plan.views import Card
 
-VERSION = "2"
+VERSION = "3"
 FILE = "render.json"
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles a context; a card (plan.views.Card, listed by many pages) stands for the
-    SHA-256 of its own pickle, made once per build (`cards`, by identity: each entry
-    holds the card, so its id is not reused while the entry lives)."""
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """The dispatch table of `_Pickler`: a reducer per type, made the first time the type is
+    met, so the pickler calls Python code once per object of a class only, never for the
+    strings, numbers, lists and dicts that make most of a context.
 
-    def __init__(self, file: io.BytesIO, cards: dict[int, tuple[object, bytes]]) -> None:
+    - A card (plan.views.Card, listed by many pages) stands for the SHA-256 of its own
+      pickle, made once per build (`cards`, by identity: each entry holds the card, so its
+      id is not reused while the entry lives).
+    - A dataclass with slots (the models, the views' Text) is its class and its fields'
+      values in order: what its own `__getstate__` gives, without walking
+      `dataclasses.fields` again for each of the hundreds of thousands of them.
+    - Any other class is reduced as pickle reduces it (`__reduce_ex__`)."""
+
+    def __init__(self, cards: dict[int, tuple[object, bytes]]) -> None:
+        super().__init__()
+        self.cards = cards
+        self[Card] = self._card
+
+    def _card(self, card: Card) -> Any:
+        found = self.cards.get(id(card))
+        if found is None or found[0] is not card:
+            buffer = io.BytesIO()
+            _Pickler(buffer, self).dump(dict(card))
+            found = self.cards[id(card)] = (card, hashlib.sha256(buffer.getvalue()).digest())
+        return (Card, (found[1],))      # stands for the card, never unpickled
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        reducer: Callable[[Any], Any] = operator.methodcaller("__reduce_ex__", 5)
+        if dataclasses.is_dataclass(cls) and "__dict__" not in dir(cls):
+            names = [f.name for f in dataclasses.fields(cls)]
+            if len(names) > 1:
+                values = operator.attrgetter(*names)
+                reducer = lambda obj: (cls, values(obj))            # noqa: E731
+            elif names:
+                value = operator.attrgetter(names[0])
+                reducer = lambda obj: (cls, (value(obj),))          # noqa: E731
+        self[cls] = reducer
+        return reducer
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a context, by the reducers of `_Reducers`."""
+
+    def __init__(self, file: io.BytesIO, reducers: _Reducers) -> None:
         super().__init__(file, protocol=5)
         # no memo: with it, the bytes would depend on which equal values are one object
         # (a string from the Markdown cache or made again), not only on the values
         self.fast = True
-        self.cards = cards
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is Card:
-            found = self.cards.get(id(obj))
-            if found is None or found[0] is not obj:
-                buffer = io.BytesIO()
-                _Pickler(buffer, self.cards).dump(dict(obj))
-                found = self.cards[id(obj)] = (obj, hashlib.sha256(buffer.getvalue()).digest())
-            return (Card, (found[1],))      # stands for the card, never unpickled
-        return NotImplemented
+        self.dispatch_table = reducers
 
 
-def context_bytes(context: Mapping[str, Any],
-                  cards: dict[int, tuple[object, bytes]] | None = None) -> bytes | None:
+def context_bytes(context: Mapping[str, Any], reducers: _Reducers | None = None) -> bytes | None:
     """The context as bytes to hash, or None when it cannot be pickled. A UI catalogue
     given to the template (`t`) stands for its language: its strings are in the site
-    digest (they are the theme's files)."""
+    digest (they are the theme's files). `reducers` are this build's (the cards hashed so
+    far); new ones by default."""
     items = [(name, ("catalog", value.lang, value.locale) if isinstance(value, i18n.Catalog)
               else value) for name, value in sorted(context.items(), key=lambda item: item[0])]
     buffer = io.BytesIO()
     try:
-        _Pickler(buffer, {} if cards is None else cards).dump(items)
+        _Pickler(buffer, _Reducers({}) if reducers is None else reducers).dump(items)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
         return None
     return buffer.getvalue()
@@ -117,7 +147,7 @@ class RenderCache:
         self.previous: dict[str, list[Any]] = {}
         self.current: dict[str, list[Any]] = {}
         self.hits = self.misses = 0
-        self.cards: dict[int, tuple[object, bytes]] = {}     # context_bytes's, for this build
+        self.reducers = _Reducers({})      # context_bytes's, for this build (its cards)
         self._stored: Any = None
         with contextlib.suppress(ValueError):
             self._stored = json.loads(seal.read(path, self.name) or b"{}")
@@ -136,7 +166,7 @@ class RenderCache:
 
     def key(self, template: str, context: Mapping[str, Any]) -> str | None:
         """The key of a page, or None when its context cannot be pickled."""
-        data = context_bytes(context, self.cards)
+        data = context_bytes(context, self.reducers)
         if data is None:
             return None
         h = hashlib.sha256(self.site)
