@@ -315,14 +315,21 @@ def make(prepared: Prepared, maker: Maker | bytes) -> Content:
 
 
 def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any],
-                   cache: render_cache.RenderCache | None = None) -> bytes:
+                   cache: render_cache.RenderCache | None = None,
+                   checking: bool = False) -> bytes:
     """The bytes of a page or text file from its template and full context: from `cache`
     when the previous build rendered the same template with the same context (see
-    render.cache), else rendered (and recorded in `cache`)."""
+    render.cache), else rendered (and recorded in `cache`). `checking` (`check`, which
+    keeps no page): a page the cache knows is not rendered, nor read, and its bytes are
+    empty."""
     key = cache.key(output.template, context) if cache is not None else None
-    if cache is not None and (found := cache.get(
-            output.dest_rel, key, lambda name, args: prepared.helpers[name](*args))) is not None:
-        return found
+    if cache is not None:
+        def answers(name: str, args: list[Any]) -> Any:
+            return prepared.helpers[name](*args)
+        if checking and cache.known(output.dest_rel, key, answers):
+            return b""
+        if not checking and (found := cache.get(output.dest_rel, key, answers)) is not None:
+            return found
     config = prepared.site.config
     calls: list[tuple[str, list[Any], Any]] = []
     helpers = render_cache.recording(prepared.helpers, calls) if cache is not None \
@@ -387,7 +394,8 @@ def _setting_position(root: Path, key: str) -> tuple[int | None, int | None]:
 
 def render_site(prepared: Prepared, print_pdfs: bool = True,
                 cache: render_cache.RenderCache | None = None,
-                markdown: MarkdownCache | None = None) -> tuple[dict[str, Content], int]:
+                markdown: MarkdownCache | None = None,
+                checking: bool = False) -> tuple[dict[str, Content], int]:
     """Every output file, and the number of HTML pages. Raises BuildFailed with every
     problem found. Images are made first, together (in parallel, see assets.images), then
     the printed directory's PDFs, which show them (none with `print_pdfs` false: `check`
@@ -395,7 +403,9 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
     PDFs with their size (`printed_sizes`). With a render `cache`, a page whose template
     and context did not change is taken from the previous build (render.cache). A site of
     more than PARALLEL_OUTPUTS outputs is made in one process per core (`_make_in_parallel`;
-    `markdown`, the cache of rendered Markdown, gets what they rendered)."""
+    `markdown`, the cache of rendered Markdown, gets what they rendered). `checking`
+    (`check`): the outputs are made for their problems only; what is returned of the pages
+    and text files is not their bytes (see `_render_output`)."""
     files: dict[str, Content] = {}
     diagnostics: list[Diagnostic] = []
     jobs = [m for m in prepared.makers.values() if isinstance(m, Variant | Card)]
@@ -429,9 +439,9 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
              if not isinstance(maker, Variant | Card | PrintJob)]
     workers = _workers(len(paths))
     if workers > 1:
-        made, problems = _make_in_parallel(prepared, paths, cache, markdown, workers)
+        made, problems = _make_in_parallel(prepared, paths, cache, markdown, workers, checking)
     else:
-        made, problems = _make_outputs(prepared, paths, cache)
+        made, problems = _make_outputs(prepared, paths, cache, checking)
     files.update((path, made[path]) for path in paths if path in made)
     for from_template, found in problems:
         if not from_template:
@@ -464,9 +474,10 @@ def _workers(outputs: int) -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
-def _make_outputs(prepared: Prepared, paths: list[str],
-                  cache: render_cache.RenderCache | None) -> tuple[dict[str, Content], Problems]:
-    """The bytes of the outputs `paths`, and the problems found."""
+def _make_outputs(prepared: Prepared, paths: list[str], cache: render_cache.RenderCache | None,
+                  checking: bool = False) -> tuple[dict[str, Content], Problems]:
+    """The bytes of the outputs `paths`, and the problems found (`checking`: see
+    `_render_output`)."""
     made: dict[str, Content] = {}
     problems: Problems = []
     for path in paths:
@@ -476,7 +487,7 @@ def _make_outputs(prepared: Prepared, paths: list[str],
                 found: list[Diagnostic] = []
                 context = maker.full_context(found)
                 _raise_errors(found)
-                made[path] = _render_output(prepared, maker, context, cache)
+                made[path] = _render_output(prepared, maker, context, cache, checking)
             else:
                 made[path] = make(prepared, maker)
         except TemplateFailed as exc:
@@ -488,29 +499,31 @@ def _make_outputs(prepared: Prepared, paths: list[str],
 
 # what the forked workers of _make_in_parallel inherit
 _FORKED: tuple[Prepared, list[str], render_cache.RenderCache | None,
-               MarkdownCache | None] | None = None
+               MarkdownCache | None, bool] | None = None
 
 
 def _make_share(index: int, count: int) -> tuple[dict[str, Content], Problems, Any, Any]:
     """In a forked worker: every `count`-th output from `index` on, and what the caches
     learnt meanwhile (sent back to the parent, which saves them)."""
     assert _FORKED is not None
-    prepared, paths, cache, markdown = _FORKED
-    made, problems = _make_outputs(prepared, paths[index::count], cache)
+    prepared, paths, cache, markdown, checking = _FORKED
+    made, problems = _make_outputs(prepared, paths[index::count], cache, checking)
+    if checking:        # `check` keeps no bytes: none are sent back
+        made = {}
     return (made, problems, None if cache is None else cache.learnt(),
             None if markdown is None else markdown.learnt())
 
 
 def _make_in_parallel(prepared: Prepared, paths: list[str],
                       cache: render_cache.RenderCache | None, markdown: MarkdownCache | None,
-                      workers: int) -> tuple[dict[str, Content], Problems]:
+                      workers: int, checking: bool = False) -> tuple[dict[str, Content], Problems]:
     """`_make_outputs` in `workers` forked processes, each a share of the outputs (every
     n-th, so that the heavy listings are spread). The workers inherit the prepared site
     (copy-on-write: nothing is pickled on the way there); their bytes, problems and cache
     entries come back to this process, which writes the site and saves the caches."""
     import multiprocessing
     global _FORKED
-    _FORKED = (prepared, paths, cache, markdown)
+    _FORKED = (prepared, paths, cache, markdown, checking)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             shares = pool.starmap(_make_share, [(i, workers) for i in range(workers)])
@@ -581,9 +594,11 @@ def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | Non
         options = dataclasses.replace(options, cms=False)
         loaded = load_site(root, options)
         seal = CacheSeal.of(options.cache_key)
-        # pages the last build rendered are taken from its cache; nothing is recorded, since
+        # a page the last build rendered with the same template and context is not
+        # rendered again (nor read: `check` keeps no page); nothing is recorded, since
         # `check` writes no page to the object store
-        _render(loaded, options, seal, print_pdfs=False, cache=_caches(root, seal)[1])
+        _render(loaded, options, seal, print_pdfs=False, cache=_caches(root, seal)[1],
+                checking=True)
     except BuildFailed as exc:
         raise BuildFailed([*exc.diagnostics, *owners]) from exc
     _raise_errors(owners)
@@ -619,11 +634,12 @@ def check_cms(root: Path, options: BuildOptions) -> list[str]:
 
 
 def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal, print_pdfs: bool = True,
-            cache: render_cache.RenderCache | None = None) -> tuple[dict[str, Content], int]:
+            cache: render_cache.RenderCache | None = None,
+            checking: bool = False) -> tuple[dict[str, Content], int]:
     markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
     markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
     files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs, cache,
-                               markdown.cache)
+                               markdown.cache, checking)
     markdown.cache.save(markdown_cache, seal)
     return files, pages
 

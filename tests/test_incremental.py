@@ -194,13 +194,14 @@ def test_outputs_made_in_parallel_are_the_outputs_made_in_one_process(
     forked: list[int] = []
     real = pipeline._make_in_parallel
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        forked.append(args[-1])
-        return real(*args, **kwargs)
+    def spy(prepared, paths, cache, markdown, workers, *rest):  # type: ignore[no-untyped-def]
+        forked.append(workers)
+        return real(prepared, paths, cache, markdown, workers, *rest)
     monkeypatch.setattr(pipeline, "_make_in_parallel", spy)
     pipeline.build(root, tmp_path / "two", OPTIONS)          # cold, in two processes
     pipeline.build(root, tmp_path / "three", OPTIONS)        # warm: from the render cache
-    assert forked == [2, 2]
+    pipeline.check(root, OPTIONS)                            # the pages known, none sent back
+    assert forked == [2, 2, 2]
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
     markdown = root / ".cache" / "markdown.json"
     assert markdown.stat().st_size > 1000            # what the workers rendered was saved
@@ -254,3 +255,24 @@ def test_a_context_key_depends_on_every_value_and_on_nothing_else() -> None:
     assert context_bytes({**context("Réparer"), "title": Text("Réemploi", "fr")},
                          reducers) != same                           # a field of a slots class
     assert context_bytes({"f": lambda: 1}) is None                   # not cached: rendered
+
+
+def test_check_after_a_build_renders_nothing_and_reads_no_page(
+        make_project, tmp_path: Path, rendered: list[str]) -> None:
+    """`check` (the members' pull-request check, then `build`) keeps no page: a page the
+    last build rendered with the same template and context is neither rendered nor read
+    from the object store, so `check` of an unchanged site renders nothing, even with the
+    store gone; an edit renders the pages it changes, and only those."""
+    root = project(make_project)
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    shutil.rmtree(root / ".cache" / ObjectStore.FOLDER)
+    rendered.clear()
+    pipeline.check(root, OPTIONS)
+    assert set(rendered) <= {"printed.html"}
+    member = root / "members" / "atelier-copeau-vif" / "member.yaml"
+    text = member.read_text(encoding="utf-8")
+    member.write_text(text.replace("name: Atelier Copeau Vif", "name: Atelier Copeau Vif et Fils", 1),
+                      encoding="utf-8")
+    assert member.read_text(encoding="utf-8") != text
+    pipeline.check(root, OPTIONS)
+    assert "member.html" in rendered and len(rendered) < 100

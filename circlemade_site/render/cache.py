@@ -174,33 +174,50 @@ class RenderCache:
         h.update(data)
         return h.hexdigest()
 
-    def get(self, dest_rel: str, key: str | None,
-            answers: Callable[[str, list[Any]], Any]) -> bytes | None:
-        """The bytes the previous build rendered for `dest_rel` under the same key, if the
-        late helpers it called (LATE) answer as they did then: `answers(name, args)`."""
+    def _matching(self, dest_rel: str, key: str | None,
+                  answers: Callable[[str, list[Any]], Any]) -> list[Any] | None:
+        """The previous build's entry of `dest_rel` if it has the same key and the late
+        helpers it called (LATE) answer as they did then: `answers(name, args)`."""
         entry = self.previous.get(dest_rel)
         if key is None or not isinstance(entry, list) or len(entry) != 4 or entry[0] != key \
                 or not isinstance(entry[3], list):
-            self.misses += 1
             return None
         try:
             same = all(json.loads(json.dumps(answers(name, args))) == answer
                        for name, args, answer in entry[3])
         except (TypeError, ValueError, KeyError, LookupError):
             same = False
-        if not same:
-            self.misses += 1
-            return None
-        try:
-            data = self.store.read(bytes.fromhex(entry[1]), int(entry[2]))
-        except (ValueError, TypeError):
-            data = None
-        if data is None:
+        return entry if same else None
+
+    def get(self, dest_rel: str, key: str | None,
+            answers: Callable[[str, list[Any]], Any]) -> bytes | None:
+        """The bytes the previous build rendered for `dest_rel` under the same key (see
+        `_matching`), from the object store."""
+        entry = self._matching(dest_rel, key, answers)
+        data = None
+        if entry is not None:
+            try:
+                data = self.store.read(bytes.fromhex(entry[1]), int(entry[2]))
+            except (ValueError, TypeError):
+                data = None
+        if entry is None or data is None:
             self.misses += 1
             return None
         self.hits += 1
         self.current[dest_rel] = entry
         return data
+
+    def known(self, dest_rel: str, key: str | None,
+              answers: Callable[[str, list[Any]], Any]) -> bool:
+        """True if a previous build rendered `dest_rel` under the same key (see
+        `_matching`): `check`, which keeps no page, needs to know only that its template
+        rendered this context without a problem, not the bytes."""
+        found = self._matching(dest_rel, key, answers) is not None
+        if found:
+            self.hits += 1
+        else:
+            self.misses += 1
+        return found
 
     def put(self, dest_rel: str, key: str | None, data: bytes,
             calls: list[tuple[str, list[Any], Any]]) -> None:
