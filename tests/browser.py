@@ -8,6 +8,7 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -94,13 +95,23 @@ class _Netlifyish(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """A browser that closes a connection before its response is sent (a page left while
+    its images load) is not a fault of the site: that is not printed as a traceback."""
+
+    def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve_folder(folder: Path, proxy: dict[str, str] | None = None) -> Iterator[str]:
     """Serve `folder` like the production host does; yields the base URL. `proxy` forwards
     POST requests under a prefix to another server (Decap's local backend at /api/v1)."""
     handler = functools.partial(type("Handler", (_Netlifyish,), {"proxy": proxy or {}}),
                                 directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
