@@ -64,12 +64,13 @@ from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, PageVersion, Site, published
 from circlemade_site.plan import links
 from circlemade_site.plan.images import Card, Variant
+from circlemade_site.plan.members import profile_texts
 from circlemade_site.plan.printed import PrintJob
 from circlemade_site.plan.site import Maker, Plan, plan
-from circlemade_site.plan.views import Output
+from circlemade_site.plan.views import DataFile, Output
 from circlemade_site.render import cache as render_cache
 from circlemade_site.render import templates
-from circlemade_site.render.markup import MarkdownCache, MarkdownRenderer
+from circlemade_site.render.markup import MarkdownCache, MarkdownRenderer, text_key
 
 logger = logging.getLogger(__name__)
 CACHE_DIR = ".cache"      # under the project: images by content hash, Markdown, search index
@@ -296,9 +297,7 @@ def make(prepared: Prepared, maker: Maker | bytes) -> Content:
         return maker
     diagnostics: list[Diagnostic] = []
     if isinstance(maker, Output):
-        context = maker.full_context(diagnostics)
-        _raise_errors(diagnostics)
-        return _render_output(prepared, maker, context)
+        return _render_output(prepared, maker, _context(maker))
     if isinstance(maker, Variant | Card):
         made = images.render_all([maker], prepared.cache_dir / images.CACHE_FOLDER, diagnostics,
                                  prepared.seal)
@@ -314,22 +313,39 @@ def make(prepared: Prepared, maker: Maker | bytes) -> Content:
     return maker()
 
 
-def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any],
+def _context(output: Output) -> Mapping[str, Any]:
+    """The full context of `output` (its deferred part made). Raises BuildFailed."""
+    diagnostics: list[Diagnostic] = []
+    context = output.full_context(diagnostics)
+    _raise_errors(diagnostics)
+    return context
+
+
+def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any] | None,
                    cache: render_cache.RenderCache | None = None,
                    checking: bool = False) -> bytes:
-    """The bytes of a page or text file from its template and full context: from `cache`
-    when the previous build rendered the same template with the same context (see
-    render.cache), else rendered (and recorded in `cache`). `checking` (`check`, which
-    keeps no page): a page the cache knows is not rendered, nor read, and its bytes are
-    empty."""
-    key = cache.key(output.template, context) if cache is not None else None
+    """The bytes of a page or text file from its template and full context (made here
+    when `context` is None): from `cache` when the previous build rendered the same
+    template with the same context (see render.cache), else rendered (and recorded in
+    `cache`). An output with `inputs` is keyed by them and its plan-time context, so a
+    page the cache knows is taken without making the rest of its context. `checking`
+    (`check`, which keeps no page): a page the cache knows is not rendered, nor read, and
+    its bytes are empty."""
+    key = None
     if cache is not None:
+        if output.inputs is not None:
+            key = cache.key(output.template, output.context, output.inputs)
+        else:
+            context = _context(output) if context is None else context
+            key = cache.key(output.template, context)
+
         def answers(name: str, args: list[Any]) -> Any:
             return prepared.helpers[name](*args)
         if checking and cache.known(output.dest_rel, key, answers):
             return b""
         if not checking and (found := cache.get(output.dest_rel, key, answers)) is not None:
             return found
+    context = _context(output) if context is None else context
     config = prepared.site.config
     calls: list[tuple[str, list[Any], Any]] = []
     helpers = render_cache.recording(prepared.helpers, calls) if cache is not None \
@@ -344,6 +360,26 @@ def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any
     if cache is not None:
         cache.put(output.dest_rel, key, data, calls)
     return data
+
+
+def _data_file(dest_rel: str, maker: DataFile, cache: render_cache.RenderCache,
+               checking: bool) -> bytes:
+    """The bytes of a file made without a template, from `cache` when a previous build made
+    it from the same inputs (`checking`: see `_render_output`), else made and recorded."""
+    key = cache.key(DATA_FILE, {"dest_rel": dest_rel}, maker.inputs)
+
+    def answers(name: str, args: list[Any]) -> Any:
+        raise LookupError(name)        # a data file calls no helper
+    if checking and cache.known(dest_rel, key, answers):
+        return b""
+    if not checking and (found := cache.get(dest_rel, key, answers)) is not None:
+        return found
+    data = maker()
+    cache.put(dest_rel, key, data, [])
+    return data
+
+
+DATA_FILE = "\0data"           # the render cache's "template" of a DataFile: no template's name
 
 
 def _site_inputs(prepared: Prepared) -> tuple[list[Path], bytes, dict[str, Any]]:
@@ -484,10 +520,9 @@ def _make_outputs(prepared: Prepared, paths: list[str], cache: render_cache.Rend
         maker = prepared.makers[path]
         try:
             if cache is not None and isinstance(maker, Output):
-                found: list[Diagnostic] = []
-                context = maker.full_context(found)
-                _raise_errors(found)
-                made[path] = _render_output(prepared, maker, context, cache, checking)
+                made[path] = _render_output(prepared, maker, None, cache, checking)
+            elif cache is not None and isinstance(maker, DataFile):
+                made[path] = _data_file(path, maker, cache, checking)
             else:
                 made[path] = make(prepared, maker)
         except TemplateFailed as exc:
@@ -640,6 +675,8 @@ def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal, print_pdfs: 
     markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
     files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs, cache,
                                markdown.cache, checking)
+    # the descriptions of the profiles taken from the render cache were not rendered
+    markdown.cache.keep(text_key(text, top) for text, top in profile_texts(loaded.site))
     markdown.cache.save(markdown_cache, seal)
     return files, pages
 

@@ -276,3 +276,135 @@ def test_check_after_a_build_renders_nothing_and_reads_no_page(
     assert member.read_text(encoding="utf-8") != text
     pipeline.check(root, OPTIONS)
     assert "member.html" in rendered and len(rendered) < 100
+
+
+@pytest.fixture
+def profiles_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The members whose profile context the builds of a test made, in order."""
+    from circlemade_site.plan import members as planned
+    made: list[str] = []
+    real = planned.profile
+
+    def profile(member, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(member.slug)
+        return real(member, *args, **kwargs)
+    monkeypatch.setattr(planned, "profile", profile)
+    return made
+
+
+def test_an_edit_of_what_only_a_profile_shows_makes_that_profile_only(
+        make_project, tmp_path: Path, profiles_made: list[str]) -> None:
+    """A profile is keyed by its inputs (plan.views.Output.inputs): its member, and the site
+    without the others' own fields. A tagline edit makes the edited member's profiles and no
+    other (their context is not even made); a name edit, which other profiles show (in
+    their matches), makes them all. The site is the site of a cold build each time."""
+    root = project(make_project)
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    members = len(list((root / "members").iterdir()))
+    assert len(profiles_made) == 2 * members             # every profile, in fr and nl
+    profiles_made.clear()
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert profiles_made == []                           # nothing changed: none made
+    member = root / "members" / "recable" / "member.yaml"
+    text = member.read_text(encoding="utf-8")
+    member.write_text(text.replace('tagline:\n  fr: "', 'tagline:\n  fr: "Vraiment : ', 1),
+                      encoding="utf-8")
+    pipeline.build(root, tmp_path / "three", OPTIONS)
+    assert profiles_made == ["recable", "recable"]
+    built = snapshot(tmp_path / "three")
+    assert b"Vraiment : " in built["fr/membres/recable/index.html"]
+    assert built == cold(root, tmp_path / "cold-three")
+    profiles_made.clear()
+    member.write_text(text.replace("name: Recâblé", "name: Recâblé Bruxelles", 1), encoding="utf-8")
+    pipeline.build(root, tmp_path / "four", OPTIONS)
+    assert len(profiles_made) == 2 * members
+    built = snapshot(tmp_path / "four")
+    shown = [path for path, data in built.items() if path.startswith("fr/membres/")
+             and "recable" not in path and "Recâblé Bruxelles".encode() in data]
+    assert shown                                          # another profile names it: a match
+    assert built == cold(root, tmp_path / "cold-four")
+
+
+def test_the_fields_a_profile_is_not_keyed_by_show_on_their_members_pages_only(
+        make_project) -> None:
+    """What plan.members.OWN_FIELDS promises, on the model: one member takes another's
+    value of every one of these fields, and every other member's profile is the same,
+    byte for byte. If a template or a view of another profile showed one of them (a
+    tagline in the matches), a profile would be kept from the cache with the old value."""
+    from circlemade_site.plan.members import OWN_FIELDS
+    from circlemade_site.render.markup import MarkdownRenderer
+    root = project(make_project)
+    options = dataclasses.replace(UNTRUSTED, search=False)
+    loaded = pipeline.load_site(root, options)
+
+    def profiles(site: pipeline.Site) -> dict[str, bytes]:
+        prepared = pipeline.prepare(dataclasses.replace(loaded, site=site), options,
+                                    MarkdownRenderer())
+        return {path: pipeline.content_bytes(pipeline.make(prepared, maker))
+                for path, maker in prepared.makers.items()
+                if isinstance(maker, pipeline.Output) and maker.template == "member.html"}
+
+    site = loaded.site
+    by_slug = {m.slug: m for m in site.members}
+    edited, donor = by_slug["recable"], by_slug["maille-reprise"]
+    changed = {name for name in OWN_FIELDS if getattr(edited, name) != getattr(donor, name)}
+    assert {"tagline", "offers", "description", "street", "email", "phone", "website",
+            "member_since", "enterprise_number", "person"} <= changed
+    swapped = dataclasses.replace(edited, **{name: getattr(donor, name) for name in OWN_FIELDS})
+    before = profiles(site)
+    after = profiles(dataclasses.replace(
+        site, members=tuple(swapped if m is edited else m for m in site.members)))
+    mine = {path for path in before if "/recable/" in path}
+    assert len(mine) == 2 and all(before[p] != after[p] for p in mine)
+    others = [p for p in before if p not in mine]
+    # the other profiles read this member: its name and URL are in their matches
+    assert any(b"/recable/" in before[p] for p in others)
+    assert {p: after[p] for p in others} == {p: before[p] for p in others}
+
+
+def test_a_calendar_is_made_again_only_when_its_events_change(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calendars and open data are plan.views.DataFiles, keyed by what they are made from: a
+    warm build makes none, a member's edit makes the open data but no calendar (they show
+    events only), an event's edit makes its own calendars and the agenda's. The site is
+    the site of a cold build."""
+    from circlemade_site.plan import exports
+    made: list[tuple[str, ...]] = []
+    calendar, open_data = exports.calendar_bytes, exports.open_data
+
+    def calendar_spy(events, lang, *args):  # type: ignore[no-untyped-def]
+        made.append(("ics", lang, *(e.name for e in events)))
+        return calendar(events, lang, *args)
+
+    def open_data_spy(*args):  # type: ignore[no-untyped-def]
+        made.append(("open data",))
+        return open_data(*args)
+    monkeypatch.setattr(exports, "calendar_bytes", calendar_spy)
+    monkeypatch.setattr(exports, "open_data", open_data_spy)
+    root = project(make_project)
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    assert ("open data",) in made and sum(1 for m in made if m[0] == "ics") > 10
+    made.clear()
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert made == []
+    member = root / "members" / "recable" / "member.yaml"
+    text = member.read_text(encoding="utf-8")
+    member.write_text(text.replace('tagline:\n  fr: "', 'tagline:\n  fr: "Vraiment : ', 1),
+                      encoding="utf-8")
+    pipeline.build(root, tmp_path / "three", OPTIONS)
+    assert made == [("open data",)]
+    made.clear()
+    event = root / "content" / "events" / "formation-achats-publics.fr.md"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("\ntitle: \"", "\ntitle: \"Complet : ", 1), encoding="utf-8")
+    pipeline.build(root, tmp_path / "four", OPTIONS)
+    calendars = [m for m in made if m[0] == "ics"]
+    assert sorted(m for m in calendars if len(m) == 3) == [
+        ("ics", "fr", "formation-achats-publics"), ("ics", "nl", "formation-achats-publics")]
+    agendas = [m for m in calendars if len(m) > 3]
+    assert sorted(m[1] for m in agendas) == ["fr", "nl"] and len(calendars) == 4
+    built = snapshot(tmp_path / "four")
+    ics = next(data for path, data in built.items()
+               if path.startswith("fr/") and path.endswith(".ics") and b"Complet : " in data)
+    assert ics.count(b"BEGIN:VEVENT") == 1
+    assert built == cold(root, tmp_path / "cold")

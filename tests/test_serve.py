@@ -181,7 +181,7 @@ def test_serve_tells_open_pages_to_reload(server) -> None:
 
 def test_serve_builds_the_search_index_in_the_background(server, tmp_path: Path) -> None:
     _, base, _ = server
-    wait_for(lambda: fetch(base + "/pagefind/pagefind.js")[0] == 200, timeout=180)
+    wait_for(lambda: fetch(base + "/pagefind/pagefind.js")[0] == 200, timeout=400)   # niced: slow beside busy test workers
     assert fetch(base + "/fr/membres")[0] == 200                  # redirected to the folder
     # what the first minute is spent on, in order: loading, the URL, the search index
     wait_for(lambda: "Search index ready in" in output(tmp_path))

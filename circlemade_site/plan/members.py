@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from circlemade_site import communes, links, urls
@@ -24,6 +24,7 @@ from circlemade_site.plan.qr import qr_code
 from circlemade_site.plan.views import (
     Markdown,
     Output,
+    SiteInputs,
     page_output,
     picture,
     report_text_problems,
@@ -32,8 +33,21 @@ from circlemade_site.plan.views import (
 from circlemade_site.slugs import sort_key
 
 PROFILE_LOGO_SIZES = "(max-width: 40rem) 160px, 240px"
+DESCRIPTION_TOP = 3     # a description's headings are h3 and below, in a profile's section
 
 Listing = Callable[..., dict[str, Any]]
+
+# What of a member only its own pages show. Another member's profile reads a member through
+# its name and slug (matches, groups and projects), its activities, sectors, kind, commune,
+# logo, needs and flows (the matches) only; the listings show its card, but they are keyed
+# by their whole context. So a profile's render key (Output.inputs) is its member, and the
+# site without these fields of the others: editing them re-renders the member's own
+# profiles, not the other members'. tests/test_incremental.py changes every one of them on
+# one member and compares the other profiles with those of a cold build.
+OWN_FIELDS = frozenset({
+    "tagline", "street", "postal_code", "email", "phone", "website", "linkedin", "offers",
+    "description", "description_lines", "person", "reviewed", "awaiting_update", "withheld",
+    "hidden", "maintainers", "enterprise_number", "member_since", "at", "rel_dir"})
 
 
 def member_logos(site: Site, router: urls.Router) -> dict[str, list[Variant]]:
@@ -95,6 +109,7 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
     page_size = config.listing_page_size
     share_urls = {m.slug: share.card("members", m.slug, m.name, picture=m.logo, layout="logo")
                   for m in site.members}
+    shared = SiteInputs(site, OWN_FIELDS)
     for lang in config.languages:
         context = base(lang)
 
@@ -117,9 +132,12 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
                         listings.offers_of, listed, len(listed),
                         term_view(site, lang, facet_key, term_key))
         for member in site.members:
-            outputs.append(page_output(router, member, lang, "member.html", context, more=functools.partial(
-                profile, member, lang, site, router, catalogs[lang], logos.get(member.slug),
-                markdown, share_urls[member.slug], extras)))
+            logo = logos.get(member.slug)
+            outputs.append(page_output(
+                router, member, lang, "member.html", context,
+                more=functools.partial(profile, member, lang, site, router, catalogs[lang], logo,
+                                       markdown, share_urls[member.slug], extras),
+                inputs=(member, lang, logo, share_urls[member.slug], shared)))
     return outputs, [v for vs in logos.values() for v in vs]
 
 
@@ -214,7 +232,8 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
     description = None
     if member.description.texts:
         source, source_lang = member.description.get(lang, order)
-        html, unknown, problems = markdown.render(source, lambda name: None, top=3)
+        html, unknown, problems = markdown.render(source, lambda name: None,
+                                                  top=DESCRIPTION_TOP)
         rel_path, line = member.description_lines[source_lang]
         if source_lang == lang:
             report_text_problems(problems, source, rel_path, line, diagnostics)
@@ -265,6 +284,15 @@ def profile(member: Member, lang: str, site: Site, router: urls.Router, t: Catal
                "image": share_url},
         **extras(member, lang),
     }
+
+
+def profile_texts(site: Site) -> Iterator[tuple[str, int]]:
+    """The Markdown texts the profiles render, with their top heading level: the render
+    cache may take a profile without making its context, and the Markdown cache keeps
+    these all the same (render.markup.MarkdownCache.keep)."""
+    for member in site.members:
+        for source in member.description.texts.values():
+            yield source, DESCRIPTION_TOP
 
 
 def area_names(t: Catalog) -> dict[str, str]:

@@ -37,7 +37,7 @@ from circlemade_site.plan.cards import (
     venue_view,
 )
 from circlemade_site.plan.images import ShareCards, Variant, variants
-from circlemade_site.plan.views import Markdown, Output, body, page_output
+from circlemade_site.plan.views import DataFile, Markdown, Output, body, page_output
 
 HERO_WIDTHS = (480, 960, 1600)
 UPCOMING_ON_HOME = 3
@@ -93,11 +93,17 @@ def plan_publications(site: Site, router: urls.Router, catalogs: Mapping[str, Ca
                 event.first_day, config.locales[lang], "medium")) if x)
             page(event, "event.html", event_page, t, event,
                  share.card("events", f"{event.name}-{lang}", tr.title, eyebrow))
-            files[router.dest_for(urls.IcsFile(event), lang).as_posix()] = functools.partial(
-                exports.calendar_bytes, [event], lang, site, router, stamp, tr.title)
-        files[router.dest_for(urls.CALENDAR, lang).as_posix()] = functools.partial(
-            exports.calendar_bytes, site.events, lang, site, router, stamp,
-            f"{site.config.title.get(lang, order)[0]} – {t('events_title')}")
+            files[router.dest_for(urls.IcsFile(event), lang).as_posix()] = DataFile(
+                functools.partial(exports.calendar_bytes, [event], lang, site, router, stamp,
+                                  tr.title),
+                # what it shows besides the settings and the vocabularies (in the render
+                # cache's site digest): the event
+                (event, lang, stamp, tr.title, router.url_for(event, lang)))
+        name = f"{site.config.title.get(lang, order)[0]} – {t('events_title')}"
+        files[router.dest_for(urls.CALENDAR, lang).as_posix()] = DataFile(
+            functools.partial(exports.calendar_bytes, site.events, lang, site, router, stamp,
+                              name),
+            (lang, stamp, name, site.events, [router.url_for(e, lang) for e in site.events]))
         page(urls.NEWS, "news_list.html", news_list)
         for item in site.news:
             tr = item.text(lang, order)

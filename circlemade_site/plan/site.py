@@ -59,7 +59,16 @@ from circlemade_site.plan.publications import (
     home_context,
     plan_publications,
 )
-from circlemade_site.plan.views import Markdown, Output, Text, body, page_output, text
+from circlemade_site.plan.views import (
+    DataFile,
+    Markdown,
+    Output,
+    SiteInputs,
+    Text,
+    body,
+    page_output,
+    text,
+)
 
 FEATURED = 6     # members shown on the home page: the most recent ones
 OPPORTUNITIES_ON_HOME = 3     # one row of cards at desktop width
@@ -119,7 +128,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
                                        page_lang=lang, body_html="", featured=featured))
         for page in site.pages:
             version = page.version(lang, config.fallback_order)
-            extra = {"featured": featured} if page.is_home else {}
+            extra: dict[str, Any] = {"featured": featured} if page.is_home else {}
             outputs.append(page_output(
                 router, page, lang, "home.html" if page.is_home else "page.html", base,
                 functools.partial(page_body, markdown, router, page, version.lang, lang),
@@ -168,8 +177,10 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         # what is not a page of the site (the CMS) is not for search engines either
         "disallow": ["/" + glob.removesuffix("*") for glob in urls.non_page_html(site.config)]}))
     open_data = functools.cache(functools.partial(exports.open_data, site, router, logos))
+    whole = SiteInputs(site, frozenset())     # open data shows every member and offer
     data_files: dict[str, Callable[[], bytes]] = {
-        path: functools.partial(lambda path: open_data()[path], path)
+        path: DataFile(functools.partial(lambda path: open_data()[path], path),
+                       (path, whole, logos))
         for path in exports.open_data_paths(router)}
     return Plan(outputs, {**data_files, **news_files, **builder_files},
                 [*variants, *hero_jobs, *share.jobs.values()],

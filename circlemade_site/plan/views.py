@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from circlemade_site import urls
 from circlemade_site.errors import Diagnostic, Message, msg
 from circlemade_site.i18n import Localized
+from circlemade_site.models import Site
 from circlemade_site.plan.images import Variant
 
 # The deferred part of a context: made when the output is rendered; the problems it finds
@@ -27,9 +28,38 @@ class Output:
     template: str
     context: Mapping[str, Any]
     more: More | None = None
+    # what `more` makes its part of the context from, besides what the render cache's site
+    # digest covers (code, theme, settings, routes): when set, the render cache keys the
+    # output by `context` and these, and a build whose key is known makes neither `more`
+    # nor the page (render.cache). They must determine `more`'s result entirely.
+    inputs: tuple[Any, ...] | None = None
 
     def full_context(self, diagnostics: list[Diagnostic]) -> Mapping[str, Any]:
         return self.context if self.more is None else {**self.context, **self.more(diagnostics)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DataFile:
+    """A file made without a template (a calendar, open data): `make()` gives its bytes,
+    from `inputs` and what the render cache's site digest covers only, so the render cache
+    keys it by them, and a build whose key is known does not make it."""
+
+    make: Callable[[], bytes]
+    inputs: tuple[Any, ...]
+
+    def __call__(self) -> bytes:
+        return self.make()
+
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class SiteInputs:
+    """The site as an output reads it, for `Output.inputs` and `DataFile.inputs`:
+    everything but the fields of models.Member in `own` (for a profile, what only a
+    member's own pages show; none for the open data, which shows them all). The
+    render cache hashes it once per build (render.cache._Reducers)."""
+
+    site: Site
+    own: frozenset[str]           # fields of models.Member
 
 
 class Card(dict[str, Any]):
@@ -66,14 +96,16 @@ class Markdown(Protocol):
 
 
 def page_output(router: urls.Router, target: urls.Target, lang: str, template: str,
-                base: Mapping[str, Any], more: More | None = None, **extra: Any) -> Output:
+                base: Mapping[str, Any], more: More | None = None,
+                inputs: tuple[Any, ...] | None = None, **extra: Any) -> Output:
     """An HTML page of `target` in `lang`, with its alternates and canonical URL; `more`
-    makes the rest of its context when the page is rendered."""
+    makes the rest of its context when the page is rendered (from `inputs`, when given:
+    see Output)."""
     alternates = router.alternates(target)
     url = alternates[lang]
     return Output(urls.dest_of(url), template, {
         **base, "alternates": alternates, "x_default": router.x_default(target, alternates),
-        "canonical": router.absolute(url), "current_url": url, **extra}, more)
+        "canonical": router.absolute(url), "current_url": url, **extra}, more, inputs)
 
 
 def picture(router: urls.Router, variants: Sequence[Variant] | None,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -34,9 +35,10 @@ from typing import Any
 
 from circlemade_site import i18n
 from circlemade_site.files import CacheSeal, ObjectStore, code_digest
-from circlemade_site.plan.views import Card
+from circlemade_site.models import Member
+from circlemade_site.plan.views import Card, SiteInputs
 
-VERSION = "3"
+VERSION = "4"
 FILE = "render.json"
 
 
@@ -45,26 +47,31 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
     met, so the pickler calls Python code once per object of a class only, never for the
     strings, numbers, lists and dicts that make most of a context.
 
-    - A card (plan.views.Card, listed by many pages) stands for the SHA-256 of its own
-      pickle, made once per build (`cards`, by identity: each entry holds the card, so its
-      id is not reused while the entry lives).
+    - A card (plan.views.Card, listed by many pages), a member (models.Member, in the
+      contexts and the inputs of its pages) and the site as a member's pages read it
+      (plan.views.SiteInputs) stand for the SHA-256 of their own pickle, made once per
+      build (`digests`, by identity: each entry holds its object, so its id is not reused
+      while the entry lives).
     - A dataclass with slots (the models, the views' Text) is its class and its fields'
       values in order: what its own `__getstate__` gives, without walking
       `dataclasses.fields` again for each of the hundreds of thousands of them.
     - Any other class is reduced as pickle reduces it (`__reduce_ex__`)."""
 
-    def __init__(self, cards: dict[int, tuple[object, bytes]]) -> None:
+    def __init__(self, digests: dict[int, tuple[object, bytes]]) -> None:
         super().__init__()
-        self.cards = cards
-        self[Card] = self._card
+        self.digests = digests
+        self[Card] = functools.partial(self._digested, Card, dict)
+        member_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Member)))
+        self[Member] = functools.partial(self._digested, Member, member_fields)
+        self[SiteInputs] = functools.partial(self._digested, SiteInputs, _site_as_read)
 
-    def _card(self, card: Card) -> Any:
-        found = self.cards.get(id(card))
-        if found is None or found[0] is not card:
+    def _digested(self, cls: type, payload: Callable[[Any], Any], value: Any) -> Any:
+        found = self.digests.get(id(value))
+        if found is None or found[0] is not value:
             buffer = io.BytesIO()
-            _Pickler(buffer, self).dump(dict(card))
-            found = self.cards[id(card)] = (card, hashlib.sha256(buffer.getvalue()).digest())
-        return (Card, (found[1],))      # stands for the card, never unpickled
+            _Pickler(buffer, self).dump(payload(value))
+            found = self.digests[id(value)] = (value, hashlib.sha256(buffer.getvalue()).digest())
+        return (cls, (found[1],))      # stands for the value, never unpickled
 
     def __missing__(self, cls: type) -> Callable[[Any], Any]:
         reducer: Callable[[Any], Any] = operator.methodcaller("__reduce_ex__", 5)
@@ -78,6 +85,17 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
                 reducer = lambda obj: (cls, (value(obj),))          # noqa: E731
         self[cls] = reducer
         return reducer
+
+
+def _site_as_read(inputs: SiteInputs) -> tuple[Any, ...]:
+    """What a SiteInputs stands for: every field of the site but its members, and every
+    field of each member but those in `own`."""
+    site = inputs.site
+    kept = [f.name for f in dataclasses.fields(Member) if f.name not in inputs.own]
+    member = operator.attrgetter(*kept) if kept else None
+    return (sorted(inputs.own),
+            [getattr(site, f.name) for f in dataclasses.fields(site) if f.name != "members"],
+            [] if member is None else [member(m) for m in site.members])
 
 
 class _Pickler(pickle.Pickler):
@@ -94,8 +112,8 @@ class _Pickler(pickle.Pickler):
 def context_bytes(context: Mapping[str, Any], reducers: _Reducers | None = None) -> bytes | None:
     """The context as bytes to hash, or None when it cannot be pickled. A UI catalogue
     given to the template (`t`) stands for its language: its strings are in the site
-    digest (they are the theme's files). `reducers` are this build's (the cards hashed so
-    far); new ones by default."""
+    digest (they are the theme's files). `reducers` are this build's (the cards, members... hashed
+    so far); new ones by default."""
     items = [(name, ("catalog", value.lang, value.locale) if isinstance(value, i18n.Catalog)
               else value) for name, value in sorted(context.items(), key=lambda item: item[0])]
     buffer = io.BytesIO()
@@ -147,7 +165,7 @@ class RenderCache:
         self.previous: dict[str, list[Any]] = {}
         self.current: dict[str, list[Any]] = {}
         self.hits = self.misses = 0
-        self.reducers = _Reducers({})      # context_bytes's, for this build (its cards)
+        self.reducers = _Reducers({})      # context_bytes's, for this build (its digests)
         self._stored: Any = None
         with contextlib.suppress(ValueError):
             self._stored = json.loads(seal.read(path, self.name) or b"{}")
@@ -164,12 +182,17 @@ class RenderCache:
     def name(self) -> str:
         return self.path.name
 
-    def key(self, template: str, context: Mapping[str, Any]) -> str | None:
-        """The key of a page, or None when its context cannot be pickled."""
-        data = context_bytes(context, self.reducers)
+    def key(self, template: str, context: Mapping[str, Any],
+            inputs: tuple[Any, ...] | None = None) -> str | None:
+        """The key of a page, or None when its context cannot be pickled. With `inputs`
+        (plan.views.Output.inputs), `context` is the part made with the plan, and the key
+        stands for the rest made from the inputs, which need not be made."""
+        data = context_bytes(context if inputs is None else {**context, "\0inputs": inputs},
+                             self.reducers)
         if data is None:
             return None
         h = hashlib.sha256(self.site)
+        h.update(b"inputs\0" if inputs is not None else b"context\0")
         h.update(template.encode("utf-8") + b"\0")
         h.update(data)
         return h.hexdigest()

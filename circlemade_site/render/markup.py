@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ class MarkdownRenderer:
         problems of the text (a link that breaks the rule of links, HTML too large: then
         the HTML is empty). `top` is the level the text's highest heading becomes (2 for a
         page body under its h1, 3 for a description inside a section of a profile)."""
-        key = hashlib.sha256(f"{RENDER_VERSION}\0{top}\0{text}".encode()).hexdigest()[:40]
+        key = text_key(text, top)
         for resolved, html, unknown in self.cache.get(key):
             if all(resolve(name) == url for name, url in resolved):
                 html = sanitize(html).strip()    # cleaned again: see MarkdownCache
@@ -138,6 +138,11 @@ def _refused_links(tokens: list[Token]) -> list[Problem]:
     return problems
 
 
+def text_key(text: str, top: int = 2) -> str:
+    """The key of a Markdown text (and the level of its top heading) in MarkdownCache."""
+    return hashlib.sha256(f"{RENDER_VERSION}\0{top}\0{text}".encode()).hexdigest()[:40]
+
+
 class MarkdownCache:
     """Rendered Markdown by a hash of the text, with the `page:` links it resolved (a
     page renamed since gives another URL, so the entry does not match). Kept in
@@ -156,6 +161,11 @@ class MarkdownCache:
         if found:
             self._used.add(key)
         return found
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep these entries as if this build had used them: the texts of pages the
+        render cache took without making their context (plan.views.Output.inputs)."""
+        self._used.update(key for key in keys if key in self._entries)
 
     def put(self, key: str, entry: tuple[list[tuple[str, str | None]], str, list[str]]) -> None:
         self._entries.setdefault(key, []).append(list(entry))
