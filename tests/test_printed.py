@@ -61,6 +61,22 @@ def test_the_printed_directory_opens_with_its_language_every_member_and_their_qr
     assert sorted(codes) == sorted(profiles)         # one per member, each its profile's
 
 
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_cover_and_contents_have_the_first_page_to_themselves(built_site: Path,
+                                                                   sample: Path, lang: str) -> None:
+    """The first page is the cover (title, lead, contents); the members start on page 2,
+    and the contents give each section a page after the cover."""
+    path = built_site / PDFS[lang][0]
+    first = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    site = pipeline.load_site(sample, OPTIONS).site
+    assert ("Annuaire des membres" if lang == "fr" else "Ledenlijst") in first
+    assert [m.name for m in site.members if m.name in first] == []
+    pages = [int(line.rsplit(None, 1)[1]) for line in first.splitlines()
+             if line.strip()[:1].isdigit() and "..." in line]
+    assert pages and min(pages) == 2
+
+
 def test_the_directory_page_links_each_pdf_with_its_size(built_site: Path) -> None:
     for lang, listing in (("fr", "membres"), ("nl", "leden")):
         page = BeautifulSoup((built_site / lang / listing / "index.html").read_text(), "html.parser")
