@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.resources
 import unicodedata
@@ -47,9 +48,16 @@ HAN_COMPANIONS = (frozenset({"HAN", "HIRAGANA", "KATAKANA"}), frozenset({"HAN", 
 ANY_SCRIPT = frozenset({"COMMON", "INHERITED"})
 
 
+_IGNORABLE_STARTS = tuple(low for low, _ in DEFAULT_IGNORABLE)
+
+
 def is_default_ignorable(ch: str) -> bool:
+    """A binary search of the sorted ranges: it runs for every character of every name."""
     code = ord(ch)
-    return any(low <= code <= high for low, high in DEFAULT_IGNORABLE)
+    if code < 0x00AD:           # ASCII and most of Latin-1: the usual case
+        return False
+    at = bisect.bisect_right(_IGNORABLE_STARTS, code) - 1
+    return at >= 0 and code <= DEFAULT_IGNORABLE[at][1]
 
 
 def is_mark(ch: str) -> bool:
