@@ -226,8 +226,9 @@ class ObjectStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._root = str(folder)          # paths as strings: tens of thousands per build
         self._used: dict[str, int] = {}
-        self._found: dict[bytes, Path | None] = {}
+        self._found: dict[bytes, str | None] = {}
         self._generation = 0
         try:
             import json
@@ -239,21 +240,21 @@ class ObjectStore:
             pass
         self._generation += 1
 
-    def path(self, digest: bytes) -> Path:
+    def path(self, digest: bytes) -> str:
         name = digest.hex()
-        return self.folder / name[:2] / name[2:]
+        return os.path.join(self._root, name[:2], name[2:])
 
-    def find(self, digest: bytes, size: int) -> Path | None:
+    def find(self, digest: bytes, size: int) -> str | None:
         """The object holding exactly the bytes of `digest`, or None."""
         if digest in self._found:
             return self._found[digest]
         path = self.path(digest)
-        found: Path | None = None
+        found: str | None = None
         try:
             st = os.stat(path, follow_symlinks=False)
             if st.st_size == size and stat.S_ISREG(st.st_mode):
                 h = hashlib.sha256()
-                with path.open("rb") as file:
+                with open(path, "rb") as file:
                     while chunk := file.read(1 << 20):
                         h.update(chunk)
                 if h.digest() == digest:
@@ -294,8 +295,9 @@ class ObjectStore:
         if digest not in self._found and os.path.lexists(path):
             return          # checked when it is used; replaced if it proves wrong
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            folder, name = os.path.split(path)
+            os.makedirs(folder, exist_ok=True)
+            tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
             link_or_copy(source, tmp)
             os.replace(tmp, path)
             self._found[digest] = path
