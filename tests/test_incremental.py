@@ -408,3 +408,58 @@ def test_a_calendar_is_made_again_only_when_its_events_change(
                if path.startswith("fr/") and path.endswith(".ics") and b"Complet : " in data)
     assert ics.count(b"BEGIN:VEVENT") == 1
     assert built == cold(root, tmp_path / "cold")
+
+
+def test_a_listing_is_keyed_by_what_it_lists(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The directory, the offers, the opportunities and their facet pages are keyed by the
+    items they list and their facet counts (plan.members.ListingInputs): a warm build makes
+    no listing's cards and no facet panel, a tagline edit makes the listings that show the
+    member only, and the site is the site of a cold build."""
+    from circlemade_site.plan import members, opportunities
+    panels: list[str] = []
+    made: list[tuple[str, ...]] = []
+    panel = members.facet_panel
+
+    def panel_spy(site, router, lang, listing, *args):  # type: ignore[no-untyped-def]
+        panels.append(listing)
+        return panel(site, router, lang, listing, *args)
+
+    def listing_spy(name: str):  # type: ignore[no-untyped-def]
+        real = getattr(members._Listings, name)
+
+        def spy(self, lang, listed, *args):  # type: ignore[no-untyped-def]
+            items = self.site.members if name == "members" and listed is None else \
+                self.offers if listed is None else listed
+            made.append((name, lang, *sorted({getattr(i, "member_slug", None) or i.slug
+                                              for i in items})))
+            return real(self, lang, listed, *args)
+        return spy
+    monkeypatch.setattr(members, "facet_panel", panel_spy)
+    monkeypatch.setattr(opportunities, "facet_panel", panel_spy)
+    for name in ("members", "offers_of"):
+        monkeypatch.setattr(members._Listings, name, listing_spy(name))
+    root = project(make_project)
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    assert {urls.MEMBERS, urls.OFFERS, urls.OPPORTUNITIES} <= set(panels)
+    assert len(made) > 40
+    panels.clear()
+    made.clear()
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert panels == [] and made == []
+    member = root / "members" / "recable" / "member.yaml"
+    text = member.read_text(encoding="utf-8")
+    member.write_text(text.replace('tagline:\n  fr: "', 'tagline:\n  fr: "Vraiment : ', 1),
+                      encoding="utf-8")
+    pipeline.build(root, tmp_path / "three", OPTIONS)
+    # the member listings that show it, in both languages (its member changed); no offer
+    # listing, no opportunity listing (their cards do not show a tagline)
+    assert made and all(m[0] == "members" and "recable" in m[2:] for m in made)
+    assert {m[1] for m in made} == {"fr", "nl"} and urls.OPPORTUNITIES not in panels
+    built = snapshot(tmp_path / "three")
+    listing_pages = [p for p, data in built.items() if p.startswith("fr/membres/")
+                     and b'href="/fr/membres/recable/"' in data and b"Vraiment : " in data
+                     and p != "fr/membres/recable/index.html"]
+    assert len(listing_pages) == sum(1 for m in made if m[1] == "fr")
+    assert built == cold(root, tmp_path / "cold")
+

@@ -7,6 +7,7 @@ cost grows with members x languages x their terms, never members x members.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import urllib.parse
 from collections import defaultdict
@@ -24,6 +25,7 @@ from circlemade_site.plan.qr import qr_code
 from circlemade_site.plan.views import (
     Markdown,
     Output,
+    Shared,
     SiteInputs,
     page_output,
     picture,
@@ -40,7 +42,7 @@ Listing = Callable[..., dict[str, Any]]
 # What of a member only its own pages show. Another member's profile reads a member through
 # its name and slug (matches, groups and projects), its activities, sectors, kind, commune,
 # logo, needs and flows (the matches) only; the listings show its card, but they are keyed
-# by their whole context. So a profile's render key (Output.inputs) is its member, and the
+# by what they list (ListingInputs). So a profile's render key (Output.inputs) is its member, and the
 # site without these fields of the others: editing them re-renders the member's own
 # profiles, not the other members'. tests/test_incremental.py changes every one of them on
 # one member and compares the other profiles with those of a cold build.
@@ -66,6 +68,11 @@ class _Listings:
         self.members_by_term = index_terms(site.members, FACETS)
         self.offers_by_term = index_terms(self.offers, OFFER_FACETS)
         self._panels: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        # a member's card reads the member and its logo (in the member); an offer's card,
+        # the offer and its member's name (plan.cards)
+        self.member_inputs = ListingInputs.of(site.members, self.members_by_term)
+        self.offer_inputs = ListingInputs.of(self.offers, self.offers_by_term,
+                                             tuple((m.slug, m.name) for m in site.members))
 
     def panels(self, lang: str) -> dict[str, list[dict[str, Any]]]:
         if lang not in self._panels:
@@ -115,22 +122,25 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
 
         def listing(target: urls.TermPage | str, template: str, make: Listing,
                     listed: Sequence[Any] | None, count: int, term: dict[str, Any] | None,
-                    lang: str = lang, context: dict[str, Any] = context) -> None:
+                    inputs: ListingInputs, lang: str = lang,
+                    context: dict[str, Any] = context) -> None:
             outputs.extend(listing_outputs(router, target, lang, template, context, make, listed,
-                                           count, term, page_size))
+                                           count, term, page_size, inputs))
 
-        listing(urls.MEMBERS, "listing.html", listings.members, None, len(site.members), None)
+        listing(urls.MEMBERS, "listing.html", listings.members, None, len(site.members), None,
+                listings.member_inputs)
         for facet_key, terms in listings.members_by_term.items():
             for term_key, listed in terms.items():
                 listing(urls.TermPage(urls.MEMBERS, facet_key, term_key), "listing.html",
                         listings.members, listed, len(listed),
-                        term_view(site, lang, facet_key, term_key))
-        listing(urls.OFFERS, "listing.html", listings.offers_of, None, len(listings.offers), None)
+                        term_view(site, lang, facet_key, term_key), listings.member_inputs)
+        listing(urls.OFFERS, "listing.html", listings.offers_of, None, len(listings.offers), None,
+                listings.offer_inputs)
         for facet_key, terms in listings.offers_by_term.items():
             for term_key, listed in terms.items():
                 listing(urls.TermPage(urls.OFFERS, facet_key, term_key), "listing.html",
                         listings.offers_of, listed, len(listed),
-                        term_view(site, lang, facet_key, term_key))
+                        term_view(site, lang, facet_key, term_key), listings.offer_inputs)
         for member in site.members:
             logo = logos.get(member.slug)
             outputs.append(page_output(
@@ -141,19 +151,49 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
     return outputs, [v for vs in logos.values() for v in vs]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ListingInputs:
+    """What the pages of one kind of listing make their cards and facet panel from, for
+    their render keys (Output.inputs): a page is keyed by the items it lists (models, which
+    the render cache hashes once per build), its count, term and pagination, the facet
+    panel's counts (`counts`) and what the cards read of other models (`extra`: the
+    members' names on offer cards), both shared by every page. A warm build then makes no
+    card and no panel, and an edit makes again the pages that list what changed only. The
+    inputs are made with the plan (the preview's too): a slice of a tuple per page."""
+
+    items: Sequence[Any]                  # every item, in the order of the listing
+    counts: Shared
+    extra: Shared
+
+    @classmethod
+    def of(cls, items: Sequence[Any], index: Mapping[str, Mapping[str, Sequence[Any]]],
+           extra: Any = None) -> ListingInputs:
+        return cls(items, Shared(tuple(
+            (facet, tuple((key, len(found)) for key, found in terms.items()))
+            for facet, terms in index.items())), Shared(extra))
+
+    def page(self, lang: str, listed: Sequence[Any] | None, term: dict[str, Any] | None,
+             window: slice, links: dict[str, Any] | None) -> tuple[Any, ...]:
+        chosen = self.items if listed is None else listed
+        return (lang, term, links, len(chosen), self.counts, self.extra, tuple(chosen[window]))
+
+
 def listing_outputs(router: urls.Router, target: urls.TermPage | str, lang: str, template: str,
                     context: dict[str, Any], make: Listing, listed: Sequence[Any] | None,
-                    count: int, term: dict[str, Any] | None, page_size: int) -> list[Output]:
-    """The outputs of a listing: one page, or several of `page_size` cards each."""
+                    count: int, term: dict[str, Any] | None, page_size: int,
+                    inputs: ListingInputs | None = None) -> list[Output]:
+    """The outputs of a listing: one page, or several of `page_size` cards each. With
+    `inputs`, each page says what `make` makes its cards from (ListingInputs)."""
     pages = page_count(count, page_size)
     found = []
     for number in range(1, pages + 1):
         where = target if number == 1 else urls.Paged(target, number)
         window = slice((number - 1) * page_size, number * page_size)
+        links = pagination(router, target, lang, number, pages)
         found.append(page_output(
             router, where, lang, template, context, first_url=router.url_for(target, lang),
-            more=functools.partial(make, lang, listed, term, window,
-                                   pagination(router, target, lang, number, pages))))
+            more=functools.partial(make, lang, listed, term, window, links),
+            inputs=None if inputs is None else inputs.page(lang, listed, term, window, links)))
     return found
 
 

@@ -39,7 +39,13 @@ from circlemade_site.models import (
     opportunities,
 )
 from circlemade_site.plan.cards import filters, term_label
-from circlemade_site.plan.members import facet_panel, index_terms, listing_outputs, term_view
+from circlemade_site.plan.members import (
+    ListingInputs,
+    facet_panel,
+    index_terms,
+    listing_outputs,
+    term_view,
+)
 from circlemade_site.plan.views import Card, Output, text
 from circlemade_site.slugs import sort_key
 
@@ -228,17 +234,21 @@ def plan_opportunities(site: Site, router: urls.Router, catalogs: Mapping[str, C
                 "pagination": pagination, "facets": panels[lang], "term": term,
                 "listing": urls.OPPORTUNITIES}
 
+    # a card reads the need or flow, and its member's slug, name and address (respond_url)
+    inputs = ListingInputs.of(items, by_term,
+                              tuple((m.slug, m.name, m.email) for m in site.members))
     outputs: list[Output] = []
     size = site.config.listing_page_size
     for lang in site.config.languages:
         context = base(lang)
         outputs += listing_outputs(router, urls.OPPORTUNITIES, lang, "listing.html", context,
-                                   listing, None, len(items), None, size)
+                                   listing, None, len(items), None, size, inputs)
         for facet, terms in by_term.items():
             for key, listed in terms.items():
                 outputs += listing_outputs(router, urls.TermPage(urls.OPPORTUNITIES, facet, key),
                                            lang, "listing.html", context, listing, listed,
-                                           len(listed), term_view(site, lang, facet, key), size)
+                                           len(listed), term_view(site, lang, facet, key), size,
+                                           inputs)
     return outputs
 
 

@@ -62,6 +62,15 @@ class SiteInputs:
     own: frozenset[str]           # fields of models.Member
 
 
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class Shared:
+    """A value that many outputs' `inputs` hold (a listing's facet counts): the render
+    cache hashes it once per build, by identity (render.cache._Reducers), not once per
+    output that reads it. Nothing changes it once made."""
+
+    value: Any
+
+
 class Card(dict[str, Any]):
     """A member's or an offer's card (plan.cards.Cards): made once per language and listed
     by many pages, so the render cache hashes each card once per build, not once per page

@@ -35,10 +35,10 @@ from typing import Any
 
 from circlemade_site import i18n
 from circlemade_site.files import CacheSeal, ObjectStore, code_digest
-from circlemade_site.models import Member
-from circlemade_site.plan.views import Card, SiteInputs
+from circlemade_site.models import Flow, Member, Need, Offer
+from circlemade_site.plan.views import Card, Shared, SiteInputs
 
-VERSION = "4"
+VERSION = "5"
 FILE = "render.json"
 
 
@@ -47,10 +47,11 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
     met, so the pickler calls Python code once per object of a class only, never for the
     strings, numbers, lists and dicts that make most of a context.
 
-    - A card (plan.views.Card, listed by many pages), a member (models.Member, in the
-      contexts and the inputs of its pages) and the site as a member's pages read it
-      (plan.views.SiteInputs) stand for the SHA-256 of their own pickle, made once per
-      build (`digests`, by identity: each entry holds its object, so its id is not reused
+    - A card (plan.views.Card, listed by many pages), a member, an offer, a need or a
+      flow (models.Member, Offer, Need, Flow: in the contexts and the inputs of the pages
+      that show them), the site as a member's pages read it (plan.views.SiteInputs) and a
+      value many outputs read (plan.views.Shared: a listing's facet counts) stand for the
+      SHA-256 of their own pickle, made once per build (`digests`, by identity: each entry holds its object, so its id is not reused
       while the entry lives).
     - A dataclass with slots (the models, the views' Text) is its class and its fields'
       values in order: what its own `__getstate__` gives, without walking
@@ -61,9 +62,11 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
         super().__init__()
         self.digests = digests
         self[Card] = functools.partial(self._digested, Card, dict)
-        member_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Member)))
-        self[Member] = functools.partial(self._digested, Member, member_fields)
+        for model in (Member, Offer, Need, Flow):
+            fields = operator.attrgetter(*(f.name for f in dataclasses.fields(model)))
+            self[model] = functools.partial(self._digested, model, fields)
         self[SiteInputs] = functools.partial(self._digested, SiteInputs, _site_as_read)
+        self[Shared] = functools.partial(self._digested, Shared, operator.attrgetter("value"))
 
     def _digested(self, cls: type, payload: Callable[[Any], Any], value: Any) -> Any:
         found = self.digests.get(id(value))
