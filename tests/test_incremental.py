@@ -183,6 +183,20 @@ def test_the_search_index_is_made_in_parts_and_an_edit_runs_pagefind_on_its_own(
     incremental = {p: d for p, d in snapshot(tmp_path / "two").items() if p.startswith("pagefind/")}
     assert incremental == {p: d for p, d in cold(root, tmp_path / "cold").items()
                            if p.startswith("pagefind/")}
+    # its tagline shows on events' pages too (in the main part), in cards that the index
+    # leaves out: Pagefind runs on the member's part only, and the index is a cold one's
+    runs.clear()
+    member = root / "members" / "recable" / "member.yaml"
+    text = member.read_text(encoding="utf-8")
+    member.write_text(text.replace('tagline:\n  fr: "', 'tagline:\n  fr: "Vraiment : ', 1),
+                      encoding="utf-8")
+    pipeline.build(root, tmp_path / "three", OPTIONS)
+    built = snapshot(tmp_path / "three")
+    assert b"Vraiment : " in built["fr/agenda/rencontre-reparation-2025/index.html"]
+    assert runs == [f"fr.{urls.search_shard('recable', count)}"]
+    incremental = {p: d for p, d in built.items() if p.startswith("pagefind/")}
+    assert incremental == {p: d for p, d in cold(root, tmp_path / "cold-three").items()
+                           if p.startswith("pagefind/")}
 
 
 def test_outputs_made_in_parallel_are_the_outputs_made_in_one_process(
@@ -463,3 +477,25 @@ def test_a_listing_is_keyed_by_what_it_lists(
     assert len(listing_pages) == sum(1 for m in made if m[1] == "fr")
     assert built == cold(root, tmp_path / "cold")
 
+
+def test_the_search_text_leaves_out_what_pagefind_excludes() -> None:
+    """The digest that decides whether a part of the index is made again covers what
+    Pagefind reads of a page: the text of an element marked data-pagefind-ignore="all"
+    (a campaign's member cards) is not in it; its tags, attributes and everything around
+    it are, and a page whose excluded element does not end is taken whole."""
+    from circlemade_site.assets.search import indexed_digest
+
+    def page(card: str, around: str = "Réparer", attr: str = "") -> bytes:
+        return (f'<main data-pagefind-body><h1>{around}</h1><section id="s"{attr} '
+                f'data-pagefind-ignore="all"><h2 id="h">Membres</h2><section><p>{card}</p>'
+                f'</section><img src="a.webp" alt=""></section><p>après</p></main>').encode()
+
+    base = indexed_digest(page("Réparation de câbles"))
+    assert indexed_digest(page("Remise en état de câbles")) == base
+    assert indexed_digest(page("Réparation de câbles", around="Réemployer")) != base
+    assert indexed_digest(page("Réparation de câbles", attr=' class="x"')) != base
+    assert indexed_digest(page("x").replace(b"<p>apr", b"<p>avant apr")) != indexed_digest(page("x"))
+    unclosed = page("Réparation").replace(b"</section><p>", b"<p>")
+    assert indexed_digest(unclosed) != indexed_digest(unclosed.replace(b"Membres", b"Leden"))
+    plain = b'<main data-pagefind-body><p data-pagefind-ignore>Texte</p></main>'
+    assert indexed_digest(plain) != indexed_digest(plain.replace(b"Texte", b"Autre"))

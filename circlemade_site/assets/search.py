@@ -48,7 +48,7 @@ from circlemade_site.files import (
 from circlemade_site.models import Need, Opportunity, Site
 
 OUTPUT = "pagefind"
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
           "pagefind-highlight.js")
 RECORDS = "_records"      # folder of the synthetic offer pages: _records/<lang>/...
@@ -136,6 +136,42 @@ class IndexJob:
         return path, f"{self.cache.name}/{path.name}"
 
 
+# An element Pagefind excludes entirely (`data-pagefind-ignore="all"`): neither its text
+# nor anything inside it (filters, meta, images, the text of its anchors) reaches the index.
+EXCLUDED = re.compile(rb"<([a-z][a-z0-9]*)\b[^>]*\sdata-pagefind-ignore=\"all\"[^>]*>")
+_TEXT = re.compile(rb">[^<]+<")
+
+
+def indexed_digest(data: bytes) -> bytes:
+    """A SHA-256 of what Pagefind reads of a page: the page, but the text of its excluded
+    elements, which it never reads. A campaign's cards (a member's tagline, an offer's
+    title) are excluded; editing them then leaves the main part of the index as it was,
+    instead of running Pagefind on it again. Tags and attributes stay in the digest (the
+    count of elements with an id numbers the anchors after them). An element whose end
+    cannot be found (not well-formed) leaves the page as it is: a digest that changes
+    too often costs a Pagefind run, never a stale index."""
+    if b'data-pagefind-ignore="all"' not in data:
+        return hashlib.sha256(data).digest()
+    h = hashlib.sha256(b"indexed\0")
+    at = 0
+    while (start := EXCLUDED.search(data, at)) is not None:
+        name = start.group(1)
+        tags = re.compile(rb"<(/?)" + name + rb"[\s/>]")
+        depth, end = 1, None
+        for tag in tags.finditer(data, start.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = data.find(b">", tag.end())
+                break
+        if end is None or end < 0:
+            break
+        h.update(data[at:start.end()])
+        h.update(_TEXT.sub(b"><", data[start.end():end + 1]))
+        at = end + 1
+    h.update(data[at:])
+    return h.digest()
+
+
 def prepare(files: Mapping[str, Content], records: Mapping[str, str],
             work_dir: Path, seal: CacheSeal, non_pages: tuple[str, ...] = (),
             members: Mapping[str, str] | None = None,
@@ -171,7 +207,7 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
             slug = members.get(path)
             key = (path.split("/", 1)[0], urls.search_shard(slug, shards) if slug else "")
             group(*key)[0].append(path)
-            digests[key].update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+            digests[key].update(path.encode() + b"\0" + indexed_digest(data))
     for path, text in sorted(records.items()):
         _, lang, slug, _ = path.split("/", 3)
         key = (lang, urls.search_shard(slug, shards))
