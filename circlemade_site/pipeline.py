@@ -405,6 +405,59 @@ def make_printed(prepared: Prepared, job: PrintJob, fetch: printed.Fetch) -> byt
     """A PDF of the printed directory, its page rendered from its template, the files it
     names taken from `fetch`. Raises BuildFailed, in one line, where WeasyPrint or the
     Pango library it needs cannot be loaded."""
+    _check_printing(prepared)
+    html = content_bytes(make(prepared, job.page)).decode("utf-8")
+    return printed.make_pdf(html, job.base_url, fetch, prepared.cache_dir, prepared.seal,
+                            job.dest_rel)
+
+
+def make_all_printed(prepared: Prepared, jobs: list[PrintJob],
+                     fetch: printed.Fetch) -> dict[str, bytes]:
+    """The PDF of every printed directory (one per language), output path -> bytes: the
+    cached ones taken from .cache/print/, the others made at the same time, one forked
+    process per core (WeasyPrint lays out one document in one thread: at 1,000 members a
+    language's PDF takes about 50 s). Raises BuildFailed with the problems of every page,
+    or as make_printed does."""
+    if len(jobs) == 1:
+        return {jobs[0].dest_rel: make_printed(prepared, jobs[0], fetch)}
+    pages: list[tuple[PrintJob, str]] = []
+    problems: list[Diagnostic] = []
+    for job in jobs:
+        try:
+            pages.append((job, content_bytes(make(prepared, job.page)).decode("utf-8")))
+        except BuildFailed as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise BuildFailed(problems)
+    _check_printing(prepared)
+    made: dict[str, bytes] = {}
+    todo: list[tuple[PrintJob, str, str]] = []
+    for job, html in pages:
+        pdf, key = printed.cached(html, fetch, prepared.cache_dir, prepared.seal, job.dest_rel)
+        if pdf is None:
+            todo.append((job, html, key))
+        else:
+            made[job.dest_rel] = pdf
+    workers = min(len(todo), _cores()) if sys.platform.startswith("linux") else 1
+    if workers > 1:
+        import multiprocessing
+        global _FORKED_PRINT
+        _FORKED_PRINT = ([(job.base_url, html) for job, html, _ in todo], fetch)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                pdfs = pool.map(_print_one, range(len(todo)))
+        finally:
+            _FORKED_PRINT = None
+    else:
+        pdfs = [printed.render_pdf(html, job.base_url, fetch) for job, html, _ in todo]
+    for (job, _, key), pdf in zip(todo, pdfs):
+        printed.keep(pdf, key, prepared.cache_dir, prepared.seal, job.dest_rel)
+        made[job.dest_rel] = pdf
+    return made
+
+
+def _check_printing(prepared: Prepared) -> None:
+    """Raises BuildFailed, in one line, where WeasyPrint or Pango cannot be loaded."""
     if (reason := printed.unavailable()) is not None:
         config = prepared.site.config
         raise BuildFailed([Diagnostic(
@@ -413,9 +466,18 @@ def make_printed(prepared: Prepared, job: PrintJob, fetch: printed.Fetch) -> byt
                            "libpango-1.0-0 libpangoft2-1.0-0) or set `print: false`",
                            reason=escape_controls(reason)),
             *_setting_position(config.root, "print"), "print")])
-    html = content_bytes(make(prepared, job.page)).decode("utf-8")
-    return printed.make_pdf(html, job.base_url, fetch, prepared.cache_dir, prepared.seal,
-                            job.dest_rel)
+
+
+# what the forked processes of make_all_printed inherit: (base URL, HTML) of each PDF to
+# make, and the site's files
+_FORKED_PRINT: tuple[list[tuple[str, str]], printed.Fetch] | None = None
+
+
+def _print_one(index: int) -> bytes:
+    assert _FORKED_PRINT is not None
+    documents, fetch = _FORKED_PRINT
+    base_url, html = documents[index]
+    return printed.render_pdf(html, base_url, fetch)
 
 
 def _setting_position(root: Path, key: str) -> tuple[int | None, int | None]:
@@ -459,16 +521,19 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
             return None
         return content_bytes(make(prepared, found))
 
-    for job in print_jobs:
+    if print_pdfs and print_jobs and not diagnostics:
         try:
-            if print_pdfs and not diagnostics:
-                pdf = make_printed(prepared, job, fetch)
-                files[job.dest_rel] = pdf
-                prepared.printed_sizes[job.dest_rel] = len(pdf)
-            else:           # its page is still rendered: a problem of its template shows
-                make(prepared, job.page)
+            for dest_rel, pdf in make_all_printed(prepared, print_jobs, fetch).items():
+                files[dest_rel] = pdf
+                prepared.printed_sizes[dest_rel] = len(pdf)
         except BuildFailed as exc:
             diagnostics.extend(exc.diagnostics)
+    else:
+        for job in print_jobs:    # its page is still rendered: a problem of its template shows
+            try:
+                make(prepared, job.page)
+            except BuildFailed as exc:
+                diagnostics.extend(exc.diagnostics)
     if cache is not None:
         cache.start(render_cache.site_digest(*_site_inputs(prepared)))
     paths = [path for path, maker in prepared.makers.items()
@@ -503,11 +568,14 @@ Problems = list[tuple[bool, list[Diagnostic]]]      # (from a template?, its dia
 def _workers(outputs: int) -> int:
     if outputs <= PARALLEL_OUTPUTS or not sys.platform.startswith("linux"):
         return 1
+    return max(1, min(MAX_WORKERS, _cores()))
+
+
+def _cores() -> int:
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cores))
+        return os.cpu_count() or 1
 
 
 def _make_outputs(prepared: Prepared, paths: list[str], cache: render_cache.RenderCache | None,

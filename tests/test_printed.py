@@ -5,6 +5,7 @@ QR decoder (zxing-cpp), as a reader and a phone would."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -91,26 +92,42 @@ def test_the_directory_page_links_each_pdf_with_its_size(built_site: Path) -> No
 
 def test_an_unchanged_site_does_not_make_its_pdfs_again(make_project, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDFs are cached by what they are made from; those to make are made at the same
+    time, one process per core (pipeline.make_all_printed), and are the PDFs one process
+    makes."""
+    import os
     root = make_project()
-    made: list[str] = []
+    log = tmp_path / "made.log"           # written by the processes that make a PDF
     render = printed.render_pdf
 
     def counted(html: str, base_url: str, fetch: printed.Fetch) -> bytes:
-        made.append(html[:200])
+        with log.open("a", encoding="utf-8") as file:
+            file.write(f"{os.getpid()}\n")
         return render(html, base_url, fetch)
 
+    def made() -> list[int]:
+        return [int(pid) for pid in log.read_text(encoding="utf-8").split()] if log.exists() else []
+
     monkeypatch.setattr(printed, "render_pdf", counted)
+    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
     pipeline.build(root, tmp_path / "one", OPTIONS)
-    assert len(made) == 2
+    assert len(made()) == 2 and os.getpid() not in made()     # in two forked processes
+    assert len(set(made())) == 2
     first = (tmp_path / "one" / "fr" / "annuaire.pdf").read_bytes()
     pipeline.build(root, tmp_path / "two", OPTIONS)
-    assert len(made) == 2                   # both from .cache/print/
+    assert len(made()) == 2                   # both from .cache/print/
     assert (tmp_path / "two" / "fr" / "annuaire.pdf").read_bytes() == first
     yaml = root / "members" / "recable" / "member.yaml"
     yaml.write_text(yaml.read_text().replace("name: Recâblé", "name: Recâblé Brussels"))
     pipeline.build(root, tmp_path / "three", OPTIONS)
-    assert len(made) == 4                   # a member changed: both languages again
+    assert len(made()) == 4                   # a member changed: both languages again
     assert "Recâblé Brussels" in pdf_text(tmp_path / "three" / "nl" / "ledenlijst.pdf")
+    shutil.rmtree(root / ".cache")
+    monkeypatch.setattr(pipeline, "_cores", lambda: 1)
+    pipeline.build(root, tmp_path / "four", OPTIONS)
+    assert made()[4:] == [os.getpid(), os.getpid()]          # one process: this one
+    for rel, _ in PDFS.values():
+        assert (tmp_path / "four" / rel).read_bytes() == (tmp_path / "three" / rel).read_bytes()
 
 
 def test_without_print_there_is_no_pdf_and_no_link(make_project, tmp_path: Path) -> None:

@@ -69,14 +69,29 @@ def make_pdf(html: str, base_url: str, fetch: Fetch, cache_dir: Path, seal: Cach
              name: str) -> bytes:
     """The PDF of `html` (from the cache when nothing it is made from changed). `name`
     (fr/annuaire.pdf) names its cache entry."""
+    data, key = cached(html, fetch, cache_dir, seal, name)
+    if data is None:
+        data = render_pdf(html, base_url, fetch)
+        keep(data, key, cache_dir, seal, name)
+    return data
+
+
+def _entry(cache_dir: Path, name: str) -> Path:
+    return cache_dir / CACHE_FOLDER / f"{hashlib.sha256(name.encode()).hexdigest()[:16]}.pdf"
+
+
+def cached(html: str, fetch: Fetch, cache_dir: Path, seal: CacheSeal,
+           name: str) -> tuple[bytes | None, str]:
+    """The cached PDF of `html` named `name` (None when anything it is made from changed,
+    or the entry is not sealed with `seal`'s key), and the key to keep a new one under."""
     key = digest(html, fetch)
-    entry = cache_dir / CACHE_FOLDER / f"{hashlib.sha256(name.encode()).hexdigest()[:16]}.pdf"
-    if (cached := seal.read(entry, f"{name}:{key}")) is not None:
-        return cached
-    data = render_pdf(html, base_url, fetch)
+    return seal.read(_entry(cache_dir, name), f"{name}:{key}"), key
+
+
+def keep(data: bytes, key: str, cache_dir: Path, seal: CacheSeal, name: str) -> None:
+    entry = _entry(cache_dir, name)
     entry.parent.mkdir(parents=True, exist_ok=True)
     seal.write(entry, f"{name}:{key}", data)
-    return data
 
 
 def render_pdf(html: str, base_url: str, fetch: Fetch) -> bytes:
