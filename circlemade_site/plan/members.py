@@ -71,8 +71,9 @@ class _Listings:
         # a member's card reads the member and its logo (in the member); an offer's card,
         # the offer and its member's name (plan.cards)
         self.member_inputs = ListingInputs.of(site.members, self.members_by_term)
+        names = {m.slug: m.name for m in site.members}
         self.offer_inputs = ListingInputs.of(self.offers, self.offers_by_term,
-                                             tuple((m.slug, m.name) for m in site.members))
+                                             lambda offer: names[offer.member_slug])
 
     def panels(self, lang: str) -> dict[str, list[dict[str, Any]]]:
         if lang not in self._panels:
@@ -155,27 +156,28 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
 class ListingInputs:
     """What the pages of one kind of listing make their cards and facet panel from, for
     their render keys (Output.inputs): a page is keyed by the items it lists (models, which
-    the render cache hashes once per build), its count, term and pagination, the facet
-    panel's counts (`counts`) and what the cards read of other models (`extra`: the
-    members' names on offer cards), both shared by every page. A warm build then makes no
-    card and no panel, and an edit makes again the pages that list what changed only. The
-    inputs are made with the plan (the preview's too): a slice of a tuple per page."""
+    the render cache hashes once per build), what their cards read of other models
+    (`extra`, per item: an offer's member's name), its count, term and pagination, and the
+    facet panel's counts (`counts`, shared by every page). A warm build then makes no card
+    and no panel, and an edit makes again the pages that list what changed only."""
 
     items: Sequence[Any]                  # every item, in the order of the listing
     counts: Shared
-    extra: Shared
+    extra: Callable[[Any], Any] | None = None
 
     @classmethod
     def of(cls, items: Sequence[Any], index: Mapping[str, Mapping[str, Sequence[Any]]],
-           extra: Any = None) -> ListingInputs:
+           extra: Callable[[Any], Any] | None = None) -> ListingInputs:
         return cls(items, Shared(tuple(
             (facet, tuple((key, len(found)) for key, found in terms.items()))
-            for facet, terms in index.items())), Shared(extra))
+            for facet, terms in index.items())), extra)
 
     def page(self, lang: str, listed: Sequence[Any] | None, term: dict[str, Any] | None,
              window: slice, links: dict[str, Any] | None) -> tuple[Any, ...]:
         chosen = self.items if listed is None else listed
-        return (lang, term, links, len(chosen), self.counts, self.extra, tuple(chosen[window]))
+        shown = tuple(chosen[window])
+        return (lang, term, links, len(chosen), self.counts, shown,
+                None if self.extra is None else tuple(map(self.extra, shown)))
 
 
 def listing_outputs(router: urls.Router, target: urls.TermPage | str, lang: str, template: str,

@@ -235,8 +235,8 @@ def plan_opportunities(site: Site, router: urls.Router, catalogs: Mapping[str, C
                 "listing": urls.OPPORTUNITIES}
 
     # a card reads the need or flow, and its member's slug, name and address (respond_url)
-    inputs = ListingInputs.of(items, by_term,
-                              tuple((m.slug, m.name, m.email) for m in site.members))
+    shown = {m.slug: (m.name, m.email) for m in site.members}
+    inputs = ListingInputs.of(items, by_term, lambda item: shown[item.member_slug])
     outputs: list[Output] = []
     size = site.config.listing_page_size
     for lang in site.config.languages:
