@@ -304,6 +304,21 @@ class ObjectStore:
         except OSError:
             pass
 
+    def add(self, digest: bytes, data: bytes) -> None:
+        """Keep `data` (of `digest`), which no file of the site holds (the HTML a PDF is
+        printed from), as `keep` keeps a file written."""
+        self._used[digest.hex()] = self._generation
+        path = self.path(digest)
+        if self._found.get(digest) is not None:
+            return
+        if digest not in self._found and os.path.lexists(path):
+            return          # checked when it is used; replaced if it proves wrong
+        try:
+            write_atomic(Path(path), data)
+            self._found[digest] = path
+        except OSError:
+            pass
+
     def save(self) -> None:
         """Record what this build used, and remove the objects of none of the last builds."""
         import json

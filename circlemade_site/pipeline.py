@@ -411,20 +411,25 @@ def make_printed(prepared: Prepared, job: PrintJob, fetch: printed.Fetch) -> byt
                             job.dest_rel)
 
 
-def make_all_printed(prepared: Prepared, jobs: list[PrintJob],
-                     fetch: printed.Fetch) -> dict[str, bytes]:
+def make_all_printed(prepared: Prepared, jobs: list[PrintJob], fetch: printed.Fetch,
+                     cache: render_cache.RenderCache | None = None) -> dict[str, bytes]:
     """The PDF of every printed directory (one per language), output path -> bytes: the
     cached ones taken from .cache/print/, the others made at the same time, one forked
     process per core (WeasyPrint lays out one document in one thread: at 1,000 members a
-    language's PDF takes about 50 s). Raises BuildFailed with the problems of every page,
-    or as make_printed does."""
-    if len(jobs) == 1:
-        return {jobs[0].dest_rel: make_printed(prepared, jobs[0], fetch)}
+    language's PDF takes about 50 s). The HTML a PDF is made from (and keyed by) comes
+    from the render `cache` when its context did not change: drawing its QR codes again
+    took 3 s at 1,000 members. Raises BuildFailed with the problems of every page, or as
+    make_printed does."""
     pages: list[tuple[PrintJob, str]] = []
     problems: list[Diagnostic] = []
     for job in jobs:
         try:
-            pages.append((job, content_bytes(make(prepared, job.page)).decode("utf-8")))
+            if cache is None:
+                data = content_bytes(make(prepared, job.page))
+            else:       # the page is not written to the site: its HTML is kept in the store
+                data = _render_output(prepared, job.page, None, cache)
+                cache.keep(data)
+            pages.append((job, data.decode("utf-8")))
         except BuildFailed as exc:
             problems.extend(exc.diagnostics)
     if problems:
@@ -521,9 +526,11 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
             return None
         return content_bytes(make(prepared, found))
 
+    if cache is not None:      # the printed pages are taken from it too
+        cache.start(render_cache.site_digest(*_site_inputs(prepared)))
     if print_pdfs and print_jobs and not diagnostics:
         try:
-            for dest_rel, pdf in make_all_printed(prepared, print_jobs, fetch).items():
+            for dest_rel, pdf in make_all_printed(prepared, print_jobs, fetch, cache).items():
                 files[dest_rel] = pdf
                 prepared.printed_sizes[dest_rel] = len(pdf)
         except BuildFailed as exc:
@@ -534,8 +541,6 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
                 make(prepared, job.page)
             except BuildFailed as exc:
                 diagnostics.extend(exc.diagnostics)
-    if cache is not None:
-        cache.start(render_cache.site_digest(*_site_inputs(prepared)))
     paths = [path for path, maker in prepared.makers.items()
              if not isinstance(maker, Variant | Card | PrintJob)]
     workers = _workers(len(paths))

@@ -19,6 +19,7 @@ from PIL import Image
 from circlemade_site import pipeline
 from circlemade_site.assets import printed
 from circlemade_site.errors import BuildFailed
+from circlemade_site.render import templates
 
 OPTIONS = pipeline.BuildOptions(now=pipeline.dt.date.fromisoformat(NOW), search=False,
                                 cache_key="k" * 64)
@@ -108,14 +109,23 @@ def test_an_unchanged_site_does_not_make_its_pdfs_again(make_project, tmp_path: 
     def made() -> list[int]:
         return [int(pid) for pid in log.read_text(encoding="utf-8").split()] if log.exists() else []
 
+    pages: list[str] = []                 # the printed pages rendered (in this process)
+    real_render = templates.render
+
+    def render_spy(env, template, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pages.extend([template] if template == "printed.html" else [])
+        return real_render(env, template, *args, **kwargs)
+
     monkeypatch.setattr(printed, "render_pdf", counted)
+    monkeypatch.setattr(templates, "render", render_spy)
     monkeypatch.setattr(pipeline, "_cores", lambda: 2)
     pipeline.build(root, tmp_path / "one", OPTIONS)
     assert len(made()) == 2 and os.getpid() not in made()     # in two forked processes
-    assert len(set(made())) == 2
+    assert len(set(made())) == 2 and len(pages) == 2
     first = (tmp_path / "one" / "fr" / "annuaire.pdf").read_bytes()
     pipeline.build(root, tmp_path / "two", OPTIONS)
     assert len(made()) == 2                   # both from .cache/print/
+    assert len(pages) == 2                    # and their HTML from the render cache
     assert (tmp_path / "two" / "fr" / "annuaire.pdf").read_bytes() == first
     yaml = root / "members" / "recable" / "member.yaml"
     yaml.write_text(yaml.read_text().replace("name: Recâblé", "name: Recâblé Brussels"))

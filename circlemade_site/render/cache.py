@@ -254,6 +254,11 @@ class RenderCache:
                                        for name, args, answer in calls]]
 
 
+    def keep(self, data: bytes) -> None:
+        """Keep in the store bytes that no file of the site holds (a printed directory's
+        HTML), so that `get` finds them in the next build."""
+        self.store.add(hashlib.sha256(data).digest(), data)
+
     def learnt(self) -> tuple[dict[str, list[Any]], int, int]:
         """What this build recorded (in a worker process: for the parent's `merge`)."""
         return self.current, self.hits, self.misses
