@@ -288,12 +288,8 @@ class ObjectStore:
         """Keep `source` (a file just written, holding the bytes of `digest`) as the
         object of `digest`. A store that cannot be written costs the next build time,
         never the build."""
-        self._used[digest.hex()] = self._generation
-        path = self.path(digest)
-        if self._found.get(digest) is not None:
+        if (path := self._missing(digest)) is None:
             return
-        if digest not in self._found and os.path.lexists(path):
-            return          # checked when it is used; replaced if it proves wrong
         try:
             folder, name = os.path.split(path)
             os.makedirs(folder, exist_ok=True)
@@ -307,17 +303,25 @@ class ObjectStore:
     def add(self, digest: bytes, data: bytes) -> None:
         """Keep `data` (of `digest`), which no file of the site holds (the HTML a PDF is
         printed from), as `keep` keeps a file written."""
-        self._used[digest.hex()] = self._generation
-        path = self.path(digest)
-        if self._found.get(digest) is not None:
+        if (path := self._missing(digest)) is None:
             return
-        if digest not in self._found and os.path.lexists(path):
-            return          # checked when it is used; replaced if it proves wrong
         try:
             write_atomic(Path(path), data)
             self._found[digest] = path
         except OSError:
             pass
+
+    def _missing(self, digest: bytes) -> str | None:
+        """Mark `digest` used by this build; the path to keep it at, or None when the store
+        has it (a file already there is checked when it is used, replaced if it proves
+        wrong)."""
+        self._used[digest.hex()] = self._generation
+        path = self.path(digest)
+        if self._found.get(digest) is not None:
+            return None
+        if digest not in self._found and os.path.lexists(path):
+            return None
+        return path
 
     def save(self) -> None:
         """Record what this build used, and remove the objects of none of the last builds."""
