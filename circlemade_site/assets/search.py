@@ -144,9 +144,9 @@ _TEXT = re.compile(rb">[^<]+<")
 
 def indexed_digest(data: bytes) -> bytes:
     """A SHA-256 of what Pagefind reads of a page: the page, but the text of its excluded
-    elements, which it never reads. A campaign's cards (a member's tagline, an offer's
-    title) are excluded; editing them then leaves the main part of the index as it was,
-    instead of running Pagefind on it again. Tags and attributes stay in the digest (the
+    elements, which it never reads. The member cards of events, campaigns, groups and
+    projects are excluded (a member's tagline, an offer's title): editing them then
+    leaves the main part of the index as it was, instead of running Pagefind on it again. Tags and attributes stay in the digest (the
     count of elements with an id numbers the anchors after them). An element whose end
     cannot be found (not well-formed) leaves the page as it is: a digest that changes
     too often costs a Pagefind run, never a stale index."""
