@@ -29,7 +29,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ from circlemade_site.load import (
 )
 from circlemade_site.load.memo import Memo, SealedMemo, signature
 from circlemade_site.load.settings import load_config
-from circlemade_site.models import TIMEZONE, PageVersion, Site, published
+from circlemade_site.models import TIMEZONE, Member, PageVersion, Site, published
 from circlemade_site.plan import links
 from circlemade_site.plan.images import Card, Variant
 from circlemade_site.plan.members import profile_texts
@@ -152,18 +152,20 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     documents: list[sources.RawDoc] = []
     found = sources.discover(config, diagnostics)
     discovered = frozenset(source.rel_path for source in found)
+    doc_keys: dict[int, tuple[Hashable, ...]] = {}     # id of a document -> its memo key
     for source in found:
+        doc_key = ("doc", config_key, signature(source.src_path))
         try:
-            doc = memo.call(("doc", config_key, signature(source.src_path)),
-                            functools.partial(_load_source, source), diagnostics)
+            doc = memo.call(doc_key, functools.partial(_load_source, source), diagnostics)
         except ContentError as exc:
             diagnostics.append(exc.diagnostic)
             continue
         if source.kind != "page":
             documents.append(doc)
-        elif (version := memo.call(("page", config_key, signature(source.src_path)),
+            doc_keys[id(doc)] = doc_key
+        elif (version := memo.call(("page", *doc_key[1:]),
                                    functools.partial(pages.validate_page, doc),
-                                   diagnostics)) is not None:
+                                   diagnostics, reads=False)) is not None:
             versions.append(version)
     theme_files = [folder / "i18n" / f"{lang}.yaml" for lang in config.languages
                    for folder in (config.theme_dir, config.overrides_dir)]
@@ -190,18 +192,35 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
         digest = files.tree_digest(folder)
         return sealed.call(None if digest is None else settings_key + digest, make, found)
 
-    loaded_members = [m for folder in folders
-                      if (m := memo.call(("member", vocabularies_key, signature(folder)),
-                                         functools.partial(load_member, folder),
-                                         diagnostics)) is not None]
+    member_keys: dict[int, tuple[Hashable, ...]] = {}   # id of a member -> its memo key
+    loaded_members = []
+    for folder in folders:
+        member_key = ("member", vocabularies_key, signature(folder))
+        if (m := memo.call(member_key, functools.partial(load_member, folder),
+                           diagnostics)) is not None:
+            loaded_members.append(m)
+            member_keys[id(m)] = member_key
     if sealed is not None and not any(d.severity == "error" for d in diagnostics):
         sealed.save()
     drafts = options.drafts or options.dev
     # what is published of each member is decided here, once (models.published): nothing
     # below sees a hidden field, a private contact person or an expired need
-    unique_members = [published(m, options.now, config.hide_contact_after_months)
+    # (the preview keeps what is published of each member, and each file's validated front
+    # matter, while its files are unchanged: an edit makes only the edited one again)
+    def publish(member: Member, _: list[Diagnostic]) -> Member:
+        return published(member, options.now, config.hide_contact_after_months)
+
+    unique_members = [memo.call(("published", member_keys[id(m)], options.now,
+                                 config.hide_contact_after_months),
+                                functools.partial(publish, m), [], reads=False)
                       for m in members.check_unique(loaded_members, diagnostics,
                                                     options.established)]
+
+    def validated(doc: sources.RawDoc, found: list[Diagnostic]) -> Any:
+        return memo.call(("validated", vocabularies_key, *doc_keys[id(doc)][1:]),
+                         functools.partial(publications.validate, doc, facets), found,
+                         reads=False)
+
     page_names = {v.name for v in versions}
     # a member folder that did not load (or lost its name to another) has its errors in
     # its own files: events and campaigns that name it are not reported as well
@@ -211,11 +230,12 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     events, news, campaigns = publications.load(
         config, documents, facets, unique_members, page_names, now=options.now, drafts=drafts,
         diagnostics=diagnostics, discovered=discovered, published_drafts=options.drafts,
-        unloaded=unloaded)
+        unloaded=unloaded, validated=validated)
     found_groups, found_projects = groups.load(
         config, work, facets, unique_members,
         {s.name for s in found if s.kind == "event"}, drafts=drafts, diagnostics=diagnostics,
-        discovered=discovered, published_drafts=options.drafts, unloaded=unloaded)
+        discovered=discovered, published_drafts=options.drafts, unloaded=unloaded,
+        validated=validated)
     site = pages.assemble(config, versions, drafts=drafts, members=unique_members,
                           facets=facets, discovered=discovered, published_drafts=options.drafts,
                           diagnostics=diagnostics)

@@ -242,6 +242,37 @@ def test_an_internal_error_while_reloading_keeps_the_preview_alive(make_project,
     assert preview.get("fr/index.html")                  # the last good site is still there
 
 
+def test_a_save_validates_and_publishes_again_only_what_it_changed(make_project,
+                                                                  monkeypatch) -> None:
+    """On a save the preview validates again only the edited event's file, and decides
+    again only what is published of the edited member: the rest is kept from the last
+    load (each result keyed by its files' signatures)."""
+    from circlemade_site import models, pipeline, serve
+    from circlemade_site.load import publications
+    root = make_project()
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+    validated: list[str] = []
+    published: list[str] = []
+    validate, publish = publications.validate, models.published
+    monkeypatch.setattr(publications, "validate", lambda doc, *rest: (
+        validated.append(doc.source.rel_path), validate(doc, *rest))[1])
+    monkeypatch.setattr(pipeline, "published", lambda member, *rest: (
+        published.append(member.slug), publish(member, *rest))[1])
+    event = root / EVENT
+    event.write_text(event.read_text(encoding="utf-8") + "\nUne phrase de plus.\n",
+                     encoding="utf-8")
+    member = root / "members" / "recable" / "fr.md"
+    member.write_text(member.read_text(encoding="utf-8") + "\nUne autre phrase.\n",
+                      encoding="utf-8")
+    assert preview.refresh()
+    assert validated == [EVENT]
+    assert published == ["recable"]
+    assert b"Une autre phrase." in (preview.get("fr/membres/recable/index.html") or b"")
+    assert preview.refresh()                    # nothing changed: nothing made again
+    assert validated == [EVENT] and published == ["recable"]
+
+
 def test_the_preview_serves_a_search_index_only_once_its_own_build_wrote_it(make_project) -> None:
     """.cache/serve/ may hold anything (a pull request's code ran on this machine): the
     search index found there is not served until the preview's own build replaced it."""

@@ -20,7 +20,14 @@ from circlemade_site.errors import Diagnostic, did_you_mean, msg
 from circlemade_site.i18n import Localized
 from circlemade_site.load import yamlio
 from circlemade_site.load.diagnose import REQUIRED
-from circlemade_site.load.publications import _check_members, _check_terms, _Item, _merge
+from circlemade_site.load.publications import (
+    Validate,
+    _check_members,
+    _check_terms,
+    _Item,
+    _merge,
+    validate,
+)
 from circlemade_site.load.sources import RawDoc, check_required
 from circlemade_site.models import (
     ChainStep,
@@ -42,17 +49,20 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
          members: Sequence[Member], event_names: Collection[str], *, drafts: bool,
          diagnostics: list[Diagnostic], discovered: Collection[str] = (),
          published_drafts: bool = False, unloaded: Collection[str] = (),
+         validated: Validate | None = None,
          ) -> tuple[list[Group], list[Project]]:
     """Validate and assemble every group and project, sorted by name. `event_names`: the
     names of every event file (drafts too); `unloaded`: member folders that did not load
-    (a reference to one is not reported: its own errors say why)."""
+    (a reference to one is not reported: its own errors say why). `validated` checks one
+    file (publications.validate by default)."""
+    check = validated or (lambda doc, found: validate(doc, facets, found))
     items: dict[tuple[str, str], _Item] = {}
     order = config.fallback_order
     for doc in sorted(docs, key=lambda d: (d.source.kind, d.source.name,
                                            order.index(d.source.lang))):
         key = (doc.source.kind, doc.source.name)
         item = items.setdefault(key, _Item(doc.source.kind, doc.source.name))
-        _merge(item, doc, facets, diagnostics)
+        _merge(item, doc, check(doc, diagnostics), diagnostics)
     known = {m.slug for m in members}
     groups: list[Group] = []
     projects: list[Project] = []

@@ -62,8 +62,10 @@ class Memo:
         self._previous = self._current
 
     def call(self, key: Hashable, make: Callable[[list[Diagnostic]], T],
-             diagnostics: list[Diagnostic]) -> T:
-        """make(diagnostics), or its result from the previous build under the same key."""
+             diagnostics: list[Diagnostic], *, reads: bool = True) -> T:
+        """make(diagnostics), or its result from the previous build under the same key.
+        `reads`: whether `make` reads a file (`misses` counts those: the files read); a
+        step made from what another step read (a validation) is not counted."""
         found = self._current.get(key) or self._previous.get(key)
         if found is not None:
             self.hits += 1
@@ -71,7 +73,7 @@ class Memo:
             diagnostics.extend(given)
             self._current[key] = found
             return result  # type: ignore[return-value]
-        self.misses += 1
+        self.misses += reads
         given = []
         result = make(given)
         diagnostics.extend(given)

@@ -14,8 +14,9 @@ one of the 19 communes is shown under each language's own name (Saint-Gilles, Si
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -91,6 +92,7 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
          members: Sequence[Member], page_names: set[str], *, now: dt.date, drafts: bool,
          diagnostics: list[Diagnostic], discovered: Collection[str] = (),
          published_drafts: bool = False, unloaded: Collection[str] = (),
+         validated: Validate | None = None,
          ) -> tuple[list[Event], list[NewsItem], list[Campaign]]:
     """Validate and assemble every event, news item and campaign. Drafts, and campaigns
     that have not started yet, are left out unless `drafts`. Every item that is not a
@@ -98,14 +100,16 @@ def load(config: SiteConfig, docs: Iterable[RawDoc], facets: Mapping[str, Facet]
     morning's rebuild must not fail on its first day); a draft only when drafts are
     published (`published_drafts`). `discovered`: the files found in content/.
     `unloaded`: member folders that exist but did not load (their own errors say why):
-    a reference to one of them is not reported as well."""
+    a reference to one of them is not reported as well. `validated` checks one file
+    (`validate` by default; the preview's keeps the result while the file is unchanged)."""
+    check = validated or (lambda doc, found: validate(doc, facets, found))
     items: dict[tuple[str, str], _Item] = {}
     order = config.fallback_order
     by_lang = sorted(docs, key=lambda d: (d.source.kind, d.source.name,
                                           order.index(d.source.lang)))
     for doc in by_lang:
         item = items.setdefault((doc.source.kind, doc.source.name), _Item(doc.source.kind, doc.source.name))
-        _merge(item, doc, facets, diagnostics)
+        _merge(item, doc, check(doc, diagnostics), diagnostics)
     member_slugs = {m.slug for m in members}
     events, news, campaigns = [], [], []
     for (kind, _), item in sorted(items.items()):
@@ -161,18 +165,41 @@ def _vocabulary_of(path: tuple[str, ...]) -> str | None:
     return None
 
 
-def _merge(item: _Item, doc: RawDoc, facets: Mapping[str, Facet],
-           diagnostics: list[Diagnostic]) -> None:
-    model = MODELS[item.kind]
+@dataclasses.dataclass(frozen=True, slots=True)
+class Validated:
+    """One file's front matter checked against its kind's schema: its values, and the
+    texts of `circlemade new` still in it (reported unless the item is a draft)."""
+
+    values: Mapping[str, Any]
+    examples: tuple[Diagnostic, ...]
+
+
+Validate = Callable[[RawDoc, list[Diagnostic]], "Validated | None"]
+
+
+def validate(doc: RawDoc, facets: Mapping[str, Facet],
+             diagnostics: list[Diagnostic]) -> Validated | None:
+    """The front matter of an event, news item, campaign, group or project file checked
+    against its schema, or None with the problems in `diagnostics`. It depends on the
+    file and the vocabularies only: the preview keeps it while neither changes."""
     rel_path = doc.source.rel_path
-    front = diagnose.validate(model, doc.data, doc.positions, rel_path, diagnostics,
-                              explain_labels(facets, _vocabulary_of))
+    front = diagnose.validate(MODELS[doc.source.kind], doc.data, doc.positions, rel_path,
+                              diagnostics, explain_labels(facets, _vocabulary_of))
     if front is None:
+        return None
+    return Validated(front.model_dump(exclude_none=True),
+                     (*examples.in_values(doc.data, doc.positions, rel_path),
+                      *examples.in_body(doc.body, rel_path, doc.body_line)))
+
+
+def _merge(item: _Item, doc: RawDoc, checked: Validated | None,
+           diagnostics: list[Diagnostic]) -> None:
+    rel_path = doc.source.rel_path
+    if checked is None:
         item.failed = True
         return
-    values = front.model_dump(exclude_none=True)
-    item.examples += [*examples.in_values(doc.data, doc.positions, rel_path),
-                      *examples.in_body(doc.body, rel_path, doc.body_line)]
+    values = checked.values
+    item.examples += checked.examples
     for field, value in values.items():
         if field in schema.PER_LANGUAGE:
             continue
