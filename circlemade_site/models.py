@@ -145,9 +145,10 @@ class Offer:
 
     def facet_keys(self, facet: str) -> tuple[str, ...]:
         """The offer's terms in a facet of the offers catalogue."""
-        return {"audiences": self.audiences, "activities": self.activities,
-                "cpv_divisions": self.cpv_divisions,
-                "certifications": self.certifications}.get(facet, ())
+        if facet == "cpv_divisions":
+            return self.cpv_divisions
+        return getattr(self, facet) if facet in ("audiences", "activities",
+                                                 "certifications") else ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
