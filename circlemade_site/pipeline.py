@@ -59,7 +59,7 @@ from circlemade_site.load import (
     sources,
     theme,
 )
-from circlemade_site.load.memo import Memo, SealedMemo, signature
+from circlemade_site.load.memo import Changes, Memo, SealedMemo
 from circlemade_site.load.settings import load_config
 from circlemade_site.models import TIMEZONE, Member, PageVersion, Site, published
 from circlemade_site.plan import links
@@ -138,19 +138,23 @@ class BuildReport:
     translations: Mapping[str, translations.Coverage]
 
 
-def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Loaded:
+def load_site(root: Path, options: BuildOptions, memo: Memo | None = None,
+              changes: Changes | None = None) -> Loaded:
     """Read and validate everything. Raises BuildFailed with every error found. With a
-    `memo` (the preview server), files unchanged since the last call are not read again."""
+    `memo` (the preview server), files unchanged since the last call are not read again;
+    with `changes` (what its file watcher saw), only the changed files are looked at."""
     kept = memo is not None
     memo = memo or Memo()
-    memo.start()
+    memo.start(changes)
+    signature = memo.signature
     root = root.resolve()
     config_key = ("config", signature(root / SITE_FILE))
     config = memo.call(config_key, lambda _: load_config(root), [])
     diagnostics: list[Diagnostic] = []
     versions: list[PageVersion] = []
     documents: list[sources.RawDoc] = []
-    found = sources.discover(config, diagnostics)
+    found = memo.listing(("sources", config_key),
+                         lambda listed: sources.discover(config, listed), diagnostics)
     discovered = frozenset(source.rel_path for source in found)
     doc_keys: dict[int, tuple[Hashable, ...]] = {}     # id of a document -> its memo key
     for source in found:
@@ -176,7 +180,8 @@ def load_site(root: Path, options: BuildOptions, memo: Memo | None = None) -> Lo
     vocabularies_key = ("vocabularies", config_key, signature(root / members.VOCABULARIES_FILE))
     facets = memo.call(vocabularies_key,
                        lambda found: members.load_vocabularies(config, found), diagnostics)
-    folders = members.discover(config, diagnostics)
+    folders = memo.listing(("members", config_key),
+                           lambda listed: members.discover(config, listed), diagnostics)
     # a build (not the preview, which keeps `memo`) takes the members whose files did not
     # change from .cache/load.pickle, sealed (load.memo.SealedMemo)
     sealed = None if kept else SealedMemo(root / CACHE_DIR / LOAD_CACHE,

@@ -146,8 +146,15 @@ def test_serve_reads_again_only_the_files_that_changed(server, tmp_path: Path) -
     path = root / "members" / "recable" / "nl.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
     wait_for(lambda: "Nog een zin." in fetch(base + "/nl/leden/recable/")[1])
-    wait_for(lambda: "(1 files read)" in output(tmp_path))
-    assert "(0 files read)" not in output(tmp_path)
+    wait_for(lambda: "(1 files read, " in output(tmp_path))
+    assert "(0 files read" not in output(tmp_path)
+    # from the watcher's second call on, it names what changed: only that is looked at
+    path = root / "members" / "recable" / "fr.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nEncore une phrase.\n", encoding="utf-8")
+    wait_for(lambda: "Encore une phrase." in fetch(base + "/fr/membres/recable/")[1])
+    wait_for(lambda: output(tmp_path).count("(1 files read, ") == 2)
+    looked = [int(n) for n in re.findall(r"\(1 files read, (\d+) looked at\)", output(tmp_path))]
+    assert looked[-1] <= 5 < looked[0], looked
 
     folder = fill_in_member(scaffold.new_member(root, "atelier-nouveau",       # a member joins
                                                 dt.date(2026, 11, 29)))
@@ -207,8 +214,73 @@ def test_the_watcher_falls_back_to_polling(monkeypatch, tmp_path: Path) -> None:
 
     monkeypatch.setattr(watchfiles, "watch", fake_watch)
     changes = []
-    serve.background.watch([tmp_path], lambda: changes.append(1), threading.Event())
-    assert calls == [None, True] and changes == [1]
+    serve.background.watch([tmp_path], lambda news: changes.append(news), threading.Event())
+    assert calls == [None, True] and changes == [None]
+
+
+def test_the_watcher_says_what_changed_since_its_last_call(monkeypatch, tmp_path: Path) -> None:
+    """Every path reported reaches the preview, those of ignored files too (an editor's
+    swap file, which alone reloads nothing, may sit in a member's folder); the first call
+    knows nothing of what changed before the watcher started."""
+    import watchfiles
+    from watchfiles import Change
+
+    from circlemade_site import serve
+    from circlemade_site.load.memo import Changes
+    member = tmp_path / "members" / "recable"
+    batches = [{(Change.modified, str(member / "fr.md"))},
+               {(Change.added, str(member / ".fr.md.swp"))},
+               {(Change.modified, str(member / "nl.md"))},
+               {(Change.modified, str(member / "member.yaml"))},
+               {(Change.deleted, str(tmp_path / "members" / "maille-reprise"))}]
+    monkeypatch.setattr(watchfiles, "watch", lambda *paths, **options: iter(batches))
+    calls: list[Changes | None] = []
+    serve.background.watch([tmp_path / "members"], calls.append, threading.Event())
+    watched = (str(tmp_path / "members"),)
+    assert calls == [None,
+                     Changes(watched, frozenset({str(member / ".fr.md.swp"),
+                                                 str(member / "nl.md")}), moved=True),
+                     Changes(watched, frozenset({str(member / "member.yaml")}), moved=False),
+                     Changes(watched, frozenset({str(tmp_path / "members" / "maille-reprise")}),
+                             moved=True)]
+
+
+def test_a_save_the_watcher_names_is_all_the_preview_looks_at(make_project, monkeypatch) -> None:
+    """With the watcher's news (load.memo.Changes) a save looks at the named files only:
+    the other files' signatures and the folders' listings are kept from the last load.
+    Without news, or with too much at once, every file is looked at again."""
+    from circlemade_site import pipeline, serve
+    from circlemade_site.load import members
+    from circlemade_site.load.memo import Changes
+    root = make_project()
+    watched = tuple(str(root / folder) for folder in serve.WATCHED)
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+    everything = preview.memo.looked_at
+    listed: list[int] = []
+    discover = members.discover
+    monkeypatch.setattr(members, "discover", lambda *args: (listed.append(1), discover(*args))[1])
+
+    def profile(slug: str) -> bytes:
+        return preview.get(f"fr/membres/{slug}/index.html") or b""
+
+    named, unnamed = (root / "members" / slug / "fr.md" for slug in ("recable", "plume-boucle"))
+    for path, sentence in ((named, "Une phrase nommée."), (unnamed, "Une phrase tue.")):
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+    assert preview.refresh(Changes(watched, frozenset({str(named)}), moved=False))
+    assert b"Une phrase nomm\xc3\xa9e." in profile("recable")
+    assert b"Une phrase tue." not in profile("plume-boucle")      # nothing said it changed
+    assert preview.memo.looked_at <= 3 < everything and listed == []
+
+    folder = fill_in_member(scaffold.new_member(root, "atelier-nouveau",  # a member joins:
+                                                dt.date(2026, 11, 29)))   # listed again
+    assert preview.refresh(Changes(watched, frozenset({str(folder)}), moved=True))
+    assert listed == [1] and b"Nous pr" in profile("atelier-nouveau")
+
+    many = frozenset(str(root / "members" / f"f{n}") for n in range(Changes.MAX_PATHS + 1))
+    assert preview.refresh(Changes(watched, many, moved=False))   # the watcher may have lost some
+    assert b"Une phrase tue." in profile("plume-boucle")
+    assert preview.memo.looked_at >= everything - 2 and listed == [1, 1]
 
 
 def test_an_open_page_reloads_by_itself_after_a_save(server, browser) -> None:

@@ -2,8 +2,9 @@
 
 Fast at thousands of members, because the preview does no more than the browser needs:
 - content/, members/ and themes/ are watched (watchfiles: inotify, polling where inotify
-  is missing). On a change, only the files that changed are read and validated again,
-  and the site is planned again without rendering anything (preview.py).
+  is missing). On a change, only the files that changed are read and validated again
+  (the watcher names them: the others are not even looked at), and the site is planned
+  again without rendering anything (preview.py).
 - A page is made when the browser asks for it, by the function a build uses for every
   output (pipeline.make), and kept until the next change.
 - Open pages reload by themselves: each holds a Server-Sent Events connection
@@ -40,6 +41,7 @@ from pathlib import Path
 from circlemade_site import cms as cms_files
 from circlemade_site import pipeline
 from circlemade_site.errors import SiteError
+from circlemade_site.load.memo import Changes
 from circlemade_site.serve.background import SearchBuilder, watch
 from circlemade_site.serve.handler import make_handler
 from circlemade_site.serve.preview import Preview
@@ -108,8 +110,8 @@ def serve(root: Path, port: int, options: pipeline.BuildOptions, search: bool = 
     searcher = (SearchBuilder(root, preview.options, root / SERVE_DIR, stopping, lang,
                               preview.reporter) if search else None)
 
-    def on_change() -> None:
-        if preview.refresh() and searcher is not None:
+    def on_change(changes: Changes | None) -> None:
+        if preview.refresh(changes) and searcher is not None:
             searcher.schedule()
 
     threads = [threading.Thread(target=watch, args=(

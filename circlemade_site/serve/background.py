@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from circlemade_site import pipeline
+from circlemade_site.load.memo import Changes
 from circlemade_site.serve.problems import Reporter
 
 SEARCH_DELAY = 2.0                  # seconds of quiet before the search index is rebuilt
@@ -76,19 +77,35 @@ class SearchBuilder:
                       "visited.", file=sys.stderr, flush=True)
 
 
-def watch(paths: list[Path], on_change: Callable[[], None], stopping: threading.Event) -> None:
+def watch(paths: list[Path], on_change: Callable[[Changes | None], None],
+          stopping: threading.Event) -> None:
     """Call on_change after every change under `paths`: inotify events, or polling every
     0.3 s where inotify is missing or its watch limit is reached (a watch per folder:
-    thousands of members may exceed the kernel's fs.inotify.max_user_watches)."""
+    thousands of members may exceed the kernel's fs.inotify.max_user_watches).
+
+    on_change gets what changed (load.memo.Changes): every path reported since the last
+    call, those of ignored files too (an editor's swap file, a `.git` folder), although
+    these alone call nothing. The first call of each watch gets None (nothing is known of
+    what changed before it started)."""
     import watchfiles  # the file watcher is needed only here
 
+    ignored = watchfiles.DefaultFilter()
+    watched = tuple(os.fspath(path) for path in paths)
     polling = False
     while not stopping.is_set():
+        seen: set[str] = set()
+        moved, known = False, False
         try:
-            for _ in watchfiles.watch(*paths, stop_event=stopping, step=20, debounce=400,
-                                      watch_filter=watchfiles.DefaultFilter(),
-                                      raise_interrupt=False, force_polling=polling or None):
-                on_change()
+            for batch in watchfiles.watch(*paths, stop_event=stopping, step=20, debounce=400,
+                                          watch_filter=None, raise_interrupt=False,
+                                          force_polling=polling or None):
+                seen.update(path for _, path in batch)
+                moved = moved or any(change != watchfiles.Change.modified
+                                     for change, _ in batch)
+                if not any(ignored(change, path) for change, path in batch):
+                    continue
+                on_change(Changes(watched, frozenset(seen), moved) if known else None)
+                seen, moved, known = set(), False, True
             return
         except (OSError, RuntimeError) as exc:
             if polling:

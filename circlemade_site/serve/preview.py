@@ -38,7 +38,7 @@ from circlemade_site.errors import (
 )
 from circlemade_site.files import CacheSeal, content_bytes
 from circlemade_site.load import theme
-from circlemade_site.load.memo import Memo
+from circlemade_site.load.memo import Changes, Memo
 from circlemade_site.load.settings import load_config
 from circlemade_site.render import templates
 from circlemade_site.render.markup import MarkdownRenderer
@@ -87,14 +87,16 @@ class Preview:
         self.failed: dict[str, list[Diagnostic]] = {}   # pages of this snapshot that failed
         self._theme: tuple[int, Theme] | None = None
 
-    def refresh(self) -> bool:
-        """Load the site again (only the changed files are read). True if it loaded."""
+    def refresh(self, changes: Changes | None = None) -> bool:
+        """Load the site again (only the changed files are read). True if it loaded.
+        `changes`: what the file watcher saw change since the last call, if it knows;
+        without it every file's signature is taken again."""
         started = time.perf_counter()
         report = self.reporter
         report.changed()
         with self.lock, _no_collection():
             try:
-                loaded = pipeline.load_site(self.root, self.options, self.memo)
+                loaded = pipeline.load_site(self.root, self.options, self.memo, changes)
                 if self.snapshot is None:
                     gc.freeze()   # what the first load made lives long: skip it in collections
                 self.snapshot = Snapshot(pipeline.prepare(loaded, self.options, self.markdown,
@@ -116,7 +118,8 @@ class Preview:
                 for diagnostic in loaded.warnings:
                     print(diagnostic.render(self.lang), file=sys.stderr)
                 print(f"Loaded {len(loaded.site.members)} members ({self.memo.misses} files "
-                      f"read) in {time.perf_counter() - started:.2f} s", flush=True)
+                      f"read, {self.memo.looked_at} looked at) in "
+                      f"{time.perf_counter() - started:.2f} s", flush=True)
                 self._retry_failed()
         with self.changed:
             self.version += 1
