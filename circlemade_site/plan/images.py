@@ -10,6 +10,7 @@ of the site before anything is rendered.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -41,12 +42,17 @@ class Variant:
 def variants(image: Image, dest_stem: str, widths: Iterable[int] = LOGO_WIDTHS) -> list[Variant]:
     """The files to publish for `image`: WebP at each width up to the image's own, or the
     SVG itself. `dest_stem` is the output path without extension (decided by urls.py)."""
+    return list(_variants(image, dest_stem, tuple(widths)))
+
+
+@functools.lru_cache(maxsize=8192)    # the preview plans every logo again on each save
+def _variants(image: Image, dest_stem: str, widths: tuple[int, ...]) -> tuple[Variant, ...]:
     if image.format == "SVG":
-        return [Variant(image, image.width, image.height, f"{dest_stem}.svg")]
+        return (Variant(image, image.width, image.height, f"{dest_stem}.svg"),)
     # every standard width below the image's own, then the image's own (or the largest)
     chosen = sorted({*(w for w in widths if w < image.width), min(image.width, max(widths))})
-    return [Variant(image, w, max(1, round(image.height * w / image.width)),
-                    f"{dest_stem}-{w}.webp") for w in chosen]
+    return tuple(Variant(image, w, max(1, round(image.height * w / image.width)),
+                         f"{dest_stem}-{w}.webp") for w in chosen)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -82,6 +88,7 @@ class Card:
                 self.layout, str(self.font_dir))
 
 
+@functools.lru_cache(maxsize=16384)   # as _variants: every card's digest on each save
 def card_digest(title: str, eyebrow: str, footer: str, picture_digest: str, layout: str,
                 font_key: str) -> str:
     payload = json.dumps([CARD_VERSION, title, eyebrow, footer, picture_digest, layout, font_key])

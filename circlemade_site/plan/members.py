@@ -62,10 +62,11 @@ class _Listings:
     """The listings of one plan: the directory, the offers catalogue and their facet pages,
     with the facet panels (made once per language)."""
 
-    def __init__(self, site: Site, router: urls.Router, cards: Cards) -> None:
+    def __init__(self, site: Site, router: urls.Router, cards: Cards,
+                 members_by_term: dict[str, dict[str, list[Member]]]) -> None:
         self.site, self.router, self.cards = site, router, cards
         self.offers = [o for m in site.members for o in m.offers]
-        self.members_by_term = index_terms(site.members, FACETS)
+        self.members_by_term = members_by_term
         self.offers_by_term = index_terms(self.offers, OFFER_FACETS)
         self._panels: dict[str, dict[str, list[dict[str, Any]]]] = {}
         # a member's card reads the member and its logo (in the member); an offer's card,
@@ -107,13 +108,17 @@ Extras = Callable[[Member, str], Mapping[str, Any]]
 def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                  base: Callable[[str], dict[str, Any]], markdown: Markdown,
                  logos: Mapping[str, list[Variant]], cards: Cards,
-                 share: ShareCards, extras: Extras) -> tuple[list[Output], list[Variant]]:
+                 share: ShareCards, extras: Extras,
+                 members_by_term: dict[str, dict[str, list[Member]]] | None = None,
+                 ) -> tuple[list[Output], list[Variant]]:
     """The listings, their facet pages and the profiles, in every language. Cards and
     profiles are made when an output asks for them (see Output.more); `extras(member,
-    lang)` adds to a profile what other sections know of the member (its opportunities)."""
+    lang)` adds to a profile what other sections know of the member (its opportunities).
+    `members_by_term`: index_terms(site.members, FACETS), if the caller has it."""
     config = site.config
     outputs: list[Output] = []
-    listings = _Listings(site, router, cards)
+    listings = _Listings(site, router, cards, members_by_term if members_by_term is not None
+                         else index_terms(site.members, FACETS))
     page_size = config.listing_page_size
     share_urls = {m.slug: share.card("members", m.slug, m.name, picture=m.logo, layout="logo")
                   for m in site.members}

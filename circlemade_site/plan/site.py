@@ -156,7 +156,7 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         lambda member, lang: {**profile_opportunities(member, lang, site, router,
                                                       catalogs[lang], matchmaker,
                                                       opportunity_cards),
-                              **involved(member, lang)})
+                              **involved(member, lang)}, members_by_term)
     outputs.extend(member_outputs)
     outputs.extend(plan_opportunities(site, router, catalogs, bases.__getitem__, opportunity_cards))
     builder_outputs, builder_files = plan_builder(site, router, catalogs, bases.__getitem__)
