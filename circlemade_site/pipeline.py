@@ -17,6 +17,7 @@ nothing in .cache/ is reused and the build is cold.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
@@ -684,7 +685,10 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
     seal = CacheSeal.of(options.cache_key)
     try:
         loaded = load_site(root, options)
-        with _long_lived(), locked(root.resolve() / CACHE_DIR / ".build.lock"):
+        # Pagefind's runs (a thread waiting on them) while the site is written; a build
+        # that fails waits for them to end
+        with _long_lived(), locked(root.resolve() / CACHE_DIR / ".build.lock"), \
+                concurrent.futures.ThreadPoolExecutor(1) as indexing:
             store, cache = _caches(root, seal)
             files, pages = _render(loaded, options, seal, cache=cache)
             finish: Callable[[Path], Mapping[str, bytes]] | None = None
@@ -699,8 +703,9 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
                                              urls.search_shard_count(len(site.members)))
                 if bundle is not None:
                     files.update(bundle)
-                else:     # indexed in the staging folder, once the pages are written there
-                    finish = functools.partial(search.index_folder, job)
+                else:     # indexed while the other files are placed, then placed too
+                    made = indexing.submit(search.index_folder, job, files)
+                    finish = functools.partial(_bundle, made)
             manifest = (root.resolve() / CACHE_DIR / "outputs" /
                         f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
             report = write.write_site(out, files, finish, manifest, seal, store)
@@ -711,6 +716,11 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
                        report.unchanged, report.removed,
                        time.perf_counter() - started, loaded.warnings,
                        translations.coverage(loaded.site))
+
+
+def _bundle(made: concurrent.futures.Future[dict[str, bytes]], _staging: Path) -> dict[str, bytes]:
+    """write.write_site's `finish`: the search index made meanwhile (search.index_folder)."""
+    return made.result()
 
 
 def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | None = None) -> Loaded:

@@ -9,6 +9,7 @@ fails, or is killed at any moment, leaves the previous site whole.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import dataclasses
@@ -171,8 +172,7 @@ def write_site(out: Path, files: Mapping[str, Content],
         dest = os.path.join(staged, rel_path)
         parent = os.path.dirname(dest)
         if parent not in made_dirs:
-            os.makedirs(parent, exist_ok=True)
-            made_dirs.add(parent)
+            _make_folders(parent, made_dirs)
         digest = _raw_digest(data) if store is not None else b""
         if has_previous:
             previous = os.path.join(previous_site, rel_path)
@@ -216,6 +216,22 @@ def write_site(out: Path, files: Mapping[str, Content],
     if store is not None:
         store.save()
     return WriteReport(counts["written"], counts["unchanged"], removed)
+
+
+def _make_folders(folder: str, made: set[str]) -> None:
+    """Make `folder` and the folders above it that are not in `made` (which holds the
+    staging folder itself), and add them to it. The staging folder is never made again:
+    removed under the build, it makes this raise FileNotFoundError instead of holding
+    part of the site only."""
+    missing = []
+    while folder not in made:
+        missing.append(folder)
+        if (folder := os.path.dirname(folder)) == missing[-1]:
+            raise ValueError(f"{missing[0]} is not in the staging folder")
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path)
+        made.add(path)
 
 
 def shown_path(path: str, out: Path) -> str:

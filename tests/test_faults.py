@@ -211,12 +211,14 @@ def _permission_refused(monkeypatch: pytest.MonkeyPatch) -> str:
 
 def _vanished_folder(monkeypatch: pytest.MonkeyPatch) -> str:
     """The staging folder disappears under the build (another process cleaning up)."""
-    real = search.index_folder
+    real = write.write_site
 
-    def index(job: search.IndexJob, site: Path) -> dict[str, bytes]:
-        shutil.rmtree(site)
-        return real(job, site)
-    monkeypatch.setattr(search, "index_folder", index)
+    def write_site(out: Path, files, finish, *args):
+        def vanish(staging: Path) -> dict[str, bytes]:
+            shutil.rmtree(staging)                 # once the pages are placed
+            return finish(staging)
+        return real(out, files, vanish, *args)
+    monkeypatch.setattr(write, "write_site", write_site)
     return "No such file or directory"
 
 

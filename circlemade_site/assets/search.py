@@ -11,9 +11,10 @@ a small record of its own whose `link` meta points at the offer on its member's 
 (#offer-N); the search page follows `link` when a result has one.
 
 The Pagefind binary (shipped by the `pagefind` package) runs once per part of the index
-(a language, a share of the members) on the pages to index of the build's staging folder,
-before it is swapped in, the parts that changed at the same time, one per core: its Python
-service API would cost a tenth of a second per page.
+(a language, a share of the members) on that part's pages, the parts that changed at the
+same time, one per core, while write.py places the site's other files in the staging
+folder (the bundle is placed last, before the swap): its Python service API would cost a
+tenth of a second per page.
 """
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ from circlemade_site.errors import OutputFailed, escape_controls, msg
 from circlemade_site.files import (
     CacheSeal,
     Content,
-    is_same_file,
-    link_or_copy,
+    content_bytes,
     write_bytes,
 )
 from circlemade_site.models import Need, Opportunity, Site
@@ -261,20 +261,18 @@ def _join(out: dict[str, bytes], path: str, data: bytes) -> None:
             name=path.rsplit("/", 1)[-1]))
 
 
-def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
-    """Run Pagefind on each part of the index that is not cached, on the site being
-    written (the staging folder of write.py, before it is swapped in), and join the
-    parts. The parts to make run at the same time, one per core. Returns the bundle,
-    which write.py places in the site; each part made is
-    cached.
+def index_folder(job: IndexJob, pages: Mapping[str, Content]) -> dict[str, bytes]:
+    """Run Pagefind on each part of the index that is not cached, and join the parts.
+    `pages`: the site's files (output path -> bytes), of which the parts' pages are
+    taken. The parts to make run at the same time, one per core. Returns the bundle,
+    which write.py places in the site; each part made is cached. It needs nothing of the
+    site being written, so a build runs it while write.py places the other files.
 
     Each run sees only its part's pages and offer records, in a folder kept in
     .cache/search-site/<part>/ from build to build: Pagefind holds everything it reads in
     memory, listings would only cost it time, and creating thousands of files is slow. A
-    page is a hard link to the staging file, made again only when that file is new (an
-    unchanged page is the same inode as in the previous build), or a copy where the site
-    is on another file system; an offer record is written again only when its text
-    changed (known from a sealed list of what was written)."""
+    page or a record is written there again only when its bytes changed (known from a
+    sealed list of what was written)."""
     job.work.mkdir(parents=True, exist_ok=True)
     with (job.work / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)           # a preview's background build, and a build
@@ -283,8 +281,9 @@ def index_folder(job: IndexJob, site: Path) -> dict[str, bytes]:
             shutil.rmtree(job.work / stale, ignore_errors=True)
         todo = [part for part in job.parts if part.name not in job.made]
         for part in todo:
-            _sync(job.work / part.name, site, list(part.pages),
-                  {p: job.records[p] for p in part.records}, job.seal)
+            _sync(job.work / part.name,
+                  {**{p: content_bytes(pages[p]) for p in part.pages},
+                   **{p: job.records[p].encode("utf-8") for p in part.records}}, job.seal)
             shutil.rmtree(job.work / f".{part.name}.out", ignore_errors=True)
         # the parts' runs at the same time, one per core (Pagefind mostly uses one)
         with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), _cores()))) as pool:
@@ -329,13 +328,11 @@ def _reason(stderr: str, stdout: str) -> str:
     return escape_controls((errors or lines or ["no output"])[-1][-300:])
 
 
-def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str],
-          seal: CacheSeal) -> None:
-    """Make `folder` hold exactly `pages` (hard links into `site`, or copies) and
-    `records`. A record file is trusted to hold its text only if the list of what was
-    written (`.records.json`) is sealed with this build's key; else every one is written
-    again."""
-    state_file = folder / ".records.json"
+def _sync(folder: Path, wanted: Mapping[str, bytes], seal: CacheSeal) -> None:
+    """Make `folder` hold exactly the files of `wanted` (path -> bytes). A file there is
+    trusted to hold its bytes only if the list of what was written (`.written.json`) is
+    sealed with this build's key; else every one is written again."""
+    state_file = folder / ".written.json"
     state_name = f"{folder.parent.name}/{folder.name}/{state_file.name}"
     try:
         written = json.loads(seal.read(state_file, state_name) or b"{}")
@@ -344,35 +341,26 @@ def _sync(folder: Path, site: Path, pages: list[str], records: Mapping[str, str]
     except ValueError:
         written = {}
     state_file.unlink(missing_ok=True)      # until it is true again: a killed build
-    wanted = set(pages) | records.keys()
     present: set[str] = set()
     if folder.is_dir():
         for parent, _, names in os.walk(folder):
             base = os.path.relpath(parent, folder)
             present.update(n if base == "." else f"{base}/{n}" for n in names)
-    present.discard(".records.json")
-    for stale in present - wanted:
+    present -= {".written.json", ".records.json"}     # .records.json: an older build's
+    (folder / ".records.json").unlink(missing_ok=True)
+    for stale in present - wanted.keys():
         (folder / stale).unlink()
     made: set[Path] = set()
-
-    def place(path: str) -> Path:
+    digests = {}
+    for path, data in wanted.items():
+        digests[path] = hashlib.sha256(data).hexdigest()
+        if path in present and written.get(path) == digests[path]:
+            continue
         dest = folder / path
         if dest.parent not in made:
             dest.parent.mkdir(parents=True, exist_ok=True)
             made.add(dest.parent)
-        return dest
-
-    for path in pages:
-        source, dest = site / path, folder / path
-        if path in present and is_same_file(source, dest):
-            continue
-        link_or_copy(source, place(path))
-    digests = {}
-    for path, text in records.items():
-        digests[path] = hashlib.sha256(text.encode()).hexdigest()
-        if path in present and written.get(path) == digests[path]:
-            continue
-        write_bytes(place(path), text.encode("utf-8"))
+        write_bytes(dest, data)
     seal.write(state_file, state_name, json.dumps(digests).encode("utf-8"))
 
 
