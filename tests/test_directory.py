@@ -139,8 +139,13 @@ def test_offers_catalogue_links_each_offer_to_its_member(built_site: Path, sampl
 
 def test_open_data(built_site: Path, sample: Path) -> None:
     site = pipeline.load_site(sample, OPTIONS).site
-    data = json.loads((built_site / "data" / "members.json").read_text(encoding="utf-8"))
+    text = (built_site / "data" / "members.json").read_text(encoding="utf-8")
+    data = json.loads(text)
     assert data["count"] == len(site.members) == len(data["members"])
+    # one member a line: a member's change is one line of a diff of the file
+    lines = text.splitlines()
+    assert [json.loads(line.rstrip(","))["slug"] for line in lines
+            if line.startswith('{"slug"')] == [m["slug"] for m in data["members"]]
     recable = next(m for m in data["members"] if m["slug"] == "recable")
     assert recable["address"]["commune_name"] == {"fr": "Schaerbeek", "nl": "Schaarbeek"}
     assert recable["profile_url"]["nl"] == "https://circlemade.brussels/nl/leden/recable/"
