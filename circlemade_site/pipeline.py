@@ -77,6 +77,7 @@ logger = logging.getLogger(__name__)
 CACHE_DIR = ".cache"      # under the project: images by content hash, Markdown, search index
 MARKDOWN_CACHE = "markdown.json"
 LOAD_CACHE = "load.pickle"      # validated members, sealed (load.memo.SealedMemo)
+TEMPLATES_CACHE = "templates"   # compiled templates, sealed (render.templates.SealedBytecode)
 
 
 def today() -> dt.date:
@@ -302,12 +303,14 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
         return {"url": url, "size": None if size is None else i18n.format_file_size(
             size, config.locales[lang])}
 
-    return Prepared(site, router, planned, env or templates.make_env(config),
+    seal = seal or CacheSeal.of(options.cache_key)
+    env = env or templates.make_env(
+        config, templates.SealedBytecode(config.root / CACHE_DIR / TEMPLATES_CACHE, seal))
+    return Prepared(site, router, planned, env,
                     {**templates.helpers(router.url_for, router.absolute,
                                          functools.partial(static.asset_url, assets)),
                      "printed_directory": printed_directory},
-                    makers, config.root / CACHE_DIR, seal or CacheSeal.of(options.cache_key),
-                    sizes)
+                    makers, config.root / CACHE_DIR, seal, sizes)
 
 
 class TemplateFailed(BuildFailed):

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import NOW
 
@@ -269,3 +270,64 @@ def test_the_cache_key_comes_from_the_environment_and_is_long_enough() -> None:
     with pytest.raises(UsageError, match="too short"):
         cache_key({"CIRCLEMADE_CACHE_KEY": "secret"})
     assert KEY not in repr(OPTIONS) and KEY not in repr(CacheSeal.of(KEY))
+
+
+def test_compiled_templates_are_kept_sealed_and_a_planted_one_is_not_run(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from circlemade_site.config import SiteConfig
+    from circlemade_site.load.settings import load_config
+    from circlemade_site.render import templates
+
+    root = make_project()
+    config: SiteConfig = load_config(root)
+    folder = root / ".cache" / pipeline.TEMPLATES_CACHE
+    trusted = CacheSeal.of(KEY)
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def spy(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+    monkeypatch.setattr(jinja2.Environment, "compile", spy)
+
+    def load(seal: CacheSeal) -> str:
+        env = templates.make_env(config, templates.SealedBytecode(folder, seal))
+        return env.get_template("listing.html").render.__qualname__
+
+    load(trusted)
+    assert "listing.html" in compiled and len(list(folder.iterdir())) == 1
+    compiled.clear()
+    load(trusted)                   # a later build: its code is taken from the cache
+    assert compiled == []
+    load(CacheSeal.of(None))        # a build without the key reads none of it
+    assert "listing.html" in compiled
+    # an entry sealed with another key (a pull request's build can write .cache/) is not
+    # loaded: its code would run in the trusted build
+    planted = CacheSeal.of("another-key-0123456789abcdef0123456789abcdef")
+    for entry in folder.iterdir():
+        raw = trusted.read(entry, f"{folder.name}/{entry.name}")
+        assert raw is not None
+        planted.write(entry, f"{folder.name}/{entry.name}", raw)
+    compiled.clear()
+    load(trusted)
+    assert "listing.html" in compiled
+    # a template's source changed: compiled again
+    compiled.clear()
+    load(trusted)
+    assert compiled == []
+    overrides = config.overrides_dir / "templates"
+    overrides.mkdir(parents=True, exist_ok=True)
+    shutil.copy(config.theme_dir / "templates" / "listing.html", overrides / "listing.html")
+    with (overrides / "listing.html").open("a", encoding="utf-8") as file:
+        file.write("{# changed #}\n")
+    config = load_config(root)
+    load(trusted)
+    assert compiled == ["listing.html"]
+
+
+def test_a_build_keeps_its_compiled_templates(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    pipeline.build(root, tmp_path / "out", UNTRUSTED)
+    assert not (root / ".cache" / pipeline.TEMPLATES_CACHE).exists()     # no key: nothing kept
+    pipeline.build(root, tmp_path / "out", OPTIONS)
+    assert len(list((root / ".cache" / pipeline.TEMPLATES_CACHE).iterdir())) > 5

@@ -11,6 +11,7 @@ their macros `with context` to see them.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ import markupsafe
 from circlemade_site import i18n
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import Diagnostic, msg
+from circlemade_site.files import CacheSeal
 
 
 def template_dirs(config: SiteConfig) -> list[Path]:
@@ -31,8 +33,37 @@ def template_dirs(config: SiteConfig) -> list[Path]:
             if d.is_dir()]
 
 
-def make_env(config: SiteConfig) -> jinja2.Environment:
+class SealedBytecode(jinja2.BytecodeCache):
+    """The compiled templates, kept in `folder` (.cache/templates/) from build to build:
+    a member's edit renders the directory again in each worker process, and compiling its
+    templates took longer than rendering them. Loading one runs its code, so an entry is
+    read only if it is sealed with a trusted build's key (files.CacheSeal), never by a
+    build without the key; Jinja drops one whose template's source changed (its checksum).
+    An entry that cannot be written costs the next build a compilation, never the build."""
+
+    def __init__(self, folder: Path, seal: CacheSeal) -> None:
+        self.folder, self.seal = folder, seal
+
+    def _entry(self, bucket: jinja2.bccache.Bucket) -> tuple[Path, str]:
+        name = f"{jinja2.__version__}-{bucket.key}"
+        return self.folder / name, f"{self.folder.name}/{name}"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.seal.trusted and (raw := self.seal.read(*self._entry(bucket))) is not None:
+            bucket.bytecode_from_string(raw)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.seal.trusted:
+            with contextlib.suppress(OSError):
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.seal.write(*self._entry(bucket), bucket.bytecode_to_string())
+
+
+def make_env(config: SiteConfig, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The environment of `config`'s templates; `bytecode`, where their compiled code is
+    kept between builds (SealedBytecode), none by default."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
