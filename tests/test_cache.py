@@ -323,6 +323,14 @@ def test_compiled_templates_are_kept_sealed_and_a_planted_one_is_not_run(
     config = load_config(root)
     load(trusted)
     assert compiled == ["listing.html"]
+    # the entries of another version of the generator are not read, and are removed
+    (folder / "3.0.0-0123456789abcdef-stale").write_bytes(b"old")
+    monkeypatch.setattr(templates, "code_digest", lambda: b"\1" * 32)
+    compiled.clear()
+    load(trusted)
+    assert compiled == ["listing.html"]
+    assert all(entry.name.startswith(jinja2.__version__ + "-" + "01" * 8)
+               for entry in folder.iterdir())
 
 
 def test_a_build_keeps_its_compiled_templates(make_project, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import markupsafe
 from circlemade_site import i18n
 from circlemade_site.config import SiteConfig
 from circlemade_site.errors import Diagnostic, msg
-from circlemade_site.files import CacheSeal
+from circlemade_site.files import CacheSeal, code_digest
 
 
 def template_dirs(config: SiteConfig) -> list[Path]:
@@ -39,14 +39,25 @@ class SealedBytecode(jinja2.BytecodeCache):
     templates took longer than rendering them. Loading one runs its code, so an entry is
     read only if it is sealed with a trusted build's key (files.CacheSeal), never by a
     build without the key; Jinja drops one whose template's source changed (its checksum).
-    An entry that cannot be written costs the next build a compilation, never the build."""
+    An entry that cannot be written costs the next build a compilation, never the build.
+    Entries are named by Jinja's version and the generator's code (the environment's
+    options change what a template compiles to); those of other versions are removed."""
 
     def __init__(self, folder: Path, seal: CacheSeal) -> None:
         self.folder, self.seal = folder, seal
+        self.version = f"{jinja2.__version__}-{code_digest().hex()[:16]}-"
+        self._pruned = False
 
     def _entry(self, bucket: jinja2.bccache.Bucket) -> tuple[Path, str]:
-        name = f"{jinja2.__version__}-{bucket.key}"
+        name = self.version + bucket.key
         return self.folder / name, f"{self.folder.name}/{name}"
+
+    def _prune(self) -> None:
+        if not self._pruned:
+            self._pruned = True
+            for entry in self.folder.iterdir():
+                if not entry.name.startswith(self.version):
+                    entry.unlink(missing_ok=True)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if self.seal.trusted and (raw := self.seal.read(*self._entry(bucket))) is not None:
@@ -56,6 +67,7 @@ class SealedBytecode(jinja2.BytecodeCache):
         if self.seal.trusted:
             with contextlib.suppress(OSError):
                 self.folder.mkdir(parents=True, exist_ok=True)
+                self._prune()
                 self.seal.write(*self._entry(bucket), bucket.bytecode_to_string())
 
 
