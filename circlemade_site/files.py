@@ -284,6 +284,17 @@ class ObjectStore:
         self._used[digest.hex()] = self._generation
         return data
 
+    def verified(self) -> dict[bytes, str]:
+        """The objects this process has read and found right (in a forked worker: for the
+        parent's `merge`, so that it links them without reading them again)."""
+        return {digest: path for digest, path in self._found.items() if path is not None}
+
+    def merge(self, verified: Mapping[bytes, str]) -> None:
+        """What a worker's `verified` returned: objects checked, and used by this build."""
+        for digest, path in verified.items():
+            self._found[digest] = path
+            self._used[digest.hex()] = self._generation
+
     def keep(self, digest: bytes, source: str | Path) -> None:
         """Keep `source` (a file just written, holding the bytes of `digest`) as the
         object of `digest`. A store that cannot be written costs the next build time,

@@ -6,6 +6,7 @@ parts an edit touched. Whatever is reused, the site is the site a cold build mak
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -219,6 +220,33 @@ def test_outputs_made_in_parallel_are_the_outputs_made_in_one_process(
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
     markdown = root / ".cache" / "markdown.json"
     assert markdown.stat().st_size > 1000            # what the workers rendered was saved
+
+
+def test_the_pages_workers_read_from_the_store_are_linked_without_reading_them_again(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker checks each page it takes from the object store (read and hashed); the parent
+    links those objects into the site without reading them a second time, and counts them as
+    used, so the store keeps them for the next builds."""
+    root = project(make_project)
+    monkeypatch.setattr(pipeline, "PARALLEL_OUTPUTS", 0)
+    monkeypatch.setattr(pipeline, "_workers", lambda outputs: 2)
+    pipeline.build(root, tmp_path / "cold", OPTIONS)
+    read_again: list[str] = []
+    real = ObjectStore.find
+
+    def find(self: ObjectStore, digest: bytes, size: int) -> str | None:
+        if digest not in self._found:          # to be read and hashed here
+            read_again.append(digest.hex())
+        return real(self, digest, size)
+    monkeypatch.setattr(ObjectStore, "find", find)
+    for n in range(ObjectStore.KEEP + 1):
+        pipeline.build(root, tmp_path / f"warm-{n}", OPTIONS)
+        assert snapshot(tmp_path / f"warm-{n}") == snapshot(tmp_path / "cold")
+    pages = {hashlib.sha256(data).hexdigest() for path, data in snapshot(tmp_path / "cold").items()
+             if path.endswith(".html") and not path.startswith("admin/")}   # (the CMS: no cache)
+    assert pages and not pages & set(read_again)
+    objects = root / ".cache" / ObjectStore.FOLDER          # and still kept after KEEP builds
+    assert pages <= {p.parent.name + p.name for p in objects.glob("*/*")}
 
 
 def test_a_problem_found_in_a_worker_is_reported_once(
