@@ -30,7 +30,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -527,7 +527,9 @@ def _setting_position(root: Path, key: str) -> tuple[int | None, int | None]:
 def render_site(prepared: Prepared, print_pdfs: bool = True,
                 cache: render_cache.RenderCache | None = None,
                 markdown: MarkdownCache | None = None,
-                checking: bool = False) -> tuple[dict[str, Content], int]:
+                checking: bool = False,
+                meanwhile: Callable[[Iterable[str]], None] | None = None,
+                ) -> tuple[dict[str, Content], int]:
     """Every output file, and the number of HTML pages. Raises BuildFailed with every
     problem found. Images are made first, together (in parallel, see assets.images), then
     the printed directory's PDFs, which show them (none with `print_pdfs` false: `check`
@@ -537,7 +539,9 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
     more than PARALLEL_OUTPUTS outputs is made in one process per core (`_make_in_parallel`;
     `markdown`, the cache of rendered Markdown, gets what they rendered). `checking`
     (`check`): the outputs are made for their problems only; what is returned of the pages
-    and text files is not their bytes (see `_render_output`)."""
+    and text files is not their bytes (see `_render_output`). `meanwhile`, if given, is
+    called with the paths of every output while the worker processes render (the folders of
+    the site are made then: `write.Staging`)."""
     files: dict[str, Content] = {}
     diagnostics: list[Diagnostic] = []
     jobs = [m for m in prepared.makers.values() if isinstance(m, Variant | Card)]
@@ -573,9 +577,13 @@ def render_site(prepared: Prepared, print_pdfs: bool = True,
     paths = [path for path, maker in prepared.makers.items()
              if not isinstance(maker, Variant | Card | PrintJob)]
     workers = _workers(len(paths))
+    every = functools.partial(meanwhile, prepared.makers.keys()) if meanwhile else None
     if workers > 1:
-        made, problems = _make_in_parallel(prepared, paths, cache, markdown, workers, checking)
+        made, problems = _make_in_parallel(prepared, paths, cache, markdown, workers, checking,
+                                           every)
     else:
+        if every is not None:
+            every()
         made, problems = _make_outputs(prepared, paths, cache, checking)
     files.update((path, made[path]) for path in paths if path in made)
     for from_template, found in problems:
@@ -653,17 +661,23 @@ def _make_share(index: int, count: int) -> tuple[dict[str, Content], Problems, A
 
 def _make_in_parallel(prepared: Prepared, paths: list[str],
                       cache: render_cache.RenderCache | None, markdown: MarkdownCache | None,
-                      workers: int, checking: bool = False) -> tuple[dict[str, Content], Problems]:
+                      workers: int, checking: bool = False,
+                      meanwhile: Callable[[], None] | None = None,
+                      ) -> tuple[dict[str, Content], Problems]:
     """`_make_outputs` in `workers` forked processes, each a share of the outputs (every
     n-th, so that the heavy listings are spread). The workers inherit the prepared site
     (copy-on-write: nothing is pickled on the way there); their bytes, problems and cache
-    entries come back to this process, which writes the site and saves the caches."""
+    entries come back to this process, which writes the site and saves the caches.
+    `meanwhile` runs in this process while they work (once they are forked: no thread)."""
     import multiprocessing
     global _FORKED
     _FORKED = (prepared, paths, cache, markdown, checking)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.starmap(_make_share, [(i, workers) for i in range(workers)])
+            pending = pool.starmap_async(_make_share, [(i, workers) for i in range(workers)])
+            if meanwhile is not None:
+                meanwhile()
+            shares = pending.get()
     finally:
         _FORKED = None
     made: dict[str, Content] = {}
@@ -693,25 +707,18 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
         with _long_lived(), locked(root.resolve() / CACHE_DIR / ".build.lock"), \
                 concurrent.futures.ThreadPoolExecutor(1) as indexing:
             store, cache = _caches(root, seal)
-            files, pages = _render(loaded, options, seal, cache=cache)
-            finish: Callable[[Path], Mapping[str, bytes]] | None = None
-            if options.search:
-                site = loaded.site
-                router = urls.Router(site)
-                profiles = {urls.dest_of(router.url_for(member, lang)): member.slug
-                            for member in site.members for lang in site.config.languages}
-                bundle, job = search.prepare(files, search.offer_records(site, router),
-                                             site.config.root / CACHE_DIR, seal,
-                                             urls.non_page_html(site.config), profiles,
-                                             urls.search_shard_count(len(site.members)))
-                if bundle is not None:
-                    files.update(bundle)
-                else:     # indexed while the other files are placed, then placed too
-                    made = indexing.submit(search.index_folder, job, files)
-                    finish = functools.partial(_bundle, made)
-            manifest = (root.resolve() / CACHE_DIR / "outputs" /
-                        f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
-            report = write.write_site(out, files, finish, manifest, seal, store)
+            # the site is assembled in this folder, whose folders are made while it renders
+            staging = write.Staging(out)
+            try:
+                files, pages = _render(loaded, options, seal, cache=cache,
+                                       meanwhile=staging.make_folders)
+                finish = _search(loaded.site, files, options, seal, indexing)
+                manifest = (root.resolve() / CACHE_DIR / "outputs" /
+                            f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
+                report = write.write_site(out, files, finish, manifest, seal, store, staging)
+            except BaseException:
+                staging.remove()
+                raise
             cache.save()
     except OSError as exc:
         raise OutputFailed(io_failure(exc, out)) from exc
@@ -719,6 +726,26 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
                        report.unchanged, report.removed,
                        time.perf_counter() - started, loaded.warnings,
                        translations.coverage(loaded.site))
+
+
+def _search(site: Site, files: dict[str, Content], options: BuildOptions, seal: CacheSeal,
+            indexing: concurrent.futures.Executor) -> Callable[[Path], Mapping[str, bytes]] | None:
+    """The search index: added to `files` when every part of it is cached; else submitted
+    to `indexing`, and write.write_site's `finish` returned, which waits for it (Pagefind
+    runs while the other files are placed)."""
+    if not options.search:
+        return None
+    router = urls.Router(site)
+    profiles = {urls.dest_of(router.url_for(member, lang)): member.slug
+                for member in site.members for lang in site.config.languages}
+    bundle, job = search.prepare(files, search.offer_records(site, router),
+                                 site.config.root / CACHE_DIR, seal,
+                                 urls.non_page_html(site.config), profiles,
+                                 urls.search_shard_count(len(site.members)))
+    if bundle is not None:
+        files.update(bundle)
+        return None
+    return functools.partial(_bundle, indexing.submit(search.index_folder, job, files))
 
 
 def _bundle(made: concurrent.futures.Future[dict[str, bytes]], _staging: Path) -> dict[str, bytes]:
@@ -780,12 +807,13 @@ def check_cms(root: Path, options: BuildOptions) -> list[str]:
 
 
 def _render(loaded: Loaded, options: BuildOptions, seal: CacheSeal, print_pdfs: bool = True,
-            cache: render_cache.RenderCache | None = None,
-            checking: bool = False) -> tuple[dict[str, Content], int]:
+            cache: render_cache.RenderCache | None = None, checking: bool = False,
+            meanwhile: Callable[[Iterable[str]], None] | None = None,
+            ) -> tuple[dict[str, Content], int]:
     markdown_cache = loaded.site.config.root / CACHE_DIR / MARKDOWN_CACHE
     markdown = MarkdownRenderer(MarkdownCache.load(markdown_cache, seal))
     files, pages = render_site(prepare(loaded, options, markdown, seal=seal), print_pdfs, cache,
-                               markdown.cache, checking)
+                               markdown.cache, checking, meanwhile)
     # the descriptions of the profiles taken from the render cache were not rendered
     markdown.cache.keep(text_key(text, top) for text, top in profile_texts(loaded.site))
     markdown.cache.save(markdown_cache, seal)

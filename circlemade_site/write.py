@@ -20,7 +20,7 @@ import re
 import shutil
 import stat
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +71,6 @@ def check_out_dir(root: Path, out: Path) -> Path:
     return out
 
 
-def _digest(data: Content) -> str:
-    return _raw_digest(data).hex()
-
-
 def _raw_digest(data: Content) -> bytes:
     return hashlib.sha256(data).digest() if isinstance(data, bytes) else data.digest
 
@@ -109,8 +105,10 @@ class Manifest:
         assert self.path is not None
         return f"{self.path.parent.name}/{self.path.name}"
 
-    def same(self, file: str | Path, rel_path: str, data: Content) -> bool:
-        """True if `file` (the previous build's `rel_path`) holds exactly `data`."""
+    def same(self, file: str | Path, rel_path: str, data: Content,
+             digest: bytes | None = None) -> bool:
+        """True if `file` (the previous build's `rel_path`) holds exactly `data` (whose
+        SHA-256 is `digest`, when known)."""
         entry = self.entries.get(rel_path)
         if isinstance(entry, list) and len(entry) == 4:
             try:
@@ -118,30 +116,58 @@ class Manifest:
             except OSError:
                 return False
             if stat.S_ISREG(st.st_mode) and [st.st_size, st.st_mtime_ns, st.st_ino] == entry[:3]:
-                return entry[3] == _digest(data)
+                return entry[3] == (digest or _raw_digest(data)).hex()
         return _same_bytes(file, data)
 
-    def save(self, out: Path, files: Mapping[str, Content]) -> None:
-        """Record what `out` now holds. The site is already in place: a failure here (a
-        full disk) only costs the next build a comparison of bytes, so the old manifest is
-        removed and the build goes on."""
+    def save(self, out: Path, files: Mapping[str, Content],
+             digests: Mapping[str, bytes] | None = None) -> None:
+        """Record what `out` now holds (`digests`: the SHA-256 of files already hashed).
+        The site is already in place: a failure here (a full disk) only costs the next
+        build a comparison of bytes, so the old manifest is removed and the build goes on."""
         if self.path is None:
             return
+        digests = digests or {}
         try:
             entries = {}
+            folder = str(out)
             for rel_path, data in files.items():
-                st = os.stat(out / rel_path, follow_symlinks=False)
-                entries[rel_path] = [st.st_size, st.st_mtime_ns, st.st_ino, _digest(data)]
+                st = os.stat(os.path.join(folder, rel_path), follow_symlinks=False)
+                digest = digests.get(rel_path) or _raw_digest(data)
+                entries[rel_path] = [st.st_size, st.st_mtime_ns, st.st_ino, digest.hex()]
             self.seal.write(self.path, self.name,
                             json.dumps({"out": str(out), "files": entries}).encode("utf-8"))
         except OSError:
             self.path.unlink(missing_ok=True)
 
 
+class Staging:
+    """The sibling folder of `out` a new site is assembled in (`.<out>.new-<random>`), made
+    before the site is written, so that its folders can be made while the pages are still
+    being rendered (`make_folders`: thousands of mkdir calls, which the main process makes
+    while its workers render). `write_site` fills it and swaps it in, or removes it."""
+
+    def __init__(self, out: Path) -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(out)
+        self.path = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
+        self.path.mkdir()
+        self.made: set[str] = {str(self.path)}
+
+    def make_folders(self, rel_paths: Iterable[str]) -> None:
+        """Make the folders that the files `rel_paths` (output-relative) will be put in."""
+        root = str(self.path)
+        for parent in sorted({os.path.dirname(os.path.join(root, p)) for p in rel_paths}):
+            if parent not in self.made:
+                _make_folders(parent, self.made)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
 def write_site(out: Path, files: Mapping[str, Content],
                finish: Callable[[Path], Mapping[str, bytes]] | None = None,
                manifest_path: Path | None = None, seal: CacheSeal | None = None,
-               store: ObjectStore | None = None) -> WriteReport:
+               store: ObjectStore | None = None, staging: Staging | None = None) -> WriteReport:
     """Replace the folder `out` with exactly `files` (output-relative POSIX path -> bytes).
     `finish`, if given, runs on the staging folder once `files` are in it and before the
     swap (the search index is made there); it returns the files to add, which are placed
@@ -150,19 +176,25 @@ def write_site(out: Path, files: Mapping[str, Content],
     sealed with `seal`). With a `store` (files.ObjectStore), a file that a previous build
     wrote with the same bytes is linked from it rather than written (into an empty `out`,
     as on Netlify, that is most of the site), and every file written is kept there.
+    `staging`, if given, is the folder to assemble the site in (made, perhaps with its
+    folders, while the site was rendered); it is swapped in or removed.
 
     An OSError (a full disk, a read-only or vanished folder) propagates once the staging
     folder is removed: until the swap, `out` is never touched."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    manifest = Manifest(manifest_path, seal)
-    if finish is None and _is_unchanged(out, files, manifest):   # already this site
-        return WriteReport(0, len(files), 0)
-    staging = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:12]}")
-    staging.mkdir()
+    try:
+        staging = staging or Staging(out)
+        manifest = Manifest(manifest_path, seal)
+        if finish is None and _is_unchanged(out, files, manifest):   # already this site
+            staging.remove()
+            return WriteReport(0, len(files), 0)
+    except BaseException:
+        if staging is not None:
+            staging.remove()
+        raise
     counts = {"written": 0, "unchanged": 0}
-    made_dirs: set[str] = {str(staging)}
-    staged, previous_site = str(staging), str(out)
+    digests: dict[str, bytes] = {}      # each file's SHA-256, computed once (for the manifest)
+    made_dirs = staging.made
+    staged, previous_site = str(staging.path), str(out)
     has_previous = out.is_dir()     # into an empty folder (Netlify), nothing to link from it
 
     def place(rel_path: str, data: Content) -> None:
@@ -173,10 +205,10 @@ def write_site(out: Path, files: Mapping[str, Content],
         parent = os.path.dirname(dest)
         if parent not in made_dirs:
             _make_folders(parent, made_dirs)
-        digest = _raw_digest(data) if store is not None else b""
+        digest = digests[rel_path] = _raw_digest(data)
         if has_previous:
             previous = os.path.join(previous_site, rel_path)
-            if manifest.same(previous, rel_path, data):
+            if manifest.same(previous, rel_path, data, digest):
                 try:
                     link_or_copy(previous, dest)
                     counts["unchanged"] += 1
@@ -201,18 +233,18 @@ def write_site(out: Path, files: Mapping[str, Content],
         for rel_path, data in sorted(files.items()):
             place(rel_path, data)
         if finish is not None:
-            added = finish(staging)
+            added = finish(staging.path)
             for rel_path, data in sorted(added.items()):
                 place(rel_path, data)
             files = {**files, **added}
-        write_bytes(staging / MARKER, MARKER_TEXT)
+        write_bytes(staging.path / MARKER, MARKER_TEXT)
         removed = _count_removed(out, files)
-        _swap(staging, out)
+        _swap(staging.path, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.remove()
         raise
-    shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
-    manifest.save(out, files)
+    staging.remove()   # now holds the previous site
+    manifest.save(out, files, digests)
     if store is not None:
         store.save()
     return WriteReport(counts["written"], counts["unchanged"], removed)

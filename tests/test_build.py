@@ -191,6 +191,37 @@ def test_a_failed_build_leaves_the_previous_site_untouched(make_project, tmp_pat
     assert not list(tmp_path.glob(".public.new-*"))
 
 
+def test_the_folders_of_the_site_are_made_before_its_pages(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staging folder and its folders exist while the pages are rendered (write.Staging:
+    the main process makes them while its workers render); a template that fails removes
+    them, and the previous site stays."""
+    root = make_project()
+    out = tmp_path / "public"
+    seen: list[Path] = []
+    real = pipeline._make_outputs
+
+    def spy(prepared, paths, *rest):  # type: ignore[no-untyped-def]
+        seen.extend(p for p in tmp_path.glob(".public.new-*/fr/membres/recable") if p.is_dir())
+        seen.extend(p for p in tmp_path.glob(".public.new-*/nl/agenda") if p.is_dir())
+        return real(prepared, paths, *rest)
+    monkeypatch.setattr(pipeline, "_make_outputs", spy)
+    pipeline.build(root, out, OPTIONS)
+    assert len(seen) == 2
+    assert not list(tmp_path.glob(".public.new-*"))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    template = root / "themes" / "circlemade" / "templates" / "event.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "  </aside>\n", "  {{ 1 // 0 }}</aside>\n"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:      # a runtime error of a template: its line
+        pipeline.build(root, out, OPTIONS)
+    assert "event.html" in str(failed.value.diagnostics[0]) and "by zero" in str(
+        failed.value.diagnostics[0])
+    assert len(seen) == 4                      # the failed build had made its folders too
+    assert not list(tmp_path.glob(".public.new-*"))
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 def test_bad_yaml_exits_1_with_file_and_line_and_no_traceback(make_project) -> None:
     root = make_project({"content/pages/about.fr.md": """
         ---

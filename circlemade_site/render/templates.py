@@ -152,7 +152,8 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any],
         raise TemplateProblem(Diagnostic(_rel(config, exc.filename or template),
                                          msg("template syntax: {reason}", reason=exc.message),
                                          exc.lineno)) from exc
-    except (jinja2.TemplateError, i18n.MissingString, LookupError, TypeError, ValueError) as exc:
+    except (jinja2.TemplateError, i18n.MissingString, LookupError, TypeError, ValueError,
+            ArithmeticError, AttributeError, RecursionError) as exc:    # `x / 0`, a macro calling itself
         filename, line = _template_frame(config, sys.exc_info()[2])
         raise TemplateProblem(Diagnostic(filename or _rel(config, template),
                                          msg("while rendering {template}: {reason}",
