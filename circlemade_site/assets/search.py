@@ -24,6 +24,7 @@ import concurrent.futures
 import dataclasses
 import fcntl
 import fnmatch
+import functools
 import hashlib
 import html
 import importlib.metadata
@@ -288,7 +289,7 @@ def index_folder(job: IndexJob, pages: Mapping[str, Content]) -> dict[str, bytes
         # the parts' runs at the same time, one per core (Pagefind mostly uses one)
         with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), _cores()))) as pool:
             results = list(pool.map(lambda part: subprocess.run(
-                [sys.executable, "-m", "pagefind", "--site", str(job.work / part.name),
+                [*_pagefind(), "--site", str(job.work / part.name),
                  "--output-path", str(job.work / f".{part.name}.out")],
                 capture_output=True, text=True, timeout=1800), todo))
         for part, result in zip(todo, results):
@@ -369,6 +370,18 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+@functools.cache
+def _pagefind() -> tuple[str, ...]:
+    """The command that runs Pagefind: the binary of the `pagefind` package, found once
+    (`python -m pagefind` only finds it and runs it: a Python start-up for every part
+    indexed), else that module."""
+    from pagefind.service import get_executable
+    found = get_executable()
+    if found is not None and found.is_file():
+        return (str(found),)
+    return (sys.executable, "-m", "pagefind")
 
 
 def pagefind_version() -> str:
