@@ -707,11 +707,14 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
         with _long_lived(), locked(root.resolve() / CACHE_DIR / ".build.lock"), \
                 concurrent.futures.ThreadPoolExecutor(1) as indexing:
             store, cache = _caches(root, seal)
-            # the site is assembled in this folder, whose folders are made while it renders
+            # the site is assembled in this folder; into an empty output folder (Netlify),
+            # its folders are made while the site renders. Over a previous site they are
+            # made as files are placed: a rebuild that changes nothing makes none.
             staging = write.Staging(out)
+            fresh = not (out / write.MARKER).is_file()
             try:
                 files, pages = _render(loaded, options, seal, cache=cache,
-                                       meanwhile=staging.make_folders)
+                                       meanwhile=staging.make_folders if fresh else None)
                 finish = _search(loaded.site, files, options, seal, indexing)
                 manifest = (root.resolve() / CACHE_DIR / "outputs" /
                             f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 from xml.etree import ElementTree
@@ -193,9 +194,9 @@ def test_a_failed_build_leaves_the_previous_site_untouched(make_project, tmp_pat
 
 def test_the_folders_of_the_site_are_made_before_its_pages(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The staging folder and its folders exist while the pages are rendered (write.Staging:
-    the main process makes them while its workers render); a template that fails removes
-    them, and the previous site stays."""
+    """Into an empty output folder, the staging folder and its folders exist while the pages
+    are rendered (write.Staging: the main process makes them while its workers render); a
+    template that fails removes them, and a previous site stays."""
     root = make_project()
     out = tmp_path / "public"
     seen: list[Path] = []
@@ -217,9 +218,14 @@ def test_the_folders_of_the_site_are_made_before_its_pages(
         pipeline.build(root, out, OPTIONS)
     assert "event.html" in str(failed.value.diagnostics[0]) and "by zero" in str(
         failed.value.diagnostics[0])
-    assert len(seen) == 4                      # the failed build had made its folders too
+    assert len(seen) == 2                      # over a site: made as its files are placed
     assert not list(tmp_path.glob(".public.new-*"))
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    shutil.rmtree(out)
+    with pytest.raises(BuildFailed):
+        pipeline.build(root, out, OPTIONS)
+    assert len(seen) == 4                      # into an empty folder: made, then removed
+    assert not list(tmp_path.glob(".public.new-*")) and not out.exists()
 
 
 def test_bad_yaml_exits_1_with_file_and_line_and_no_traceback(make_project) -> None:
