@@ -21,7 +21,7 @@ Routes:
     /<lang>/<profile_builder>/              the profile builder    PROFILE_BUILDER
     /schemas/member.schema.json             what the builder (and editors) validate with
     /data/profile-builder.<lang>.json       the builder's labels, vocabularies, messages
-    /media/members/<slug>/<stem>-<hash>     a member's picture     image_stem(...)
+    /media/members/<slug>-logo-<hash>-<w>   a member's picture     image_stem(...)
     /data/members.json, /data/members.csv   open data              DATA_JSON, DATA_CSV
     /<lang>/<events>/                       the agenda             EVENTS
     /<lang>/<events>/<slug>/                an event               Event
@@ -285,8 +285,11 @@ class Router:
 
     def image_stem(self, member: Member, image: Image) -> str:
         """Output path, without width and extension, of a member's picture. The content
-        hash in the name lets browsers cache it for a year."""
-        return f"media/members/{member.slug}/logo-{image.digest[:10]}"
+        hash in the name lets browsers cache it for a year. One folder for every member's
+        pictures, as for their share cards (a folder a member would be a thousand folders
+        to make in every build); the name ends in `-logo-<10 hex>`, so no two members' can
+        be the same."""
+        return f"media/members/{member.slug}-logo-{image.digest[:10]}"
 
     def hero_stem(self, campaign: Campaign, image: Image) -> str:
         return f"media/campaigns/{campaign.name}/hero-{image.digest[:10]}"

@@ -265,7 +265,7 @@ def test_a_safe_svg_logo_is_published(make_project, tmp_path) -> None:
     root = member(make_project, replace("logo: logo.png", "logo: logo.svg"), logo_svg=svg,
                   logo_png=None)
     pipeline.build(root, tmp_path / "out", pipeline.BuildOptions())
-    published = list((tmp_path / "out" / "media" / "members" / SLUG).glob("logo-*.svg"))
+    published = list((tmp_path / "out" / "media" / "members").glob(f"{SLUG}-logo-*.svg"))
     assert len(published) == 1 and b"<circle" in published[0].read_bytes()
 
 
