@@ -707,6 +707,9 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
         with _long_lived(), locked(root.resolve() / CACHE_DIR / ".build.lock"), \
                 concurrent.futures.ThreadPoolExecutor(1) as indexing:
             store, cache = _caches(root, seal)
+            if options.search:       # each page's search digest, kept with it in the cache
+                cache.summarise = functools.partial(
+                    search.indexed_page, non_pages=urls.non_page_html(loaded.site.config))
             # the site is assembled in this folder; into an empty output folder (Netlify),
             # its folders are made while the site renders. Over a previous site they are
             # made as files are placed: a rebuild that changes nothing makes none.
@@ -715,7 +718,8 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
             try:
                 files, pages = _render(loaded, options, seal, cache=cache,
                                        meanwhile=staging.make_folders if fresh else None)
-                finish = _search(loaded.site, files, options, seal, indexing)
+                finish = _search(loaded.site, files, options, seal, indexing,
+                                 cache.summaries())
                 manifest = (root.resolve() / CACHE_DIR / "outputs" /
                             f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json")
                 report = write.write_site(out, files, finish, manifest, seal, store, staging)
@@ -732,10 +736,12 @@ def build(root: Path, out: Path, options: BuildOptions) -> BuildReport:
 
 
 def _search(site: Site, files: dict[str, Content], options: BuildOptions, seal: CacheSeal,
-            indexing: concurrent.futures.Executor) -> Callable[[Path], Mapping[str, bytes]] | None:
+            indexing: concurrent.futures.Executor, known: Mapping[str, bytes | None],
+            ) -> Callable[[Path], Mapping[str, bytes]] | None:
     """The search index: added to `files` when every part of it is cached; else submitted
     to `indexing`, and write.write_site's `finish` returned, which waits for it (Pagefind
-    runs while the other files are placed)."""
+    runs while the other files are placed). `known`: the pages' search digests that the
+    render cache holds (search.prepare)."""
     if not options.search:
         return None
     router = urls.Router(site)
@@ -744,7 +750,7 @@ def _search(site: Site, files: dict[str, Content], options: BuildOptions, seal: 
     bundle, job = search.prepare(files, search.offer_records(site, router),
                                  site.config.root / CACHE_DIR, seal,
                                  urls.non_page_html(site.config), profiles,
-                                 urls.search_shard_count(len(site.members)))
+                                 urls.search_shard_count(len(site.members)), known)
     if bundle is not None:
         files.update(bundle)
         return None

@@ -159,7 +159,7 @@ def test_the_search_index_is_made_in_parts_and_an_edit_runs_pagefind_on_its_own(
     real = subprocess.run
 
     def run(cmd, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "pagefind" in cmd:
+        if "--site" in cmd:                 # a Pagefind run (its binary, run directly)
             runs.append(Path(cmd[cmd.index("--site") + 1]).name)
         return real(cmd, *args, **kwargs)
     monkeypatch.setattr(subprocess, "run", run)
@@ -247,6 +247,28 @@ def test_the_pages_workers_read_from_the_store_are_linked_without_reading_them_a
     assert pages and not pages & set(read_again)
     objects = root / ".cache" / ObjectStore.FOLDER          # and still kept after KEEP builds
     assert pages <= {p.parent.name + p.name for p in objects.glob("*/*")}
+
+
+def test_the_search_index_knows_the_pages_from_the_cache_without_reading_them(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What Pagefind reads of a page (search.indexed_digest) is kept with the page in the
+    render cache: a warm build computes it for no page, an edit for the pages it rendered
+    again, and the index is the index of a cold build."""
+    from circlemade_site.assets import search
+    root = project(make_project)
+    pipeline.build(root, tmp_path / "one", OPTIONS)
+    digested: list[int] = []
+    real = search.indexed_digest
+    monkeypatch.setattr(search, "indexed_digest",
+                        lambda data: digested.append(len(data)) or real(data))
+    pipeline.build(root, tmp_path / "two", OPTIONS)
+    assert digested == []
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    member = root / "members" / "recable" / "fr.md"
+    member.write_text("Réparation de câbles et de chargeurs, à Forest.\n", encoding="utf-8")
+    pipeline.build(root, tmp_path / "three", OPTIONS)
+    assert 1 <= len(digested) <= 3                # its profile (and the pages listing it)
+    assert snapshot(tmp_path / "three") == cold(root, tmp_path / "cold")
 
 
 def test_a_problem_found_in_a_worker_is_reported_once(

@@ -173,10 +173,21 @@ def indexed_digest(data: bytes) -> bytes:
     return h.digest()
 
 
+def indexed_page(path: str, data: Content, non_pages: tuple[str, ...] = ()) -> bytes | None:
+    """The digest of what Pagefind reads of the page `path` (indexed_digest), or None when
+    it is not indexed: not a page (`non_pages`, urls.non_page_html), or without
+    `data-pagefind-body`."""
+    if (urls.is_page_html(path, non_pages) and isinstance(data, bytes)
+            and b"data-pagefind-body" in data):
+        return indexed_digest(data)
+    return None
+
+
 def prepare(files: Mapping[str, Content], records: Mapping[str, str],
             work_dir: Path, seal: CacheSeal, non_pages: tuple[str, ...] = (),
             members: Mapping[str, str] | None = None,
-            shards: int = 0) -> tuple[dict[str, bytes] | None, IndexJob]:
+            shards: int = 0, known: Mapping[str, bytes | None] | None = None,
+            ) -> tuple[dict[str, bytes] | None, IndexJob]:
     """The Pagefind bundle (output path -> bytes) of the HTML pages among `files` and of
     the offer `records`, when every part of it is cached; else None, with the job that
     makes the parts that are not.
@@ -190,8 +201,10 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
     not change is taken from there, byte for byte, if it is sealed with `seal`'s key
     (files.CacheSeal): the digest in its name proves nothing, anyone can write a file of
     that name. The HTML that is not a page (`non_pages`, urls.non_page_html: the CMS) is
-    never indexed."""
+    never indexed. `known`: the `indexed_page` of pages already computed (the render
+    cache keeps it with each page), by output path."""
     members = members or {}
+    known = known or {}
     grouped: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     digests: dict[tuple[str, str], Any] = {}
 
@@ -203,12 +216,12 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
         return grouped[lang, shard]
 
     for path, data in sorted(files.items()):
-        if (urls.is_page_html(path, non_pages) and isinstance(data, bytes)
-                and b"data-pagefind-body" in data):
+        indexed = known[path] if path in known else indexed_page(path, data, non_pages)
+        if indexed is not None:
             slug = members.get(path)
             key = (path.split("/", 1)[0], urls.search_shard(slug, shards) if slug else "")
             group(*key)[0].append(path)
-            digests[key].update(path.encode() + b"\0" + indexed_digest(data))
+            digests[key].update(path.encode() + b"\0" + indexed)
     for path, text in sorted(records.items()):
         _, lang, slug, _ = path.split("/", 3)
         key = (lang, urls.search_shard(slug, shards))

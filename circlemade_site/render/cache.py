@@ -169,6 +169,9 @@ class RenderCache:
         self.current: dict[str, list[Any]] = {}
         self.hits = self.misses = 0
         self.reducers = _Reducers({})      # context_bytes's, for this build (its digests)
+        # a digest of what another stage reads of a page (search.indexed_page), kept with
+        # its entry, so that a page taken from the cache need not be read for it again
+        self.summarise: Callable[[str, bytes], bytes | None] | None = None
         self._stored: Any = None
         with contextlib.suppress(ValueError):
             self._stored = json.loads(seal.read(path, self.name) or b"{}")
@@ -205,7 +208,7 @@ class RenderCache:
         """The previous build's entry of `dest_rel` if it has the same key and the late
         helpers it called (LATE) answer as they did then: `answers(name, args)`."""
         entry = self.previous.get(dest_rel)
-        if key is None or not isinstance(entry, list) or len(entry) != 4 or entry[0] != key \
+        if key is None or not isinstance(entry, list) or len(entry) != 5 or entry[0] != key \
                 or not isinstance(entry[3], list):
             return None
         try:
@@ -249,9 +252,17 @@ class RenderCache:
             calls: list[tuple[str, list[Any], Any]]) -> None:
         """Record what a page rendered to, and the late helpers' answers it used."""
         if key is not None:
+            summary = self.summarise(dest_rel, data) if self.summarise is not None else None
             self.current[dest_rel] = [key, hashlib.sha256(data).hexdigest(), len(data),
                                       [[name, args, json.loads(json.dumps(answer))]
-                                       for name, args, answer in calls]]
+                                       for name, args, answer in calls],
+                                      "" if summary is None else summary.hex()]
+
+    def summaries(self) -> dict[str, bytes | None]:
+        """The `summarise` digest of every page this build rendered or took from the cache
+        (None: the page has none), by output path: known without reading the page again."""
+        return {dest: bytes.fromhex(entry[4]) if entry[4] else None
+                for dest, entry in self.current.items() if isinstance(entry[4], str)}
 
 
     def keep(self, data: bytes) -> None:
