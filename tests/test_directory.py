@@ -254,7 +254,7 @@ def test_gps_metadata_never_reaches_the_site(make_project, tmp_path: Path) -> No
     path.write_text(path.read_text(encoding="utf-8").replace("logo: logo.png", "logo: logo.jpg"),
                     encoding="utf-8")
     pipeline.build(root, tmp_path / "out", OPTIONS)
-    published = list((tmp_path / "out" / "media" / "members" / "recable").iterdir())
+    published = list((tmp_path / "out" / "media" / "members").glob("recable-logo-*"))
     assert {p.suffix for p in published} == {".webp"}
     for variant in published:
         data = variant.read_bytes()
