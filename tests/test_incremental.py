@@ -271,6 +271,18 @@ def test_the_search_index_knows_the_pages_from_the_cache_without_reading_them(
     assert snapshot(tmp_path / "three") == cold(root, tmp_path / "cold")
 
 
+def test_pages_cached_by_a_build_without_search_are_indexed_by_the_next(
+        make_project, tmp_path: Path) -> None:
+    """A build without the search index (the preview's `--no-search`) keeps no search digest
+    with its pages: the next build with it reads them, and its index is a cold build's."""
+    root = project(make_project)
+    pipeline.build(root, tmp_path / "plain", dataclasses.replace(OPTIONS, search=False))
+    pipeline.build(root, tmp_path / "searched", OPTIONS)
+    index = {p: d for p, d in snapshot(tmp_path / "searched").items() if p.startswith("pagefind/")}
+    assert index == {p: d for p, d in cold(root, tmp_path / "cold").items()
+                     if p.startswith("pagefind/")}
+
+
 def test_a_problem_found_in_a_worker_is_reported_once(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from circlemade_site.errors import BuildFailed

@@ -252,11 +252,14 @@ class RenderCache:
             calls: list[tuple[str, list[Any], Any]]) -> None:
         """Record what a page rendered to, and the late helpers' answers it used."""
         if key is not None:
-            summary = self.summarise(dest_rel, data) if self.summarise is not None else None
+            # null when not computed (a build without the search index): `summaries` leaves
+            # it out, so a later build computes it rather than reading "not indexed"
+            summary = None if self.summarise is None else (
+                digest.hex() if (digest := self.summarise(dest_rel, data)) else "")
             self.current[dest_rel] = [key, hashlib.sha256(data).hexdigest(), len(data),
                                       [[name, args, json.loads(json.dumps(answer))]
                                        for name, args, answer in calls],
-                                      "" if summary is None else summary.hex()]
+                                      summary]
 
     def summaries(self) -> dict[str, bytes | None]:
         """The `summarise` digest of every page this build rendered or took from the cache
