@@ -30,7 +30,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ from circlemade_site.plan import links
 from circlemade_site.plan.images import Card, Variant
 from circlemade_site.plan.members import profile_texts
 from circlemade_site.plan.printed import PrintJob
-from circlemade_site.plan.site import Maker, Plan, plan
+from circlemade_site.plan.site import Maker, Plan, plan, plan_profiles
 from circlemade_site.plan.views import DataFile, Output
 from circlemade_site.render import cache as render_cache
 from circlemade_site.render import templates
@@ -292,6 +292,31 @@ def prepare(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
             raise BuildFailed([exc.diagnostic]) from exc
     if broken := links.own_link_problems(site, router, makers.keys()):
         raise BuildFailed(broken)
+    return _prepared(site, router, planned, makers, assets, options, env, seal)
+
+
+def prepare_profiles(loaded: Loaded, options: BuildOptions, markdown: MarkdownRenderer,
+                     env: jinja2.Environment, seal: CacheSeal, slugs: Set[str]) -> Prepared:
+    """The profiles of the members `slugs` ready to render, with their pictures and share
+    cards, and nothing else of the site: what `prepare` would make them from
+    (plan.site.plan_profiles). The preview serves a saved member's profile from this while
+    it prepares the whole site."""
+    site = loaded.site
+    router = urls.Router(site)
+    assets = static.collect(site.config)
+    try:
+        planned = plan_profiles(site, router, loaded.catalogs,
+                                [m for m in site.members if m.slug in slugs], dev=options.dev,
+                                markdown=markdown, font_key=loaded.font_key)
+    except i18n.MissingString as exc:
+        raise BuildFailed([missing_string(site.config, exc)]) from exc
+    return _prepared(site, router, planned, planned.by_path(), assets, options, env, seal)
+
+
+def _prepared(site: Site, router: urls.Router, planned: Plan, makers: Mapping[str, Maker | bytes],
+              assets: Mapping[str, static.Asset], options: BuildOptions,
+              env: jinja2.Environment | None, seal: CacheSeal | None) -> Prepared:
+    config = site.config
     sizes: dict[str, int] = {}
 
     def printed_directory(lang: str) -> dict[str, Any] | None:

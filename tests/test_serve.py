@@ -345,6 +345,129 @@ def test_a_save_validates_and_publishes_again_only_what_it_changed(make_project,
     assert validated == [EVENT] and published == ["recable"]
 
 
+def test_a_saved_profile_is_served_while_the_rest_of_the_site_is_planned(make_project,
+                                                                       monkeypatch) -> None:
+    """A save that changed one member: its profiles are served as soon as it is loaded,
+    open pages are told to reload then, and every other page waits for the whole plan
+    (never one of the plan before the save). The page served early is the whole plan's."""
+    from circlemade_site import pipeline, serve
+    from circlemade_site.load.memo import Changes
+    root = make_project()
+    watched = tuple(str(root / folder) for folder in serve.WATCHED)
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+    assert preview.get("fr/membres/index.html")
+    go, planning = threading.Event(), threading.Event()
+    prepare = pipeline.prepare
+
+    def held(*args: object, **kwargs: object) -> object:
+        planning.set()
+        assert go.wait(30)
+        return prepare(*args, **kwargs)      # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "prepare", held)
+    path = root / "members" / "recable" / "fr.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nUne phrase servie tôt.\n",
+                    encoding="utf-8")
+    version = preview.version
+    saving = threading.Thread(target=preview.refresh,
+                              args=(Changes(watched, frozenset({str(path)}), moved=False),))
+    saving.start()
+    try:
+        assert planning.wait(30)
+        assert preview.version == version + 1               # open pages reload now
+        profile = preview.get("fr/membres/recable/index.html") or b""
+        assert "Une phrase servie tôt.".encode() in profile
+        assert preview.get("nl/leden/recable/index.html")
+        others: list[bytes | None] = []
+        waiting = threading.Thread(target=lambda: others.append(
+            preview.get("fr/membres/plume-boucle/index.html")))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and others == []          # it waits for the whole plan
+    finally:
+        go.set()
+        saving.join(30)
+    waiting.join(30)
+    assert others and others[0] and b"plume-boucle" in others[0]
+    assert preview.version == version + 1 and preview.corrections == 0
+    assert preview.snapshot is not None
+    assert preview.snapshot.made["fr/membres/recable/index.html"] == profile
+
+
+RECABLE_EDITS = {
+    "description": ("fr.md", "\n\nUne phrase de plus.\n", None),
+    "tagline": ("member.yaml", "matériel réseau, garanti", "matériel réseau, réparé"),
+    "activities": ("member.yaml", "activities: [repair, reuse, recycling]",
+                   "activities: [repair, reuse]"),
+    "flow": ("member.yaml", "amount: 500", "amount: 800"),
+    "name": ("member.yaml", "name: Recâblé", "name: Recâblé Bruxelles"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(RECABLE_EDITS))
+def test_a_profile_planned_on_its_own_is_the_one_of_the_whole_plan(make_project, edit: str) -> None:
+    """What the preview serves first after a save (pipeline.prepare_profiles) is, byte for
+    byte, what the whole plan makes of the same site: the profiles in both languages, and
+    their pictures and share card are among the site's files."""
+    from circlemade_site import pipeline, serve
+    from circlemade_site.files import content_bytes
+    from circlemade_site.load.memo import Changes
+    from circlemade_site.plan.views import Output
+    root = make_project()
+    watched = tuple(str(root / folder) for folder in serve.WATCHED)
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+    name, old, new = RECABLE_EDITS[edit]
+    path = root / "members" / "recable" / name
+    text = path.read_text(encoding="utf-8")
+    assert new is None or old in text
+    path.write_text(text + old if new is None else text.replace(old, new), encoding="utf-8")
+    changes = Changes(watched, frozenset({str(path)}), moved=False)
+    loaded = pipeline.load_site(root, preview.options, preview.memo, changes)
+    env = preview._environment(loaded)
+    early = preview._early(loaded, changes, env)
+    assert early is not None
+    whole = pipeline.prepare(loaded, preview.options, preview.markdown, env, preview.seal)
+    pages = [dest for dest, maker in early.prepared.makers.items() if isinstance(maker, Output)]
+    assert sorted(pages) == ["fr/membres/recable/index.html", "nl/leden/recable/index.html"]
+    for dest in pages:
+        assert content_bytes(pipeline.make(early.prepared, early.prepared.makers[dest])) == \
+            content_bytes(pipeline.make(whole, whole.makers[dest])), dest
+    assert set(early.prepared.makers) <= set(whole.makers)
+    assert any("media/members/recable-logo-" in dest for dest in early.prepared.makers)
+
+
+def test_a_save_that_changed_more_than_one_member_waits_for_the_whole_plan(make_project) -> None:
+    """No early profile when the save changed anything else: another member, an event,
+    the UI strings, a member added; nor before a first good load."""
+    from circlemade_site import pipeline, serve
+    from circlemade_site.load.memo import Changes
+    root = make_project()
+    watched = tuple(str(root / folder) for folder in serve.WATCHED)
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+
+    def early_after(*edits: tuple[str, str], moved: bool = False) -> object:
+        for rel, addition in edits:
+            target = root / rel
+            target.write_text(target.read_text(encoding="utf-8") + addition, encoding="utf-8")
+        changes = Changes(watched, frozenset(str(root / rel) for rel, _ in edits), moved=moved)
+        loaded = pipeline.load_site(root, preview.options, preview.memo, changes)
+        found = preview._early(loaded, changes, preview._environment(loaded))
+        assert preview.refresh(changes)
+        return found
+
+    assert early_after(("members/recable/fr.md", "\nUn.\n")) is not None
+    assert early_after(("members/recable/fr.md", "\nDeux.\n"),
+                       ("members/plume-boucle/fr.md", "\nDeux.\n")) is None
+    assert early_after(("members/recable/fr.md", "\nTrois.\n"), (EVENT, "\nTrois.\n")) is None
+    assert early_after(("members/recable/fr.md", "\nQuatre.\n"),
+                       ("themes/circlemade/i18n/fr.yaml", "\n# quatre\n")) is not None
+    assert early_after(("members/recable/fr.md", "\nCinq.\n"), moved=True) is None
+    assert early_after(("members/recable/fr.md", "\nSix.\n")) is not None
+
+
 def test_the_preview_serves_a_search_index_only_once_its_own_build_wrote_it(make_project) -> None:
     """.cache/serve/ may hold anything (a pull request's code ran on this machine): the
     search index found there is not served until the preview's own build replaced it."""

@@ -38,6 +38,7 @@ PROFILE_LOGO_SIZES = "(max-width: 40rem) 160px, 240px"
 DESCRIPTION_TOP = 3     # a description's headings are h3 and below, in a profile's section
 
 Listing = Callable[..., dict[str, Any]]
+Extras = Callable[[Member, str], Mapping[str, Any]]
 
 # What of a member only its own pages show. Another member's profile reads a member through
 # its name and slug (matches, groups and projects), its activities, sectors, kind, commune,
@@ -52,10 +53,33 @@ OWN_FIELDS = frozenset({
     "hidden", "maintainers", "enterprise_number", "member_since", "at", "rel_dir"})
 
 
-def member_logos(site: Site, router: urls.Router) -> dict[str, list[Variant]]:
-    """Member slug -> the published variants of its logo."""
+def member_logos(site: Site, router: urls.Router,
+                 members: Sequence[Member] | None = None) -> dict[str, list[Variant]]:
+    """Member slug -> the published variants of its logo (of `members`, by default every
+    member of the site)."""
     return {m.slug: variants(m.logo, router.image_stem(m, m.logo))
-            for m in site.members if m.logo is not None}
+            for m in (site.members if members is None else members) if m.logo is not None}
+
+
+def member_share_card(share: ShareCards, member: Member) -> str:
+    """The URL of a member's share card (its name and logo), planned in `share`."""
+    return share.card("members", member.slug, member.name, picture=member.logo, layout="logo")
+
+
+def profile_output(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], lang: str,
+                   context: dict[str, Any], member: Member, logos: Mapping[str, list[Variant]],
+                   markdown: Markdown, share_url: str, extras: Extras,
+                   shared: SiteInputs) -> Output:
+    """A member's profile in `lang`: the one way it is planned, by plan_members for the
+    site and by plan.site.plan_profiles for the preview's first page after a save.
+    `shared`: SiteInputs(site, OWN_FIELDS), one for every profile (the render cache hashes
+    it once per build, by identity)."""
+    logo = logos.get(member.slug)
+    return page_output(
+        router, member, lang, "member.html", context,
+        more=functools.partial(profile, member, lang, site, router, catalogs[lang], logo,
+                               markdown, share_url, extras),
+        inputs=(member, lang, logo, share_url, shared))
 
 
 class _Listings:
@@ -102,9 +126,6 @@ class _Listings:
                 "listing": urls.OFFERS}
 
 
-Extras = Callable[[Member, str], Mapping[str, Any]]
-
-
 def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
                  base: Callable[[str], dict[str, Any]], markdown: Markdown,
                  logos: Mapping[str, list[Variant]], cards: Cards,
@@ -120,8 +141,7 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
     listings = _Listings(site, router, cards, members_by_term if members_by_term is not None
                          else index_terms(site.members, FACETS))
     page_size = config.listing_page_size
-    share_urls = {m.slug: share.card("members", m.slug, m.name, picture=m.logo, layout="logo")
-                  for m in site.members}
+    share_urls = {m.slug: member_share_card(share, m) for m in site.members}
     shared = SiteInputs(site, OWN_FIELDS)
     for lang in config.languages:
         context = base(lang)
@@ -147,13 +167,9 @@ def plan_members(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog
                 listing(urls.TermPage(urls.OFFERS, facet_key, term_key), "listing.html",
                         listings.offers_of, listed, len(listed),
                         term_view(site, lang, facet_key, term_key), listings.offer_inputs)
-        for member in site.members:
-            logo = logos.get(member.slug)
-            outputs.append(page_output(
-                router, member, lang, "member.html", context,
-                more=functools.partial(profile, member, lang, site, router, catalogs[lang], logo,
-                                       markdown, share_urls[member.slug], extras),
-                inputs=(member, lang, logo, share_urls[member.slug], shared)))
+        outputs.extend(profile_output(site, router, catalogs, lang, context, member, logos,
+                                      markdown, share_urls[member.slug], extras, shared)
+                       for member in site.members)
     return outputs, [v for vs in logos.values() for v in vs]
 
 

@@ -37,12 +37,16 @@ from circlemade_site.plan.cards import Cards
 from circlemade_site.plan.groups import plan_groups, profile_involvement, sitemap_targets
 from circlemade_site.plan.images import Card, ShareCards, Variant
 from circlemade_site.plan.members import (
+    OWN_FIELDS,
+    Extras,
     facet_keys,
     facet_panel,
     index_terms,
     member_logos,
+    member_share_card,
     page_count,
     plan_members,
+    profile_output,
     term_link,
 )
 from circlemade_site.plan.newsletters import plan_newsletters
@@ -149,14 +153,9 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
             **default, "by_language": bases, "alternates": {}, "x_default": None,
             "canonical": router.absolute("/") if target == urls.ROOT else None,
             "current_url": router.url_for(target)}))
-    matchmaker = Matchmaker(site.members)
-    involved = profile_involvement(site, router, catalogs)
     member_outputs, variants = plan_members(
         site, router, catalogs, bases.__getitem__, markdown, logos, cards, share,
-        lambda member, lang: {**profile_opportunities(member, lang, site, router,
-                                                      catalogs[lang], matchmaker,
-                                                      opportunity_cards),
-                              **involved(member, lang)}, members_by_term)
+        profile_extras(site, router, catalogs, opportunity_cards), members_by_term)
     outputs.extend(member_outputs)
     outputs.extend(plan_opportunities(site, router, catalogs, bases.__getitem__, opportunity_cards))
     builder_outputs, builder_files = plan_builder(site, router, catalogs, bases.__getitem__)
@@ -185,6 +184,37 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
     return Plan(outputs, {**data_files, **news_files, **builder_files},
                 [*variants, *hero_jobs, *share.jobs.values()],
                 plan_printed(site, router, catalogs, logos, bases.__getitem__))
+
+
+def plan_profiles(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
+                  members: Sequence[Member], *, dev: bool, markdown: Markdown,
+                  font_key: str) -> Plan:
+    """The profiles of `members` only, in every language, with their pictures and share
+    cards, planned as `plan` plans them (the same functions, from the whole site): the
+    preview serves a saved member's profile from this while it plans the rest of the site
+    (serve.preview)."""
+    config = site.config
+    share = ShareCards(router, config.theme_dir / "fonts", font_key)
+    bases = {lang: base_context(site, router, catalogs, lang, dev, share) for lang in config.languages}
+    logos = member_logos(site, router, members)
+    extras = profile_extras(site, router, catalogs, OpportunityCards(site, router, catalogs))
+    shared = SiteInputs(site, OWN_FIELDS)
+    outputs = [profile_output(site, router, catalogs, lang, bases[lang], member, logos, markdown,
+                              member_share_card(share, member), extras, shared)
+               for lang in config.languages for member in members]
+    return Plan(outputs, {}, [*(v for vs in logos.values() for v in vs), *share.jobs.values()])
+
+
+def profile_extras(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog],
+                   opportunity_cards: OpportunityCards) -> Extras:
+    """What a profile shows of the member from the site's other sections: its needs and
+    flows with their matches among the other members, its groups and projects."""
+    matchmaker = Matchmaker(site.members)
+    involved = profile_involvement(site, router, catalogs)
+    return lambda member, lang: {**profile_opportunities(member, lang, site, router,
+                                                         catalogs[lang], matchmaker,
+                                                         opportunity_cards),
+                                 **involved(member, lang)}
 
 
 def home_offer(site: Site, router: urls.Router, lang: str,

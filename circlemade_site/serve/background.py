@@ -17,6 +17,10 @@ from circlemade_site.load.memo import Changes
 from circlemade_site.serve.problems import Reporter
 
 SEARCH_DELAY = 2.0                  # seconds of quiet before the search index is rebuilt
+# how long the watcher waits for more events after one before it reports them: an editor's
+# save (write, or a temporary file renamed) makes its events within a millisecond or two;
+# a save split in two batches loads twice, the second time only what changed since
+STEP_MS = 5
 
 
 class SearchBuilder:
@@ -96,7 +100,7 @@ def watch(paths: list[Path], on_change: Callable[[Changes | None], None],
         seen: set[str] = set()
         moved, known = False, False
         try:
-            for batch in watchfiles.watch(*paths, stop_event=stopping, step=20, debounce=400,
+            for batch in watchfiles.watch(*paths, stop_event=stopping, step=STEP_MS, debounce=400,
                                           watch_filter=None, raise_interrupt=False,
                                           force_polling=polling or None):
                 seen.update(path for _, path in batch)

@@ -40,6 +40,7 @@ from circlemade_site.files import CacheSeal, content_bytes
 from circlemade_site.load import theme
 from circlemade_site.load.memo import Changes, Memo
 from circlemade_site.load.settings import load_config
+from circlemade_site.plan.views import Output
 from circlemade_site.render import templates
 from circlemade_site.render.markup import MarkdownRenderer
 from circlemade_site.serve.problems import Reporter
@@ -51,6 +52,7 @@ class Snapshot:
 
     prepared: pipeline.Prepared
     catalogs: Mapping[str, i18n.Catalog]
+    font_key: str
     made: dict[str, bytes] = dataclasses.field(default_factory=dict)
 
 
@@ -75,6 +77,12 @@ class Preview:
         self.memo = Memo()
         self.lock = threading.RLock()
         self.snapshot: Snapshot | None = None
+        # after a save that changed one member: its profiles, served while the whole site
+        # is planned (`planned` is clear meanwhile, and other outputs wait for it)
+        self.early: Snapshot | None = None
+        self.planned = threading.Event()
+        self.planned.set()
+        self.corrections = 0                    # pages served early that differed (a bug)
         self.diagnostics: list[Diagnostic] = []   # why the last load failed
         self.message = ""
         self.version = 0
@@ -90,41 +98,137 @@ class Preview:
     def refresh(self, changes: Changes | None = None) -> bool:
         """Load the site again (only the changed files are read). True if it loaded.
         `changes`: what the file watcher saw change since the last call, if it knows;
-        without it every file's signature is taken again."""
+        without it every file's signature is taken again.
+
+        When the save changed one member and nothing else of the site (`_early`), that
+        member's profiles are served as soon as it is loaded, planned on their own, while
+        the whole site is planned; every other output waits for the whole plan. Once it is
+        made, the pages served early are made again from it and compared: should one
+        differ, open pages are told to reload (it would be a bug of plan_profiles)."""
         started = time.perf_counter()
         report = self.reporter
         report.changed()
-        with self.lock, _no_collection():
+        early: Snapshot | None = None
+        announced = False
+        self.lock.acquire()
+        locked = True
+        with _no_collection():
             try:
                 loaded = pipeline.load_site(self.root, self.options, self.memo, changes)
                 if self.snapshot is None:
                     gc.freeze()   # what the first load made lives long: skip it in collections
-                self.snapshot = Snapshot(pipeline.prepare(loaded, self.options, self.markdown,
-                                                          self._environment(loaded), self.seal),
-                                         loaded.catalogs)
+                env = self._environment(loaded)
+                early = self._early(loaded, changes, env)
+                if early is not None:
+                    self.early, locked = early, False
+                    self.planned.clear()
+                    self.lock.release()
+                    self._announce()
+                    announced = True
+                    early_ready = time.perf_counter() - started
+                try:
+                    prepared = pipeline.prepare(loaded, self.options, self.markdown, env,
+                                                self.seal)
+                finally:
+                    if not locked:
+                        self.lock.acquire()
+                        locked = True
+                snapshot = Snapshot(prepared, loaded.catalogs, loaded.font_key)
+                if early is not None and not self._same_as_early(snapshot, early):
+                    announced = False           # a page served early differs: reload
+                self.snapshot = snapshot
             except BuildFailed as exc:
                 self.diagnostics, self.message = exc.diagnostics, str(exc)
                 report.problems(exc.diagnostics)
                 report.lines([self._failed_line(exc.summary(self.lang))])
+                announced = False
             except SiteError as exc:
                 self.diagnostics, self.message = [], str(exc)
                 report.lines([self._failed_line(str(exc))])
+                announced = False
             except Exception as exc:       # a bug must not stop the watcher
                 traceback.print_exc()
                 self.diagnostics, self.message = [], f"internal error ({exc!r}), please report it"
                 report.failing = True
+                announced = False
             else:
                 self.diagnostics, self.message = [], ""
                 for diagnostic in loaded.warnings:
                     print(diagnostic.render(self.lang), file=sys.stderr)
                 print(f"Loaded {len(loaded.site.members)} members ({self.memo.misses} files "
                       f"read, {self.memo.looked_at} looked at) in "
-                      f"{time.perf_counter() - started:.2f} s", flush=True)
+                      f"{time.perf_counter() - started:.2f} s"
+                      + (f" (the saved profile in {early_ready:.2f} s)" if early else ""),
+                      flush=True)
+            finally:
+                self.early = None
+                self.planned.set()
+                self.lock.release()
+            if not self.message:
                 self._retry_failed()
+        if not announced:
+            self._announce()
+        return not self.message
+
+    def _announce(self) -> None:
+        """A new version of the site: open pages reload."""
         with self.changed:
             self.version += 1
             self.changed.notify_all()
-        return not self.message
+
+    def _early(self, loaded: pipeline.Loaded, changes: Changes | None,
+               env: jinja2.Environment) -> Snapshot | None:
+        """The profiles of the one member a save changed, planned on their own, when
+        nothing else of the site changed since the last good load (its other members the
+        same objects, kept by the memo; its pages, events, news, settings... equal), as
+        the watcher tells; else None, and the save waits for the whole plan."""
+        last = self.snapshot
+        if changes is None or changes.moved or last is None or self.message:
+            return None
+        old, new = last.prepared.site, loaded.site
+        if len(old.members) != len(new.members) or loaded.font_key != last.font_key:
+            return None
+        changed = []
+        for before, now in zip(old.members, new.members, strict=True):
+            if before is not now:
+                if before.slug != now.slug:      # renamed, or moved in the order
+                    return None
+                changed.append(now.slug)
+        if len(changed) != 1 or not (loaded.catalogs is last.catalogs
+                                     or loaded.catalogs == last.catalogs):
+            return None
+        if any(getattr(old, field.name) != getattr(new, field.name)
+               for field in dataclasses.fields(new) if field.name != "members"):
+            return None
+        return Snapshot(pipeline.prepare_profiles(loaded, self.options, self.markdown, env,
+                                                  self.seal, set(changed)),
+                        loaded.catalogs, loaded.font_key)
+
+    def _same_as_early(self, snapshot: Snapshot, early: Snapshot) -> bool:
+        """Whether the outputs served from `early` are those `snapshot` makes (the pages
+        are made again and compared; the pictures, named by their content, are taken
+        over as they are)."""
+        same = True
+        for dest_rel, data in early.made.items():
+            maker = snapshot.prepared.makers.get(dest_rel)
+            if maker is None:
+                same = False
+                continue
+            if isinstance(maker, Output):
+                try:
+                    again = content_bytes(pipeline.make(snapshot.prepared, maker))
+                except BuildFailed:
+                    same = False
+                    continue
+                if again != data:
+                    same = False
+                    self.corrections += 1
+                    print(f"The preview served an early version of {dest_rel} that differs "
+                          "from the site's: please report it", file=sys.stderr, flush=True)
+                    self.good[dest_rel] = again
+                    data = again
+            snapshot.made[dest_rel] = data
+        return same
 
     def _failed_line(self, summary: str) -> str:
         if self.snapshot is None:
@@ -161,8 +265,17 @@ class Preview:
     def get(self, dest_rel: str) -> bytes | None:
         """The bytes of an output path, made now if needed; None if the site has no such
         file. Raises BuildFailed with the problems of that output."""
+        while True:
+            with self.lock:
+                early = self.early
+                if early is not None and dest_rel in early.prepared.makers:
+                    return self._made(early, dest_rel)
+                if self.planned.is_set():
+                    return self._made(self.snapshot, dest_rel)
+            self.planned.wait()    # the site is being planned after a save
+
+    def _made(self, snap: Snapshot | None, dest_rel: str) -> bytes | None:
         with self.lock:
-            snap = self.snapshot
             if snap is None:
                 return None
             if dest_rel in snap.made:
