@@ -118,7 +118,7 @@ class Preview:
                 if self.snapshot is None:
                     gc.freeze()   # what the first load made lives long: skip it in collections
                 env = self._environment(loaded)
-                early = self._early(loaded, changes, env)
+                early = self._early(loaded, env)
                 if early is not None:
                     self.early, locked = early, False
                     self.planned.clear()
@@ -176,14 +176,14 @@ class Preview:
             self.version += 1
             self.changed.notify_all()
 
-    def _early(self, loaded: pipeline.Loaded, changes: Changes | None,
-               env: jinja2.Environment) -> Snapshot | None:
+    def _early(self, loaded: pipeline.Loaded, env: jinja2.Environment) -> Snapshot | None:
         """The profiles of the one member a save changed, planned on their own, when
         nothing else of the site changed since the last good load (its other members the
-        same objects, kept by the memo; its pages, events, news, settings... equal), as
-        the watcher tells; else None, and the save waits for the whole plan."""
+        same objects, kept by the memo; its pages, events, news, settings, UI strings
+        equal); else None, and the save waits for the whole plan. What the load saw
+        decides, not what the watcher said: a member added or removed changes the count."""
         last = self.snapshot
-        if changes is None or changes.moved or last is None or self.message:
+        if last is None or self.message:
             return None
         old, new = last.prepared.site, loaded.site
         if len(old.members) != len(new.members) or loaded.font_key != last.font_key:
