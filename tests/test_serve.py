@@ -395,6 +395,34 @@ def test_a_saved_profile_is_served_while_the_rest_of_the_site_is_planned(make_pr
     assert preview.snapshot.made["fr/membres/recable/index.html"] == profile
 
 
+def test_an_early_page_that_differs_from_the_whole_plan_is_replaced_and_reloaded(
+        make_project, monkeypatch, capsys) -> None:
+    """Should a page served early ever differ from the whole plan's (a bug of
+    plan_profiles), the whole plan's replaces it, open pages reload once more and the
+    terminal says so."""
+    from circlemade_site import pipeline, serve
+    from circlemade_site.load.memo import Changes
+    root = make_project()
+    watched = tuple(str(root / folder) for folder in serve.WATCHED)
+    preview = serve.preview.Preview(root, pipeline.BuildOptions(now=dt.date(2026, 11, 29)))
+    assert preview.refresh()
+    prepare, dest = pipeline.prepare, "fr/membres/recable/index.html"
+
+    def tampered(*args: object, **kwargs: object) -> object:
+        assert preview.early is not None and preview.get(dest)
+        preview.early.made[dest] = b"<p>not the site's page</p>"
+        return prepare(*args, **kwargs)      # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "prepare", tampered)
+    path = root / "members" / "recable" / "fr.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nUne phrase.\n", encoding="utf-8")
+    version = preview.version
+    assert preview.refresh(Changes(watched, frozenset({str(path)}), moved=False))
+    assert preview.corrections == 1 and preview.version == version + 2
+    assert b"Une phrase." in (preview.get(dest) or b"")
+    assert "early version of fr/membres/recable/index.html" in capsys.readouterr().err
+
+
 RECABLE_EDITS = {
     "description": ("fr.md", "\n\nUne phrase de plus.\n", None),
     "tagline": ("member.yaml", "matériel réseau, garanti", "matériel réseau, réparé"),

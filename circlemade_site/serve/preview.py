@@ -223,8 +223,10 @@ class Preview:
                 if again != data:
                     same = False
                     self.corrections += 1
-                    print(f"The preview served an early version of {dest_rel} that differs "
-                          "from the site's: please report it", file=sys.stderr, flush=True)
+                    print(tr(self.lang, msg("The preview showed an early version of {path} "
+                                            "that differs from the site's; open pages reload "
+                                            "now. Please report it.", path=dest_rel)),
+                          file=sys.stderr, flush=True)
                     self.good[dest_rel] = again
                     data = again
             snapshot.made[dest_rel] = data
