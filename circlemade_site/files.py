@@ -183,16 +183,18 @@ def cache_key(environ: Mapping[str, str]) -> str | None:
 @dataclasses.dataclass(frozen=True, slots=True)
 class FileSlice:
     """Bytes left on disk until they are written: an image in the cache (after its MAC),
-    so that a build does not hold every image of the site in memory. The bytes are
-    checked against `digest` when read: the entry is the one whose seal was opened."""
+    an object of the store (ObjectStore.slice), so that a build does not hold every file
+    of the site in memory, nor pass it from a worker process to the one that writes the
+    site. The bytes are checked against `digest` when read: the entry is the one whose seal
+    was opened, the object the one whose digest the render cache sealed."""
 
-    path: Path
+    path: Path | str
     offset: int
     size: int
     digest: bytes          # SHA-256 of the bytes
 
     def read(self) -> bytes:
-        with self.path.open("rb") as file:
+        with open(self.path, "rb") as file:
             file.seek(self.offset)
             data = file.read(self.size)
         if len(data) != self.size or hashlib.sha256(data).digest() != self.digest:
@@ -283,6 +285,12 @@ class ObjectStore:
         self._found[digest] = path
         self._used[digest.hex()] = self._generation
         return data
+
+    def slice(self, digest: bytes, size: int) -> FileSlice | None:
+        """The object of `digest`, checked as `find` checks it, as bytes left on disk: a
+        file the site links from here needs not be read again, nor held in memory."""
+        path = self.find(digest, size)
+        return None if path is None else FileSlice(path, 0, size, digest)
 
     def verified(self) -> dict[bytes, str]:
         """The objects this process has read and found right (in a forked worker: for the

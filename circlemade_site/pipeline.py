@@ -377,7 +377,7 @@ def _context(output: Output) -> Mapping[str, Any]:
 
 def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any] | None,
                    cache: render_cache.RenderCache | None = None,
-                   checking: bool = False) -> bytes:
+                   checking: bool = False) -> Content:
     """The bytes of a page or text file from its template and full context (made here
     when `context` is None): from `cache` when the previous build rendered the same
     template with the same context (see render.cache), else rendered (and recorded in
@@ -417,7 +417,7 @@ def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any
 
 
 def _data_file(dest_rel: str, maker: DataFile, cache: render_cache.RenderCache,
-               checking: bool) -> bytes:
+               checking: bool) -> Content:
     """The bytes of a file made without a template, from `cache` when a previous build made
     it from the same inputs (`checking`: see `_render_output`), else made and recorded."""
     key = cache.key(DATA_FILE, {"dest_rel": dest_rel}, maker.inputs)
@@ -481,7 +481,7 @@ def make_all_printed(prepared: Prepared, jobs: list[PrintJob], fetch: printed.Fe
             if cache is None:
                 data = content_bytes(make(prepared, job.page))
             else:       # the page is not written to the site: its HTML is kept in the store
-                data = _render_output(prepared, job.page, None, cache)
+                data = content_bytes(_render_output(prepared, job.page, None, cache))
                 cache.keep(data)
             pages.append((job, data.decode("utf-8")))
         except BuildFailed as exc:

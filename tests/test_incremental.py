@@ -249,6 +249,32 @@ def test_the_pages_workers_read_from_the_store_are_linked_without_reading_them_a
     assert pages <= {p.parent.name + p.name for p in objects.glob("*/*")}
 
 
+def test_the_pages_workers_take_from_the_store_are_sent_back_as_references(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker sends the parent no bytes of a page it took from the store, only which
+    checked object holds them (at 1,000 members, a warm build's pages are 90 MB the parent
+    would otherwise receive, unpickle and hash again); the site is the same."""
+    root = project(make_project)
+    monkeypatch.setattr(pipeline, "PARALLEL_OUTPUTS", 0)
+    monkeypatch.setattr(pipeline, "_workers", lambda outputs: 2)
+    pipeline.build(root, tmp_path / "cold", OPTIONS)
+    got: list[dict[str, object]] = []
+    real_parallel = pipeline._make_in_parallel
+
+    def parallel(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made, problems = real_parallel(*args, **kwargs)
+        got.append(made)
+        return made, problems
+    monkeypatch.setattr(pipeline, "_make_in_parallel", parallel)
+    pipeline.build(root, tmp_path / "warm", OPTIONS)
+    assert snapshot(tmp_path / "warm") == snapshot(tmp_path / "cold")
+    pages = {path: data for made in got for path, data in made.items()
+             if path.endswith(".html") and not path.startswith("admin/")}
+    assert pages and not [path for path, data in pages.items() if isinstance(data, bytes)]
+    assert all(data.size and data.read() == (tmp_path / "warm" / path).read_bytes()
+               for path, data in pages.items())
+
+
 def test_the_search_index_knows_the_pages_from_the_cache_without_reading_them(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What Pagefind reads of a page (search.indexed_digest) is kept with the page in the

@@ -177,10 +177,10 @@ def indexed_page(path: str, data: Content, non_pages: tuple[str, ...] = ()) -> b
     """The digest of what Pagefind reads of the page `path` (indexed_digest), or None when
     it is not indexed: not a page (`non_pages`, urls.non_page_html), or without
     `data-pagefind-body`."""
-    if (urls.is_page_html(path, non_pages) and isinstance(data, bytes)
-            and b"data-pagefind-body" in data):
-        return indexed_digest(data)
-    return None
+    if not urls.is_page_html(path, non_pages):
+        return None
+    data = content_bytes(data)          # a page the render cache took from the store
+    return indexed_digest(data) if b"data-pagefind-body" in data else None
 
 
 def prepare(files: Mapping[str, Content], records: Mapping[str, str],

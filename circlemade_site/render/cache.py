@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from circlemade_site import i18n
-from circlemade_site.files import CacheSeal, ObjectStore, code_digest
+from circlemade_site.files import CacheSeal, FileSlice, ObjectStore, code_digest
 from circlemade_site.models import Flow, Member, Need, Offer
 from circlemade_site.plan.views import Card, Shared, SiteInputs
 
@@ -219,14 +219,14 @@ class RenderCache:
         return entry if same else None
 
     def get(self, dest_rel: str, key: str | None,
-            answers: Callable[[str, list[Any]], Any]) -> bytes | None:
-        """The bytes the previous build rendered for `dest_rel` under the same key (see
-        `_matching`), from the object store."""
+            answers: Callable[[str, list[Any]], Any]) -> FileSlice | None:
+        """What the previous build rendered for `dest_rel` under the same key (see
+        `_matching`): its object in the store, checked, left on disk (files.FileSlice)."""
         entry = self._matching(dest_rel, key, answers)
         data = None
         if entry is not None:
             try:
-                data = self.store.read(bytes.fromhex(entry[1]), int(entry[2]))
+                data = self.store.slice(bytes.fromhex(entry[1]), int(entry[2]))
             except (ValueError, TypeError):
                 data = None
         if entry is None or data is None:
