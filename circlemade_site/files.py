@@ -268,24 +268,6 @@ class ObjectStore:
             self._used[digest.hex()] = self._generation
         return found
 
-    def read(self, digest: bytes, size: int) -> bytes | None:
-        """The bytes of `digest` from the store, checked (read and hashed once), or None."""
-        if digest in self._found and self._found[digest] is None:
-            return None
-        path = self.path(digest)
-        try:        # a regular file: not through a planted symbolic link (O_NOFOLLOW)
-            with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as file:
-                data = file.read(size + 1) if stat.S_ISREG(os.fstat(file.fileno()).st_mode) \
-                    else b""
-        except OSError:
-            data = b""
-        if len(data) != size or hashlib.sha256(data).digest() != digest:
-            self._found[digest] = None
-            return None
-        self._found[digest] = path
-        self._used[digest.hex()] = self._generation
-        return data
-
     def slice(self, digest: bytes, size: int) -> FileSlice | None:
         """The object of `digest`, checked as `find` checks it, as bytes left on disk: a
         file the site links from here needs not be read again, nor held in memory."""
