@@ -467,25 +467,32 @@ def test_the_fields_a_profile_is_not_keyed_by_show_on_their_members_pages_only(
 def test_a_calendar_is_made_again_only_when_its_events_change(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Calendars and open data are plan.views.DataFiles, keyed by what they are made from: a
-    warm build makes none, a member's edit makes the open data but no calendar (they show
-    events only), an event's edit makes its own calendars and the agenda's. The site is
-    the site of a cold build."""
+    warm build makes none, a member's tagline edit makes the members' JSON and CSV but no
+    calendar (they show events only) and not the opportunities' CSV, an edit of its
+    profile's text none, an event's edit makes its own calendars and the agenda's. The
+    site is the site of a cold build."""
     from circlemade_site.plan import exports
     made: list[tuple[str, ...]] = []
-    calendar, open_data = exports.calendar_bytes, exports.open_data
+    calendar = exports.calendar_bytes
 
     def calendar_spy(events, lang, *args):  # type: ignore[no-untyped-def]
         made.append(("ics", lang, *(e.name for e in events)))
         return calendar(events, lang, *args)
-
-    def open_data_spy(*args):  # type: ignore[no-untyped-def]
-        made.append(("open data",))
-        return open_data(*args)
     monkeypatch.setattr(exports, "calendar_bytes", calendar_spy)
-    monkeypatch.setattr(exports, "open_data", open_data_spy)
+    def spying(name: str):  # type: ignore[no-untyped-def]
+        real = getattr(exports, name)
+
+        def spy(*args):  # type: ignore[no-untyped-def]
+            made.append((name,))
+            return real(*args)
+        return spy
+    for name in ("members_json", "members_csv", "opportunities_csv"):
+        monkeypatch.setattr(exports, name, spying(name))
+    open_data = [("members_csv",), ("members_json",), ("opportunities_csv",)]
     root = project(make_project)
     pipeline.build(root, tmp_path / "one", OPTIONS)
-    assert ("open data",) in made and sum(1 for m in made if m[0] == "ics") > 10
+    assert sorted(m for m in made if m[0] != "ics") == open_data
+    assert sum(1 for m in made if m[0] == "ics") > 10
     made.clear()
     pipeline.build(root, tmp_path / "two", OPTIONS)
     assert made == []
@@ -493,9 +500,16 @@ def test_a_calendar_is_made_again_only_when_its_events_change(
     text = member.read_text(encoding="utf-8")
     member.write_text(text.replace('tagline:\n  fr: "', 'tagline:\n  fr: "Vraiment : ', 1),
                       encoding="utf-8")
-    pipeline.build(root, tmp_path / "three", OPTIONS)
-    assert made == [("open data",)]
+    pipeline.build(root, tmp_path / "three", OPTIONS)      # the opportunities show no tagline
+    assert sorted(made) == open_data[:2]
     made.clear()
+    description = root / "members" / "recable" / "fr.md"     # the open data shows no profile text
+    description.write_text(description.read_text(encoding="utf-8") + "\nAussi à Forest.\n",
+                           encoding="utf-8")
+    pipeline.build(root, tmp_path / "three-b", OPTIONS)
+    assert made == []
+    assert snapshot(tmp_path / "three-b") == cold(root, tmp_path / "cold-b")
+    made.clear()                       # (the cold build made them all)
     event = root / "content" / "events" / "formation-achats-publics.fr.md"
     text = event.read_text(encoding="utf-8")
     event.write_text(text.replace("\ntitle: \"", "\ntitle: \"Complet : ", 1), encoding="utf-8")
@@ -587,3 +601,36 @@ def test_the_search_text_leaves_out_what_pagefind_excludes() -> None:
     assert indexed_digest(unclosed) != indexed_digest(unclosed.replace(b"Membres", b"Leden"))
     plain = b'<main data-pagefind-body><p data-pagefind-ignore>Texte</p></main>'
     assert indexed_digest(plain) != indexed_digest(plain.replace(b"Texte", b"Autre"))
+
+
+def test_the_open_data_reads_no_field_it_is_not_keyed_by(sample: Path) -> None:
+    """The open-data files are keyed by the site without the member fields they do not show
+    (exports.NOT_IN_OPEN_DATA, NOT_IN_OPPORTUNITIES): making them reads none of those, or an
+    edit of one would leave a stale file published."""
+    from circlemade_site.models import Member
+    from circlemade_site.plan import exports, members
+
+    site = pipeline.load_site(sample, OPTIONS).site
+    router = urls.Router(site)
+    read: set[str] = set()
+
+    class Reading(Member):          # a member that notes which of its fields are read
+        __slots__ = ()
+
+        def __getattribute__(self, name: str) -> object:
+            if not name.startswith("__"):
+                read.add(name)
+            return super().__getattribute__(name)
+    logos = members.member_logos(site, router)
+    watched = dataclasses.replace(site, members=tuple(
+        Reading(**{f.name: getattr(m, f.name) for f in dataclasses.fields(m)})
+        for m in site.members))
+    records = exports.member_records(watched, router, logos)
+    exports.members_json(watched, router, records)
+    exports.members_csv(watched, records)
+    assert read and not read & exports.NOT_IN_OPEN_DATA
+    read.clear()
+    exports.opportunities_csv(watched, router)
+    assert {"slug", "needs"} <= read and not read & exports.NOT_IN_OPPORTUNITIES
+    fields = {f.name for f in dataclasses.fields(site.members[0])}
+    assert fields >= exports.NOT_IN_OPPORTUNITIES

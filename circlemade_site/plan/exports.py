@@ -373,9 +373,20 @@ def opportunities_csv(site: Site, router: urls.Router) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]]) -> dict[str, bytes]:
-    """/data/members.json and /data/members.csv: the directory as open data (documented in
-    docs/open-data.md). Every translatable field has every language of the site."""
+# Fields of models.Member an open-data file does not show (plan.views.SiteInputs.own):
+# the render cache keys the file by the site without them, so an edit of them alone (a
+# profile's text, fr.md) leaves it as it was, and a build does not make it again.
+NOT_IN_OPEN_DATA = frozenset({"description", "description_lines", "rel_dir", "maintainers", "at"})
+NOT_IN_OPPORTUNITIES = NOT_IN_OPEN_DATA | frozenset({
+    "kind", "enterprise_number", "member_since", "tagline", "activities", "sectors",
+    "street", "postal_code", "commune", "email", "phone", "website", "linkedin", "logo",
+    "offers", "person", "hidden", "reviewed", "awaiting_update", "withheld"})
+
+
+def member_records(site: Site, router: urls.Router,
+                   logos: Mapping[str, list[Variant]]) -> list[dict[str, Any]]:
+    """Every member as /data/members.json gives it (documented in docs/open-data.md):
+    every translatable field in every language of the site."""
     config = site.config
     langs = config.languages
     records: list[dict[str, Any]] = []
@@ -424,14 +435,25 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
         if m.logo is not None:
             largest = logos[m.slug][-1]
             records[-1]["logo_url"] = router.absolute(router.file_url(largest.dest_rel))   # WebP (or SVG)
+    return records
+
+
+def members_json(site: Site, router: urls.Router, records: list[dict[str, Any]]) -> bytes:
+    """/data/members.json: the members (`member_records`) and the vocabularies' labels."""
+    config = site.config
+    langs = config.languages
     vocabularies = {key: {term: {lang: facet_term.label.get(lang, config.fallback_order)[0]
                                  for lang in langs}
                           for term, facet_term in facet.terms.items()}
                     for key, facet in site.facets.items()}
     document = {"source": router.absolute("/"), "license": "CC-BY-4.0", "count": len(records),
                 "members": records, "vocabularies": vocabularies}
-    as_json = _one_a_line(document, "members")
+    return _one_a_line(document, "members").encode("utf-8")
 
+
+def members_csv(site: Site, records: list[dict[str, Any]]) -> bytes:
+    """/data/members.csv: a row a member (`member_records`), its offers counted."""
+    langs = site.config.languages
     out = io.StringIO()
     columns = ["slug", "name", "kind", *(f"tagline_{lang}" for lang in langs), "activities",
                "sectors", *(f"street_{lang}" for lang in langs), "postal_code", "commune",
@@ -458,10 +480,7 @@ def open_data(site: Site, router: urls.Router, logos: Mapping[str, list[Variant]
                **{f"profile_url_{lang}": r["profile_url"][lang] for lang in langs},
                "offers": len(r["offers"])}
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})     # every column
-    json_path, csv_path, opportunities_path = open_data_paths(router)
-    return {json_path: as_json.encode("utf-8"),
-            csv_path: ("\ufeff" + out.getvalue()).encode("utf-8"),
-            opportunities_path: opportunities_csv(site, router)}
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def _one_a_line(document: Mapping[str, Any], listed: str) -> str:

@@ -175,12 +175,18 @@ def plan(site: Site, router: urls.Router, catalogs: Mapping[str, Catalog], *, de
         **default, "sitemap_url": router.absolute("/sitemap.xml"),
         # what is not a page of the site (the CMS) is not for search engines either
         "disallow": ["/" + glob.removesuffix("*") for glob in urls.non_page_html(site.config)]}))
-    open_data = functools.cache(functools.partial(exports.open_data, site, router, logos))
-    whole = SiteInputs(site, frozenset())     # open data shows every member and offer
+    # each file of the open data made on its own (a build's workers make them at the same
+    # time), keyed by what it shows
+    records = functools.cache(functools.partial(exports.member_records, site, router, logos))
+    shown = SiteInputs(site, exports.NOT_IN_OPEN_DATA)
+    json_path, csv_path, opportunities_path = exports.open_data_paths(router)
     data_files: dict[str, Callable[[], bytes]] = {
-        path: DataFile(functools.partial(lambda path: open_data()[path], path),
-                       (path, whole, logos))
-        for path in exports.open_data_paths(router)}
+        json_path: DataFile(lambda: exports.members_json(site, router, records()),
+                            (json_path, shown, logos)),
+        csv_path: DataFile(lambda: exports.members_csv(site, records()), (csv_path, shown, logos)),
+        opportunities_path: DataFile(
+            functools.partial(exports.opportunities_csv, site, router),
+            (opportunities_path, SiteInputs(site, exports.NOT_IN_OPPORTUNITIES)))}
     return Plan(outputs, {**data_files, **news_files, **builder_files},
                 [*variants, *hero_jobs, *share.jobs.values()],
                 plan_printed(site, router, catalogs, logos, bases.__getitem__))
