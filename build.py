@@ -4,9 +4,7 @@
 Netlify runs `python build.py build`; see netlify.toml.
 """
 
-import sys
-
-from circlemade_site.cli import main
+from circlemade_site.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -1,7 +1,5 @@
 """`python -m circlemade_site ARGS` is `circlemade ARGS`."""
 
-import sys
+from circlemade_site.cli import run
 
-from circlemade_site.cli import main
-
-sys.exit(main())
+run()

@@ -258,6 +258,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
+# Commands whose process ends as soon as their output is flushed (`run`)
+ENDS_AT_ONCE = ("build", "check")
+
+
+def run() -> None:
+    """The program (the `circlemade` command, build.py, `python -m circlemade_site`):
+    `main`, then exit with its code. A build or a check ends its process at once
+    (os._exit), once its output is flushed and every file is written and closed:
+    otherwise the interpreter spends 0.17 s at 1,000 members freeing the loaded site's
+    objects one by one before it exits."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if parser().parse_args(argv).command in ENDS_AT_ONCE:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:         # the output was closed (a pipe): nothing more to say
+            code = code or EXIT_CONTENT
+        os._exit(code)
+    sys.exit(code)
+
+
 def newsletter(root: Path, args: argparse.Namespace, options: pipeline.BuildOptions) -> int:
     """`circlemade newsletter CAMPAIGN`: the newsletter the build writes beside the
     campaign's page, printed or written to --out. An unknown campaign or language is a

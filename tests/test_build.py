@@ -516,3 +516,34 @@ def test_every_language_switch_leads_to_an_existing_equivalent_page(built_site: 
             assert back["href"] == here, (here, link["href"])
             checked += 1
     assert checked > 120
+
+
+def test_a_build_ends_its_process_at_once_with_its_output_flushed(
+        make_project, tmp_path: Path) -> None:
+    """`circlemade build` and `check` end with os._exit once their output is flushed (the
+    interpreter would free the loaded site's objects one by one first): what they print
+    and their exit code are all there, and an atexit handler, which only a normal exit
+    runs, does not run."""
+    import subprocess
+    import sys
+    root = make_project({"content/site.yaml": (
+        make_project() / "content" / "site.yaml").read_text(encoding="utf-8").replace(
+            "\nprint: true", "\nprint: false")})
+    script = ("import atexit, sys; atexit.register(lambda: print('atexit ran'));"
+              "sys.argv = ['circlemade', *sys.argv[1:]];"
+              "from circlemade_site.cli import run; run()")
+
+    def circlemade(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                              text=True, timeout=300, cwd=root)
+    built = circlemade("build", "--out", str(tmp_path / "out"), "--now", NOW)
+    assert built.returncode == 0 and built.stdout.splitlines()[-1].startswith("Built ")
+    assert "atexit ran" not in built.stdout
+    checked = circlemade("check", "--now", NOW)
+    assert checked.returncode == 0 and "No problems found" in checked.stdout
+    assert "atexit ran" not in checked.stdout
+    (root / "members" / "recable" / "member.yaml").write_text("name: [\n", encoding="utf-8")
+    failed = circlemade("check", "--now", NOW)
+    assert failed.returncode == 1 and "member.yaml" in failed.stdout + failed.stderr
+    other = circlemade("owners", "--check")            # any other command exits normally
+    assert "atexit ran" in other.stdout
