@@ -362,25 +362,46 @@ def tree_digest(path: Path) -> bytes | None:
     """A SHA-256 of a file, or of a folder's files (names and bytes, recursively); a
     symbolic link counts by its target's name, a missing file by its absence. None when a
     file is larger than TREE_DIGEST_LIMIT (its loader refuses it without reading it) or
-    cannot be read."""
+    cannot be read. A build digests every member's folder: the folders are listed with
+    os.scandir, whose entries know their type without a stat."""
     h = hashlib.sha256()
 
-    def add(item: Path, name: str) -> bool:
-        if item.is_symlink():
-            h.update(b"L" + name.encode() + b"\0" + os.fsencode(os.readlink(item)) + b"\0")
-        elif item.is_dir():
-            h.update(b"D" + name.encode() + b"\0")
-            return all(add(child, f"{name}/{child.name}") for child in sorted(item.iterdir()))
-        elif item.is_file():
-            if item.stat().st_size > TREE_DIGEST_LIMIT:
+    def add_file(item: str, name: str) -> bool:
+        with open(os.open(item, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as file:
+            if os.fstat(file.fileno()).st_size > TREE_DIGEST_LIMIT:
                 return False
-            h.update(b"F" + name.encode() + b"\0" + hashlib.sha256(item.read_bytes()).digest())
-        else:
-            h.update(b"?" + name.encode() + b"\0")
+            h.update(b"F" + name.encode() + b"\0" + hashlib.sha256(file.read()).digest())
+        return True
+
+    def add_folder(folder: str, name: str) -> bool:
+        h.update(b"D" + name.encode() + b"\0")
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            child = f"{name}/{entry.name}"
+            if entry.is_symlink():
+                h.update(b"L" + child.encode() + b"\0" + os.fsencode(os.readlink(entry.path)) + b"\0")
+            elif entry.is_dir(follow_symlinks=False):
+                if not add_folder(entry.path, child):
+                    return False
+            elif entry.is_file(follow_symlinks=False):
+                if not add_file(entry.path, child):
+                    return False
+            else:
+                h.update(b"?" + child.encode() + b"\0")
         return True
     try:
-        if not add(path, ""):
-            return None
+        item = os.fspath(path)
+        if os.path.islink(item):
+            h.update(b"L\0" + os.fsencode(os.readlink(item)) + b"\0")
+        elif os.path.isdir(item):
+            if not add_folder(item, ""):
+                return None
+        elif os.path.isfile(item):
+            if not add_file(item, ""):
+                return None
+        else:
+            h.update(b"?\0")
     except OSError:
         return None
     return h.digest()
