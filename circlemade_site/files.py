@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from circlemade_site.errors import ContentError, Diagnostic, UsageError, msg
@@ -231,6 +231,7 @@ class ObjectStore:
         self._root = str(folder)          # paths as strings: tens of thousands per build
         self._used: dict[str, int] = {}
         self._found: dict[bytes, str | None] = {}
+        self.added: set[bytes] = set()     # objects this build made (`add`): written, not reused
         self._generation = 0
         try:
             import json
@@ -274,16 +275,27 @@ class ObjectStore:
         path = self.find(digest, size)
         return None if path is None else FileSlice(path, 0, size, digest)
 
+    def stored(self, data: bytes) -> Content:
+        """`data` kept in the store (`add`) and handed on as its object, left on disk: a
+        build's worker stores the files it makes, so that the process that writes the site
+        receives none of their bytes (at 5,000 members, half a gigabyte of pages in a cold
+        build) and links them from here. `data` itself when the store cannot keep it."""
+        digest = hashlib.sha256(data).digest()
+        self.add(digest, data)
+        return self.slice(digest, len(data)) or data
+
     def verified(self) -> dict[bytes, str]:
         """The objects this process has read and found right (in a forked worker: for the
         parent's `merge`, so that it links them without reading them again)."""
         return {digest: path for digest, path in self._found.items() if path is not None}
 
-    def merge(self, verified: Mapping[bytes, str]) -> None:
-        """What a worker's `verified` returned: objects checked, and used by this build."""
+    def merge(self, verified: Mapping[bytes, str], added: Iterable[bytes] = ()) -> None:
+        """What a worker's `verified` returned: objects checked, and used by this build
+        (`added`: those it made)."""
         for digest, path in verified.items():
             self._found[digest] = path
             self._used[digest.hex()] = self._generation
+        self.added.update(added)
 
     def keep(self, digest: bytes, source: str | Path) -> None:
         """Keep `source` (a file just written, holding the bytes of `digest`) as the
@@ -309,6 +321,7 @@ class ObjectStore:
         try:
             write_atomic(Path(path), data)
             self._found[digest] = path
+            self.added.add(digest)
         except OSError:
             pass
 

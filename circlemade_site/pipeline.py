@@ -413,6 +413,8 @@ def _render_output(prepared: Prepared, output: Output, context: Mapping[str, Any
     data = html.encode("utf-8")
     if cache is not None:
         cache.put(output.dest_rel, key, data, calls)
+        if not checking:
+            return cache.store.stored(data)
     return data
 
 
@@ -430,7 +432,7 @@ def _data_file(dest_rel: str, maker: DataFile, cache: render_cache.RenderCache,
         return found
     data = maker()
     cache.put(dest_rel, key, data, [])
-    return data
+    return data if checking else cache.store.stored(data)
 
 
 DATA_FILE = "\0data"           # the render cache's "template" of a DataFile: no template's name

@@ -220,7 +220,8 @@ def write_site(out: Path, files: Mapping[str, Content],
         if store is not None and (kept := store.find(digest, _size(data))) is not None:
             try:
                 link_or_copy(kept, dest)
-                counts["unchanged"] += 1
+                # an object this build made (a page a worker rendered) was written
+                counts["written" if digest in store.added else "unchanged"] += 1
                 return
             except OSError:
                 pass

@@ -273,18 +273,19 @@ class RenderCache:
         HTML), so that `get` finds them in the next build."""
         self.store.add(hashlib.sha256(data).digest(), data)
 
-    def learnt(self) -> tuple[dict[str, list[Any]], int, int, dict[bytes, str]]:
+    def learnt(self) -> tuple[dict[str, list[Any]], int, int, dict[bytes, str], set[bytes]]:
         """What this build recorded (in a worker process: for the parent's `merge`), with
-        the objects of the store the worker read and checked (the parent links them into
-        the site without reading them again)."""
-        return self.current, self.hits, self.misses, self.store.verified()
+        the objects of the store the worker read and checked or made (the parent links
+        them into the site without reading them again)."""
+        return self.current, self.hits, self.misses, self.store.verified(), self.store.added
 
-    def merge(self, learnt: tuple[dict[str, list[Any]], int, int, dict[bytes, str]]) -> None:
-        current, hits, misses, verified = learnt
+    def merge(self, learnt: tuple[dict[str, list[Any]], int, int, dict[bytes, str],
+                                  set[bytes]]) -> None:
+        current, hits, misses, verified, added = learnt
         self.current.update(current)
         self.hits += hits
         self.misses += misses
-        self.store.merge(verified)
+        self.store.merge(verified, added)
 
     def save(self) -> None:
         """Seal the index of this build's pages (once the site is written: their bytes
