@@ -249,30 +249,34 @@ def test_the_pages_workers_read_from_the_store_are_linked_without_reading_them_a
     assert pages <= {p.parent.name + p.name for p in objects.glob("*/*")}
 
 
-def test_the_pages_workers_take_from_the_store_are_sent_back_as_references(
+def test_the_pages_workers_make_or_take_from_the_store_are_sent_back_as_references(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker sends the parent no bytes of a page it took from the store, only which
-    checked object holds them (at 1,000 members, a warm build's pages are 90 MB the parent
-    would otherwise receive, unpickle and hash again); the site is the same."""
+    """A worker sends the parent no bytes of a page, only which checked object of the
+    store holds them: one it took from there (a warm build), or one it rendered and kept
+    there (a cold build; at 5,000 members the parent would otherwise hold half a gigabyte
+    of pages, and receive, unpickle and hash them again). The report counts what the
+    build made as written, and the site is the same."""
     root = project(make_project)
     monkeypatch.setattr(pipeline, "PARALLEL_OUTPUTS", 0)
     monkeypatch.setattr(pipeline, "_workers", lambda outputs: 2)
-    pipeline.build(root, tmp_path / "cold", OPTIONS)
     got: list[dict[str, object]] = []
     real_parallel = pipeline._make_in_parallel
 
     def parallel(*args, **kwargs):  # type: ignore[no-untyped-def]
         made, problems = real_parallel(*args, **kwargs)
-        got.append(made)
+        got.append(made)              # what the workers sent back, as the parent received it
         return made, problems
     monkeypatch.setattr(pipeline, "_make_in_parallel", parallel)
-    pipeline.build(root, tmp_path / "warm", OPTIONS)
-    assert snapshot(tmp_path / "warm") == snapshot(tmp_path / "cold")
-    pages = {path: data for made in got for path, data in made.items()
-             if path.endswith(".html") and not path.startswith("admin/")}
-    assert pages and not [path for path, data in pages.items() if isinstance(data, bytes)]
-    assert all(data.size and data.read() == (tmp_path / "warm" / path).read_bytes()
-               for path, data in pages.items())
+    first = pipeline.build(root, tmp_path / "cold", OPTIONS)
+    second = pipeline.build(root, tmp_path / "warm", OPTIONS)
+    assert first.written == first.files and second.written == 0
+    assert snapshot(tmp_path / "warm") == snapshot(tmp_path / "cold") == cold(root, tmp_path / "c")
+    for build, made in zip(("cold", "warm"), got[:2], strict=True):
+        pages = {path: data for path, data in made.items()
+                 if path.endswith(".html") and not path.startswith("admin/")}
+        assert pages and not [path for path, data in pages.items() if isinstance(data, bytes)]
+        assert all(data.size and data.read() == (tmp_path / build / path).read_bytes()
+                   for path, data in pages.items())
 
 
 def test_the_search_index_knows_the_pages_from_the_cache_without_reading_them(
