@@ -781,12 +781,17 @@ def _search(site: Site, files: dict[str, Content], options: BuildOptions, seal: 
     if bundle is not None:
         files.update(bundle)
         return None
-    return functools.partial(_bundle, indexing.submit(search.index_folder, job, files))
+    settled = search.settled(job)       # placed with the site's files, while Pagefind runs
+    files.update(settled)
+    return functools.partial(_bundle, indexing.submit(search.index_folder, job, files),
+                             settled.keys())
 
 
-def _bundle(made: concurrent.futures.Future[dict[str, bytes]], _staging: Path) -> dict[str, bytes]:
-    """write.write_site's `finish`: the search index made meanwhile (search.index_folder)."""
-    return made.result()
+def _bundle(made: concurrent.futures.Future[dict[str, bytes]], placed: Set[str],
+            _staging: Path) -> dict[str, bytes]:
+    """write.write_site's `finish`: the files of the search index made meanwhile
+    (search.index_folder) but those already `placed` (search.settled)."""
+    return {path: data for path, data in made.result().items() if path not in placed}
 
 
 def check(root: Path, options: BuildOptions, pull_request: tuple[str, str] | None = None) -> Loaded:

@@ -177,10 +177,21 @@ def test_the_search_index_is_made_in_parts_and_an_edit_runs_pagefind_on_its_own(
     search_page = built["fr/recherche/index.html"].decode()
     assert 'data-merge="/pagefind/m0/ /pagefind/m1/ /pagefind/m2/ /pagefind/m3/"' in search_page
     runs.clear()
+    finished: list[str] = []          # the index's files placed once Pagefind is done
+    real_bundle = pipeline._bundle
+
+    def bundle(*args):  # type: ignore[no-untyped-def]
+        made = real_bundle(*args)
+        finished.extend(made)
+        return made
+    monkeypatch.setattr(pipeline, "_bundle", bundle)
     (root / "members" / "recable" / "fr.md").write_text(
         "Réparation de câbles et de chargeurs à Schaerbeek.\n", encoding="utf-8")
     pipeline.build(root, tmp_path / "two", OPTIONS)
-    assert runs == [f"fr.{urls.search_shard('recable', count)}"]
+    shard = urls.search_shard("recable", count)
+    assert runs == [f"fr.{shard}"]
+    # the other shards' files are placed with the site's, while Pagefind runs
+    assert finished and all(path.startswith(f"pagefind/{shard}/") for path in finished)
     incremental = {p: d for p, d in snapshot(tmp_path / "two").items() if p.startswith("pagefind/")}
     assert incremental == {p: d for p, d in cold(root, tmp_path / "cold").items()
                            if p.startswith("pagefind/")}

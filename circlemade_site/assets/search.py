@@ -244,15 +244,26 @@ def prepare(files: Mapping[str, Content], records: Mapping[str, str],
     return None, job
 
 
-def assemble(job: IndexJob) -> dict[str, bytes]:
-    """The bundle of every part, output path -> bytes: each shard's languages joined in
-    its folder (the main bundle in /pagefind/, the others in /pagefind/m<k>/)."""
+def assemble(job: IndexJob, parts: tuple[Part, ...] | None = None) -> dict[str, bytes]:
+    """The bundle of every part (or of `parts`, whole shards), output path -> bytes: each
+    shard's languages joined in its folder (the main bundle in /pagefind/, the others in
+    /pagefind/m<k>/)."""
     out: dict[str, bytes] = {}
-    for part in job.parts:
+    for part in job.parts if parts is None else parts:
         prefix = f"{OUTPUT}/{part.shard}/" if part.shard else f"{OUTPUT}/"
         for rel, data in sorted(job.made[part.name].items()):
             _join(out, prefix + rel, data)
     return dict(sorted(out.items()))
+
+
+def settled(job: IndexJob) -> dict[str, bytes]:
+    """The files of the bundle that the parts still to make cannot change: those of the
+    shards whose every part is cached (a shard's folder holds its parts' files only, and
+    its pagefind-entry.json joins its languages). After one member's edit that is the
+    main bundle and every shard but the member's: a build places them while Pagefind
+    makes the rest."""
+    waiting = {part.shard for part in job.parts if part.name not in job.made}
+    return assemble(job, tuple(part for part in job.parts if part.shard not in waiting))
 
 
 def _join(out: dict[str, bytes], path: str, data: bytes) -> None:
