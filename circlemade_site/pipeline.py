@@ -669,21 +669,38 @@ def _make_outputs(prepared: Prepared, paths: list[str], cache: render_cache.Rend
     return made, problems
 
 
-# what the forked workers of _make_in_parallel inherit
-_FORKED: tuple[Prepared, list[str], render_cache.RenderCache | None,
-               MarkdownCache | None, bool] | None = None
+# what the forked workers of _make_in_parallel inherit: the prepared site, the outputs in
+# chunks, the caches, `checking`, and the shared count of chunks taken
+_FORKED: tuple[Prepared, list[list[str]], render_cache.RenderCache | None,
+               MarkdownCache | None, bool, Any] | None = None
+CHUNKS_PER_WORKER = 8
 
 
-def _make_share(index: int, count: int) -> tuple[dict[str, Content], Problems, Any, Any]:
-    """In a forked worker: every `count`-th output from `index` on, and what the caches
-    learnt meanwhile (sent back to the parent, which saves them)."""
+def _make_share(_index: int) -> tuple[dict[str, Content], list[tuple[int, Problems]], Any, Any]:
+    """In a forked worker: chunks of outputs, taken one at a time until none is left (a
+    worker that drew the heavy listings takes fewer), and what the caches learnt
+    meanwhile (sent back to the parent, which saves them). The problems come with their
+    chunk's number, so that the parent reports them in the same order whoever made them."""
     assert _FORKED is not None
-    prepared, paths, cache, markdown, checking = _FORKED
-    made, problems = _make_outputs(prepared, paths[index::count], cache, checking)
+    prepared, chunks, cache, markdown, checking, taken = _FORKED
+    made: dict[str, Content] = {}
+    problems: list[tuple[int, Problems]] = []
+    while True:
+        with taken.get_lock():
+            chunk = taken.value
+            taken.value += 1
+        if chunk >= len(chunks):
+            break
+        chunk_made, chunk_problems = _make_outputs(prepared, chunks[chunk], cache, checking)
+        made.update(chunk_made)
+        problems.append((chunk, chunk_problems))
     if checking:        # `check` keeps no bytes: none are sent back
         made = {}
-    return (made, problems, None if cache is None else cache.learnt(),
-            None if markdown is None else markdown.learnt())
+    learnt = (made, problems, None if cache is None else cache.learnt(),
+              None if markdown is None else markdown.learnt())
+    if cache is not None:       # a worker that runs the other's call too sends only news
+        cache.current, cache.hits, cache.misses = {}, 0, 0
+    return learnt
 
 
 def _make_in_parallel(prepared: Prepared, paths: list[str],
@@ -691,31 +708,40 @@ def _make_in_parallel(prepared: Prepared, paths: list[str],
                       workers: int, checking: bool = False,
                       meanwhile: Callable[[], None] | None = None,
                       ) -> tuple[dict[str, Content], Problems]:
-    """`_make_outputs` in `workers` forked processes, each a share of the outputs (every
-    n-th, so that the heavy listings are spread). The workers inherit the prepared site
-    (copy-on-write: nothing is pickled on the way there); their bytes, problems and cache
-    entries come back to this process, which writes the site and saves the caches.
-    `meanwhile` runs in this process while they work (once they are forked: no thread)."""
+    """`_make_outputs` in `workers` forked processes. The outputs are dealt into
+    CHUNKS_PER_WORKER chunks a worker (every n-th output, so that the heavy listings are
+    spread), which the workers take one by one: one that drew slow outputs takes fewer
+    chunks, and none waits idle while another still has a share to make. The workers
+    inherit the prepared site (copy-on-write: nothing is pickled on the way there); the
+    outputs' objects in the store (files.FileSlice: no page's bytes), their problems and
+    the caches' entries come back to this process, which writes the site and saves the
+    caches. `meanwhile` runs in this process while they work (once they are forked: no
+    thread)."""
     import multiprocessing
     global _FORKED
-    _FORKED = (prepared, paths, cache, markdown, checking)
+    count = workers * CHUNKS_PER_WORKER
+    context = multiprocessing.get_context("fork")
+    _FORKED = (prepared, [paths[i::count] for i in range(count)], cache, markdown, checking,
+               context.Value("i", 0))
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.starmap_async(_make_share, [(i, workers) for i in range(workers)])
+        with context.Pool(workers) as pool:
+            pending = pool.map_async(_make_share, range(workers))
             if meanwhile is not None:
                 meanwhile()
             shares = pending.get()
     finally:
         _FORKED = None
     made: dict[str, Content] = {}
-    problems: Problems = []
+    numbered: list[tuple[int, Problems]] = []
     for share_made, share_problems, cache_learnt, markdown_learnt in shares:
         made.update(share_made)
-        problems.extend(share_problems)
+        numbered.extend(share_problems)
         if cache is not None:
             cache.merge(cache_learnt)
         if markdown is not None:
             markdown.merge(markdown_learnt)
+    problems = [found for _, chunk in sorted(numbered, key=lambda item: item[0])
+                for found in chunk]
     return made, problems
 
 

@@ -260,6 +260,39 @@ def test_the_pages_workers_read_from_the_store_are_linked_without_reading_them_a
     assert pages <= {p.parent.name + p.name for p in objects.glob("*/*")}
 
 
+def test_a_worker_slowed_by_its_outputs_takes_fewer_of_them(
+        make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers take the outputs in chunks, one at a time: while one makes a slow
+    chunk (the directory, a campaign), the other makes the rest, instead of each making
+    a fixed half and the first waiting for the second. The site is the same."""
+    import os
+    import time
+    root = project(make_project)
+    pipeline.build(root, tmp_path / "one", UNTRUSTED)
+    monkeypatch.setattr(pipeline, "PARALLEL_OUTPUTS", 0)
+    monkeypatch.setattr(pipeline, "_workers", lambda outputs: 2)
+    log = tmp_path / "chunks.log"
+    real = pipeline._make_outputs
+
+    def outputs(prepared, paths, *args):  # type: ignore[no-untyped-def]
+        if "fr/index.html" in paths:
+            time.sleep(2)                # one slow chunk
+        with log.open("a", encoding="utf-8") as file:
+            file.write(f"{os.getpid()} {'fr/index.html' in paths}\n")
+        return real(prepared, paths, *args)
+    monkeypatch.setattr(pipeline, "_make_outputs", outputs)   # the workers inherit it
+    pipeline.build(root, tmp_path / "two", UNTRUSTED)
+    chunks: dict[str, list[bool]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        pid, slow = line.split()
+        chunks.setdefault(pid, []).append(slow == "True")
+    assert sum(map(len, chunks.values())) == 2 * pipeline.CHUNKS_PER_WORKER
+    slowed = next(made for made in chunks.values() if any(made))
+    others = [made for made in chunks.values() if not any(made)]
+    assert others and len(slowed) < len(others[0])
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
 def test_the_pages_workers_make_or_take_from_the_store_are_sent_back_as_references(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker sends the parent no bytes of a page, only which checked object of the
