@@ -670,30 +670,39 @@ def _make_outputs(prepared: Prepared, paths: list[str], cache: render_cache.Rend
 
 
 # what the forked workers of _make_in_parallel inherit: the prepared site, the outputs in
-# chunks, the caches, `checking`, and the shared count of chunks taken
-_FORKED: tuple[Prepared, list[list[str]], render_cache.RenderCache | None,
-               MarkdownCache | None, bool, Any] | None = None
+# groups of chunks (each group with the shared count of its chunks taken), the caches and
+# `checking`
+_FORKED: tuple[Prepared, list[tuple[list[list[str]], Any]], render_cache.RenderCache | None,
+               MarkdownCache | None, bool] | None = None
 CHUNKS_PER_WORKER = 8
+Numbered = list[tuple[tuple[int, int], Problems]]     # (group, chunk) -> its problems
 
 
-def _make_share(_index: int) -> tuple[dict[str, Content], list[tuple[int, Problems]], Any, Any]:
+def _make_share(index: int) -> tuple[dict[str, Content], Numbered, Any, Any]:
     """In a forked worker: chunks of outputs, taken one at a time until none is left (a
     worker that drew the heavy listings takes fewer), and what the caches learnt
-    meanwhile (sent back to the parent, which saves them). The problems come with their
-    chunk's number, so that the parent reports them in the same order whoever made them."""
+    meanwhile (sent back to the parent, which saves them). The outputs are grouped by
+    language; worker `index` starts with its own group and takes from the others once
+    it is done, so that the cards a language's listings share (render.templates'
+    `reuse`) are rendered by fewer workers. The problems come with their group's and
+    chunk's numbers, so that the parent reports them in the same order whoever made
+    them."""
     assert _FORKED is not None
-    prepared, chunks, cache, markdown, checking, taken = _FORKED
+    prepared, groups, cache, markdown, checking = _FORKED
     made: dict[str, Content] = {}
-    problems: list[tuple[int, Problems]] = []
-    while True:
-        with taken.get_lock():
-            chunk = taken.value
-            taken.value += 1
-        if chunk >= len(chunks):
-            break
-        chunk_made, chunk_problems = _make_outputs(prepared, chunks[chunk], cache, checking)
-        made.update(chunk_made)
-        problems.append((chunk, chunk_problems))
+    problems: Numbered = []
+    start = index % len(groups)
+    for number in [*range(start, len(groups)), *range(start)]:
+        chunks, taken = groups[number]
+        while True:
+            with taken.get_lock():
+                chunk = taken.value
+                taken.value += 1
+            if chunk >= len(chunks):
+                break
+            chunk_made, chunk_problems = _make_outputs(prepared, chunks[chunk], cache, checking)
+            made.update(chunk_made)
+            problems.append(((number, chunk), chunk_problems))
     if checking:        # `check` keeps no bytes: none are sent back
         made = {}
     learnt = (made, problems, None if cache is None else cache.learnt(),
@@ -708,21 +717,27 @@ def _make_in_parallel(prepared: Prepared, paths: list[str],
                       workers: int, checking: bool = False,
                       meanwhile: Callable[[], None] | None = None,
                       ) -> tuple[dict[str, Content], Problems]:
-    """`_make_outputs` in `workers` forked processes. The outputs are dealt into
+    """`_make_outputs` in `workers` forked processes. The outputs are grouped by
+    language (the others in a group of their own), and each group dealt into
     CHUNKS_PER_WORKER chunks a worker (every n-th output, so that the heavy listings are
-    spread), which the workers take one by one: one that drew slow outputs takes fewer
-    chunks, and none waits idle while another still has a share to make. The workers
-    inherit the prepared site (copy-on-write: nothing is pickled on the way there); the
-    outputs' objects in the store (files.FileSlice: no page's bytes), their problems and
-    the caches' entries come back to this process, which writes the site and saves the
-    caches. `meanwhile` runs in this process while they work (once they are forked: no
-    thread)."""
+    spread), which the workers take one by one (`_make_share`): one that drew slow
+    outputs takes fewer chunks, and none waits idle while another still has a share to
+    make. The workers inherit the prepared site (copy-on-write: nothing is pickled on
+    the way there); the outputs' objects in the store (files.FileSlice: no page's
+    bytes), their problems and the caches' entries come back to this process, which
+    writes the site and saves the caches. `meanwhile` runs in this process while they
+    work (once they are forked: no thread)."""
     import multiprocessing
     global _FORKED
     count = workers * CHUNKS_PER_WORKER
     context = multiprocessing.get_context("fork")
-    _FORKED = (prepared, [paths[i::count] for i in range(count)], cache, markdown, checking,
-               context.Value("i", 0))
+    languages = prepared.site.config.languages
+    by_group: dict[str, list[str]] = {lang: [] for lang in languages}
+    for path in paths:
+        by_group.setdefault(lang if (lang := path.split("/", 1)[0]) in languages else "",
+                            []).append(path)
+    _FORKED = (prepared, [([group[i::count] for i in range(count)], context.Value("i", 0))
+                          for group in by_group.values()], cache, markdown, checking)
     try:
         with context.Pool(workers) as pool:
             pending = pool.map_async(_make_share, range(workers))
@@ -732,7 +747,7 @@ def _make_in_parallel(prepared: Prepared, paths: list[str],
     finally:
         _FORKED = None
     made: dict[str, Content] = {}
-    numbered: list[tuple[int, Problems]] = []
+    numbered: Numbered = []
     for share_made, share_problems, cache_learnt, markdown_learnt in shares:
         made.update(share_made)
         numbered.extend(share_problems)

@@ -264,7 +264,8 @@ def test_a_worker_slowed_by_its_outputs_takes_fewer_of_them(
         make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The workers take the outputs in chunks, one at a time: while one makes a slow
     chunk (the directory, a campaign), the other makes the rest, instead of each making
-    a fixed half and the first waiting for the second. The site is the same."""
+    a fixed half and the first waiting for the second. Each starts with the outputs of
+    a language of its own. The site is the same."""
     import os
     import time
     root = project(make_project)
@@ -277,16 +278,21 @@ def test_a_worker_slowed_by_its_outputs_takes_fewer_of_them(
     def outputs(prepared, paths, *args):  # type: ignore[no-untyped-def]
         if "fr/index.html" in paths:
             time.sleep(2)                # one slow chunk
+        langs = ",".join(sorted({path.split("/", 1)[0] for path in paths})) or "-"
         with log.open("a", encoding="utf-8") as file:
-            file.write(f"{os.getpid()} {'fr/index.html' in paths}\n")
+            file.write(f"{os.getpid()} {'fr/index.html' in paths} {langs}\n")
         return real(prepared, paths, *args)
     monkeypatch.setattr(pipeline, "_make_outputs", outputs)   # the workers inherit it
     pipeline.build(root, tmp_path / "two", UNTRUSTED)
     chunks: dict[str, list[bool]] = {}
+    first: dict[str, str] = {}
     for line in log.read_text(encoding="utf-8").splitlines():
-        pid, slow = line.split()
+        pid, slow, langs = line.split()
         chunks.setdefault(pid, []).append(slow == "True")
-    assert sum(map(len, chunks.values())) == 2 * pipeline.CHUNKS_PER_WORKER
+        first.setdefault(pid, langs)
+    # each worker starts with a language of its own (the cards its listings share)
+    assert sorted(first.values()) == ["fr", "nl"]
+    assert sum(map(len, chunks.values())) >= 2 * pipeline.CHUNKS_PER_WORKER
     slowed = next(made for made in chunks.values() if any(made))
     others = [made for made in chunks.values() if not any(made)]
     assert others and len(slowed) < len(others[0])
